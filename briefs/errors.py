@@ -1,0 +1,47 @@
+"""Errors that end a build with a clear message instead of a traceback.
+
+`InputError` means bad params or data (exit code 2, nothing executed). It carries every
+problem found, each naming the file, row and column, so one problem never hides the next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in one place of an input file."""
+
+    file: str
+    message: str
+    row: int | None = None  # 1-based line in the file as the analyst sees it (header = 1)
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f":{self.row}"
+        if self.column is not None:
+            where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+class InputError(Exception):
+    """Bad params or data: the build stops before any notebook runs (exit code 2)."""
+
+    def __init__(self, problems: list[Problem] | Problem):
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def display_path(path: Path | str) -> str:
+    """A path as the analyst should read it: relative to the project when inside it."""
+    from briefs.paths import ROOT
+
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(p)

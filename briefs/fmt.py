@@ -1,0 +1,114 @@
+"""Indonesian number, money and date formats, built on Babel's `id` locale.
+
+One module for notebooks and templates alike, so a figure reads the same in a chart
+label, a table, the PDF header and the index page: 137.520; 21,0%; 21,0 persen;
+Rp16.800; Rp3,2 miliar; Selasa, 24 November 2026; Oktober 2026.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LOCALE = "id"
+_MISSING = "–"
+
+
+def _missing(x: object) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def angka(x: float | int | None, digits: int = 0) -> str:
+    """A count or measure with a dot for thousands and a comma for decimals: 137.520."""
+    if _missing(x):
+        return _MISSING
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(x, format=pattern, locale=LOCALE)
+
+
+def angka_bertanda(x: float | int | None, digits: int = 0) -> str:
+    """A change with its sign, for 'since last period' figures: +212, −35, 0."""
+    if _missing(x):
+        return _MISSING
+    if round(x, digits) == 0:
+        return angka(0, digits)
+    sign = "+" if x > 0 else "−"
+    return sign + angka(abs(x), digits)
+
+
+def persen(fraction: float | None, digits: int = 1) -> str:
+    """A share as a percentage with the sign, for tables and charts: 0.21 -> '21,0%'."""
+    if _missing(fraction):
+        return _MISSING
+    return angka(fraction * 100, digits) + "%"
+
+
+def persen_kata(fraction: float | None, digits: int = 1) -> str:
+    """A share in running prose, as official documents write it: '21,0 persen'."""
+    if _missing(fraction):
+        return _MISSING
+    return angka(fraction * 100, digits) + " persen"
+
+
+def poin(points: float | None, digits: int = 1) -> str:
+    """A change of a percentage in percentage points: +1,2 poin."""
+    if _missing(points):
+        return _MISSING
+    return angka_bertanda(points * 100, digits) + " poin"
+
+
+_SCALES = ((1e12, "triliun"), (1e9, "miliar"), (1e6, "juta"))
+
+
+def rupiah(x: float | int | None) -> str:
+    """Money without decimals and without a space after Rp: Rp16.800."""
+    if _missing(x):
+        return _MISSING
+    sign = "−" if x < 0 else ""
+    return f"{sign}Rp{angka(abs(x))}"
+
+
+def rupiah_ringkas(x: float | int | None) -> str:
+    """Large sums the way officials say them: Rp3,2 miliar, Rp450 juta."""
+    if _missing(x):
+        return _MISSING
+    for scale, word in _SCALES:
+        if abs(x) >= scale:
+            value = x / scale
+            digits = 0 if float(round(value, 1)).is_integer() else 1
+            return f"Rp{angka(value, digits)} {word}"
+    return rupiah(x)
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def tanggal(value: dt.date | str) -> str:
+    """A full date with the day name: Selasa, 24 November 2026."""
+    return format_date(_as_date(value), "EEEE, d MMMM y", locale=LOCALE)
+
+
+def tanggal_pendek(value: dt.date | str) -> str:
+    """A date without the day name: 24 November 2026."""
+    return format_date(_as_date(value), "d MMMM y", locale=LOCALE)
+
+
+def _period_date(periode: str) -> dt.date:
+    year, month = periode.split("-")
+    return dt.date(int(year), int(month), 1)
+
+
+def periode(value: str) -> str:
+    """A data period 'YYYY-MM' as words: Oktober 2026."""
+    return format_date(_period_date(value), "MMMM y", locale=LOCALE)
+
+
+def periode_singkat(value: str) -> str:
+    """A period for chart axes: Okt 2026 -> 'Okt'; January gets its year: 'Jan 26'."""
+    d = _period_date(value)
+    label = format_date(d, "MMM", locale=LOCALE)
+    return f"{label} {d:%y}" if d.month == 1 else label
