@@ -1,0 +1,45 @@
+# rakor-briefs: `make release` builds the sample meeting, `make test` runs the tests.
+# Both create .venv and install everything first, Debian packages included when absent.
+
+VENV    := .venv
+PY      := $(VENV)/bin/python
+PARAMS  ?= params/rakor-2026-11.yml
+# Fonts for the PDFs; poppler and chromium only for the tests (reading PDFs back, browser).
+RELEASE_DEBS := fonts-open-sans fonts-dejavu-core
+TEST_DEBS    := $(RELEASE_DEBS) poppler-utils chromium
+
+.PHONY: release test check bench audit clean venv debs-release debs-test
+
+release: venv debs-release
+	$(PY) build.py $(PARAMS)
+
+check: venv
+	$(PY) build.py check $(PARAMS)
+
+test: venv debs-test
+	$(PY) -m pytest -q
+
+bench: venv debs-release
+	$(PY) benchmarks/run.py
+
+# Needs the internet (PyPI's vulnerability database): not part of `make test`.
+audit: venv
+	$(VENV)/bin/pip install -q pip-audit && $(VENV)/bin/pip-audit -r requirements.txt
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements.lock pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt -c requirements.lock
+	$(PY) -m pip install -q --no-deps -e .
+	touch $@
+
+debs-release:
+	@sh .ci/debs.sh $(RELEASE_DEBS)
+
+debs-test:
+	@sh .ci/debs.sh $(TEST_DEBS)
+
+clean:
+	rm -rf .build outputs/*/ outputs/.staging-* outputs/.lama-*

@@ -1,0 +1,124 @@
+"""The command line: `build.py [params]`, `build.py check params`, `build.py verify release`.
+
+Thin on purpose: every command parses its arguments and calls one function of
+`briefs.pipeline` or `briefs.verify`. Exit codes: 0 complete, 1 a brief failed or a
+release does not verify, 2 bad params or data (nothing executed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+from briefs import paths
+from briefs.errors import InputError
+
+USAGE = """python build.py [PARAMS] [opsi]        bangun rilis rakor (bawaan: params/rakor-2026-11.yml)
+       python build.py check PARAMS           periksa parameter dan data saja
+       python build.py verify RILIS [--rebuild] periksa rilis terhadap manifest.json"""
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="build.py", usage=USAGE, description="Bangun brief cakupan BPJS Ketenagakerjaan per kecamatan.")
+    p.add_argument("params", nargs="?", default=str(paths.DEFAULT_PARAMS), help="berkas parameter rakor")
+    p.add_argument("--only", action="append", default=[], metavar="NAMA", help="hanya kecamatan ini (boleh berulang)")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 2, metavar="N", help="jumlah worker lokal")
+    p.add_argument("--scheduler", metavar="ALAMAT", help="alamat scheduler Dask yang sudah berjalan")
+    p.add_argument("--engine", choices=["weasyprint", "quarto"], help="mesin PDF (menimpa params)")
+    p.add_argument("--force", action="store_true", help="abaikan cache, jalankan ulang semua")
+    p.add_argument("--allow-partial", action="store_true", help="terbitkan walau ada brief yang gagal")
+    p.add_argument("--timeout", type=int, metavar="DETIK", help="batas waktu per brief")
+    p.add_argument("--out", default=str(paths.OUTPUTS), metavar="FOLDER", help="folder rilis (bawaan: outputs/)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] == "check":
+            return _check(argv[1:])
+        if argv and argv[0] == "verify":
+            return _verify(argv[1:])
+        return _build(argv)
+    except InputError as exc:
+        n = len(exc.problems)
+        print(f"Input tidak valid ({n} masalah); tidak ada yang dijalankan:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Dibatalkan. Rilis yang sudah terbit tidak diubah.", file=sys.stderr)
+        return 130
+
+
+def _check(argv: list[str]) -> int:
+    from briefs import pipeline
+
+    p = argparse.ArgumentParser(prog="build.py check")
+    p.add_argument("params")
+    args = p.parse_args(argv)
+    print(pipeline.check(args.params))
+    print("Parameter dan data valid.")
+    return 0
+
+
+def _verify(argv: list[str]) -> int:
+    from briefs import verify
+
+    p = argparse.ArgumentParser(prog="build.py verify")
+    p.add_argument("release")
+    p.add_argument("--rebuild", action="store_true", help="bangun ulang ke folder sementara dan bandingkan byte demi byte")
+    args = p.parse_args(argv)
+    problems = verify.verify(Path(args.release), rebuild=args.rebuild)
+    for line in problems:
+        print(line, file=sys.stderr)
+    if not problems:
+        print(f"{args.release}: semua berkas cocok dengan manifest.")
+    return 1 if problems else 0
+
+
+def _build(argv: list[str]) -> int:
+    from briefs import pipeline
+
+    args = _build_parser().parse_args(argv)
+    opts = pipeline.Options(
+        only=args.only, jobs=max(args.jobs, 1), scheduler=args.scheduler, engine=args.engine,
+        force=args.force, allow_partial=args.allow_partial, timeout=args.timeout, out=Path(args.out),
+    )
+    with _progress() as opts.progress:
+        result = pipeline.build(args.params, opts)
+    for outcome in result.batch.failed:
+        print(f"GAGAL {outcome.job.title}: {outcome.error}", file=sys.stderr)
+    if result.batch.failed:
+        print(f"Notebook yang gagal disimpan di {paths.BUILD / 'failed'} untuk diperiksa.", file=sys.stderr)
+    ran = sum(1 for o in result.batch.outcomes if not o.cached)
+    print(f"{result.message} ({len(result.batch.outcomes)} brief, {ran} dijalankan, "
+          f"{len(result.batch.failed)} gagal, {result.batch.seconds:.1f} dtk)")
+    return result.exit_code
+
+
+@contextmanager
+def _progress():
+    """A live bar on a terminal; one plain line per finished brief otherwise (logs, CI)."""
+    from briefs.execute import plain_progress
+
+    if not sys.stderr.isatty():
+        yield plain_progress
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("gagal {task.fields[failed]}"), TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, transient=False) as bar:
+        task = bar.add_task("Brief", total=None, failed=0)
+        failed = 0
+
+        def update(outcome, n: int, total: int) -> None:
+            nonlocal failed
+            failed += 0 if outcome.ok else 1
+            bar.update(task, completed=n, total=total, failed=failed, description=outcome.job.title[:28].ljust(28))
+
+        yield update

@@ -1,0 +1,167 @@
+"""One job = one notebook run and its rendering, done by a worker and cached by fingerprint.
+
+A job runs the notebook through papermill in a real kernel, checks the run is complete,
+renders HTML and PDF, and moves the three files into `.build/cache/<fingerprint>/` in one
+rename, so an interrupted run never leaves half a result behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from briefs import paths
+
+CACHE = paths.BUILD / "cache"
+FAILED = paths.BUILD / "failed"
+FILES = ("notebook.ipynb", "page.html", "page.pdf")
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything a worker needs to produce one brief or the summary; picklable."""
+
+    key: str  # kode_kecamatan, or "ringkasan" for the regency summary
+    kind: str  # "brief" | "summary"
+    title: str  # "Kecamatan Sitiung"
+    name: str  # the official name, for the manifest
+    slug: str  # safe file name
+    notebook: str  # relative to the project root
+    parameters: dict
+    timeout: int
+    page: object  # briefs.render.Page
+    fingerprint: str
+    meeting_id: str
+
+
+@dataclass
+class Outcome:
+    job: Job
+    ok: bool
+    folder: Path | None = None  # cache folder holding FILES when ok
+    error: str = ""
+    cached: bool = False
+    seconds: float = 0.0
+
+
+class RunFailed(Exception):
+    """A notebook run that must not become a published brief; the message names the cell."""
+
+
+def digest(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def tree_digest(*folders: Path, pattern: str = "*") -> str:
+    """Hash of every file under the folders (names and bytes), in a stable order."""
+    parts: list[bytes | str] = []
+    for folder in folders:
+        for f in sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
+            parts += [str(f.relative_to(folder)), f.read_bytes()]
+    return digest(*parts)
+
+
+def cached(job: Job) -> Outcome | None:
+    folder = CACHE / job.fingerprint
+    if all((folder / name).is_file() for name in FILES):
+        return Outcome(job=job, ok=True, folder=folder, cached=True)
+    return None
+
+
+def run_job(job: Job) -> Outcome:
+    """Execute, check, render; never raises for a notebook's own failure."""
+    from briefs import render, weasy
+
+    start = time.monotonic()
+    work = CACHE / f"{job.fingerprint}.tmp-{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        nb = execute(job, work / "notebook.ipynb")
+        html = render.notebook_html(nb, job.page)
+        (work / "page.html").write_text(html, encoding="utf-8")
+        weasy.write_pdf(html, work / "page.pdf", base_dir=work, title=job.title)
+    except RunFailed as exc:
+        _keep_evidence(job, work / "notebook.ipynb")
+        shutil.rmtree(work, ignore_errors=True)
+        return Outcome(job=job, ok=False, error=str(exc), seconds=time.monotonic() - start)
+    except Exception as exc:  # rendering bugs too must fail one brief, not the batch
+        shutil.rmtree(work, ignore_errors=True)
+        return Outcome(job=job, ok=False, error=f"{type(exc).__name__}: {exc}", seconds=time.monotonic() - start)
+    final = CACHE / job.fingerprint
+    shutil.rmtree(final, ignore_errors=True)
+    os.replace(work, final)
+    return Outcome(job=job, ok=True, folder=final, seconds=time.monotonic() - start)
+
+
+def execute(job: Job, target: Path) -> nbformat.NotebookNode:
+    """Run the notebook through papermill with cwd at the project root; raise RunFailed."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        nb = papermill.execute_notebook(
+            str(paths.ROOT / job.notebook), str(target), parameters=job.parameters,
+            kernel_name="python3", cwd=str(paths.ROOT), progress_bar=False,
+            execution_timeout=job.timeout, log_output=False,
+        )
+    except PapermillExecutionError as exc:
+        raise RunFailed(f"sel {exc.cell_index}: {exc.ename}: {exc.evalue}") from None
+    except Exception as exc:  # dead kernel, timeout, missing kernel
+        raise RunFailed(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
+    check_complete(nb)
+    nb = scrub(nb, job)
+    nbformat.write(nb, str(target))
+    return nb
+
+
+def check_complete(nb: nbformat.NotebookNode) -> None:
+    """A run that stopped early or carries an error output is a failure, whatever papermill said."""
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue
+        if cell.get("execution_count") is None:
+            raise RunFailed(f"sel {i}: tidak dijalankan (notebook berhenti sebelum selesai)")
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                raise RunFailed(f"sel {i}: {out.get('ename')}: {out.get('evalue')}")
+
+
+def scrub(nb: nbformat.NotebookNode, job: Job) -> nbformat.NotebookNode:
+    """Drop what differs between identical runs (timings, temp paths); keep the audit trail."""
+    meta = nb.metadata.get("papermill", {})
+    for key in ("start_time", "end_time", "duration", "exception"):
+        meta.pop(key, None)
+    meta["input_path"] = job.notebook
+    meta["output_path"] = f"notebooks/{job.slug}.ipynb"
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    return nb
+
+
+def _keep_evidence(job: Job, executed: Path) -> None:
+    """Save the failed run (with papermill's error banner) where the analyst can open it."""
+    if executed.exists():
+        target = FAILED / job.meeting_id / f"{job.slug}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(executed, target)
+
+
+def environment_digest() -> str:
+    """Python, the locked package set and the package's own code: a change re-runs everything."""
+    lock = paths.ROOT / "requirements.lock"
+    return digest(sys.version, lock.read_bytes() if lock.exists() else b"", tree_digest(paths.ROOT / "briefs", pattern="*.py"))

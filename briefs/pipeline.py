@@ -1,0 +1,112 @@
+"""The whole build as one importable function: params → data → execute → release.
+
+`briefs.cli` only parses arguments and calls `build`, `check` or `verify` here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefs import data, execute, params, paths, release
+from briefs.errors import display_path
+from briefs.jobs import Job, digest, environment_digest, tree_digest
+from briefs.params import Meeting
+
+
+@dataclass
+class Options:
+    only: list[str] = field(default_factory=list)
+    jobs: int = 2
+    scheduler: str | None = None
+    engine: str | None = None
+    force: bool = False
+    allow_partial: bool = False
+    timeout: int | None = None
+    out: Path = paths.OUTPUTS
+    progress: object = None  # callable(outcome, n, total)
+
+
+@dataclass
+class Result:
+    exit_code: int
+    release: Path | None
+    batch: execute.Batch
+    message: str
+
+
+def load_inputs(params_file: Path | str) -> tuple[Meeting, data.Dataset]:
+    """Validate params and data before anything runs; raises InputError (exit 2)."""
+    meeting = params.load(params_file)
+    ds = data.load(meeting, params_file=display_path(params_file))
+    return meeting, ds
+
+
+def check(params_file: Path | str) -> str:
+    """Validate only; return the data report an analyst reads on the terminal."""
+    _, ds = load_inputs(params_file)
+    return data.report_text(ds.report)
+
+
+def build(params_file: Path | str, opts: Options) -> Result:
+    """Build and publish the meeting's release; nothing is published unless complete."""
+    meeting, ds = load_inputs(params_file)
+    if opts.engine:
+        meeting = meeting.model_copy(update={"engine": opts.engine})
+    if opts.timeout:
+        meeting = meeting.model_copy(update={"timeout": opts.timeout})
+    codes = _selected(meeting, ds, opts.only)
+    snapshot = paths.BUILD / meeting.id / "snapshot"
+    data.write_snapshot(ds, snapshot)
+    build_id = digest(tree_digest(snapshot), meeting.model_dump_json())[:8]
+    jobs = plan(meeting, ds, codes, snapshot, build_id, Path(params_file))
+    batch = execute.run(jobs, workers=opts.jobs, scheduler=opts.scheduler, force=opts.force, progress=opts.progress)
+    if batch.failed and not opts.allow_partial:
+        return Result(1, None, batch, "Rilis tidak diterbitkan: ada brief yang gagal.")
+    target = release.publish_release(meeting, ds, batch, build_id, opts.out)
+    code = 1 if batch.failed else 0
+    return Result(code, target, batch, f"Rilis diterbitkan di {display_path(target)}")
+
+
+def _selected(meeting: Meeting, ds: data.Dataset, only: list[str]) -> list[str]:
+    if only:
+        return data.resolve_kecamatan(ds, only, source="--only")
+    if meeting.kecamatan != "all":
+        return data.resolve_kecamatan(ds, list(meeting.kecamatan), source="kecamatan")
+    return sorted(ds.wilayah["kode_kecamatan"].unique())
+
+
+def plan(
+    meeting: Meeting, ds: data.Dataset, codes: list[str], snapshot: Path, build_id: str, params_file: Path
+) -> list[Job]:
+    """One job for the regency summary, then one per kecamatan, in code order."""
+    from briefs import render
+
+    common = digest(
+        tree_digest(snapshot), meeting.model_dump_json(), tree_digest(paths.TEMPLATES),
+        environment_digest(), meeting.engine,
+    )
+    # Paths relative to the root keep executed notebooks identical wherever the build runs.
+    base = {"params_file": _rel(params_file), "snapshot": _rel(snapshot), "build_id": build_id}
+    names = ds.wilayah.drop_duplicates("kode_kecamatan").set_index("kode_kecamatan")["kecamatan"]
+    slugs = release.unique_slugs({code: names[code] for code in codes})
+    specs = [("ringkasan", "summary", f"Ringkasan {meeting.regency}", meeting.regency, "ringkasan-kabupaten", paths.SUMMARY_NOTEBOOK, base)]
+    specs += [
+        (code, "brief", f"Kecamatan {names[code]}", names[code], slugs[code], paths.BRIEF_NOTEBOOK, {"kode_kecamatan": code, **base})
+        for code in codes
+    ]
+    jobs = []
+    for key, kind, title, name, slug, notebook, parameters in specs:
+        page = render.page_for(meeting, kind=kind, title=title, build_id=build_id)
+        fp = digest(common, notebook.read_bytes(), json.dumps(parameters, sort_keys=True))
+        jobs.append(Job(key=key, kind=kind, title=title, name=name, slug=slug,
+                        notebook=str(notebook.relative_to(paths.ROOT)), parameters=parameters,
+                        timeout=meeting.timeout, page=page, fingerprint=fp, meeting_id=meeting.id))
+    return jobs
+
+
+
+def _rel(path: Path) -> str:
+    path = path.resolve()
+    return str(path.relative_to(paths.ROOT)) if path.is_relative_to(paths.ROOT) else str(path)

@@ -1,0 +1,148 @@
+"""The release stage: assemble `outputs/<meeting>/` in a staging folder, then publish by rename.
+
+The previous release stays in place until the new one is complete; a build that is
+interrupted leaves only a staging folder, which the next build removes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from briefs import book, data, provenance, render
+from briefs.execute import Batch
+from briefs.jobs import digest
+from briefs.params import Meeting
+from briefs.paths import slug
+
+STAGING_PREFIX = ".staging-"
+OLD_PREFIX = ".lama-"
+
+
+def unique_slugs(names: dict[str, str]) -> dict[str, str]:
+    """File names per code: the slug of the name, with the code added when two names collide."""
+    plain = {code: slug(name) for code, name in names.items()}
+    counts: dict[str, int] = {}
+    for s in plain.values():
+        counts[s] = counts.get(s, 0) + 1
+    return {code: s if counts[s] == 1 else f"{s}-{slug(code)}" for code, s in plain.items()}
+
+
+def publish_release(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, out: Path) -> Path:
+    """Assemble the release in staging and swap it into `out/<meeting.id>`; return that path."""
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / meeting.id
+    recover(target)
+    staging = out / f"{STAGING_PREFIX}{meeting.id}-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        assemble(meeting, ds, batch, build_id, staging)
+        swap(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, stage: Path) -> None:
+    """Write every artefact of the release into `stage`, then the manifest listing them."""
+    artifacts: list[dict] = []
+
+    def add(kind: str, rel: str, name: str | None = None) -> None:
+        f = stage / rel
+        entry = {"kind": kind, "path": rel, "bytes": f.stat().st_size, "sha256": digest_file(f)}
+        if name is not None:
+            entry["kecamatan"] = name
+        artifacts.append(entry)
+
+    entries, parts = [], []
+    for outcome in batch.outcomes:
+        job = outcome.job
+        folder = "" if job.kind == "summary" else "kecamatan/"
+        html_rel, pdf_rel, nb_rel = f"{folder}{job.slug}.html", f"{folder}{job.slug}.pdf", f"notebooks/{job.slug}.ipynb"
+        name = job.name if job.kind == "brief" else None
+        if outcome.ok:
+            for src, rel in (("page.html", html_rel), ("page.pdf", pdf_rel), ("notebook.ipynb", nb_rel)):
+                (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(outcome.folder / src, stage / rel)
+            add(job.kind, html_rel, name)
+            add(job.kind, pdf_rel, name)
+            add("notebook", nb_rel, name)
+        entries.append(render.IndexEntry(
+            kind=job.kind, title=job.title, html=html_rel if outcome.ok else None,
+            pdf=pdf_rel if outcome.ok else None, status="ok" if outcome.ok else "gagal",
+            pdf_bytes=(stage / pdf_rel).stat().st_size if outcome.ok else None,
+        ))
+        parts.append(book.BookPart(title=job.title, kind=job.kind,
+                                   pdf=stage / pdf_rel if outcome.ok else None,
+                                   status="ok" if outcome.ok else "gagal"))
+
+    for f in data.write_snapshot(ds, stage / "data"):
+        add("data", f"data/{f.name}")
+    (stage / "laporan-data.html").write_text(data.report_html(ds.report, meeting), encoding="utf-8")
+    add("data", "laporan-data.html")
+    entries.append(render.IndexEntry(kind="data", title="Laporan data", html="laporan-data.html", pdf=None))
+
+    book_rel = f"buku-{meeting.id}.pdf"
+    book.write_book(parts, stage / book_rel, meeting=meeting, build_id=build_id)
+    add("book", book_rel)
+    entries.insert(1, render.IndexEntry(kind="book", title="Buku lengkap", html=None, pdf=book_rel,
+                                        pdf_bytes=(stage / book_rel).stat().st_size))
+
+    (stage / "index.html").write_text(render.index_html(meeting, entries, build_id), encoding="utf-8")
+    add("index", "index.html")
+
+    manifest = {
+        "meeting": meeting.id,
+        "build_id": build_id,
+        "artifacts": sorted(artifacts, key=lambda a: a["path"]),
+        "failed": [{"kecamatan": o.job.name, "error": o.error} for o in batch.failed],
+        "provenance": provenance.collect(meeting, ds),
+    }
+    text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    (stage / "manifest.json").write_text(text, encoding="utf-8")
+
+
+def digest_file(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def swap(staging: Path, target: Path) -> None:
+    """Put the complete staging folder in place of the target; the old one goes last."""
+    old = target.with_name(f"{OLD_PREFIX}{target.name}")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(staging, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def recover(target: Path) -> None:
+    """Undo a swap cut short between its two renames, and remove dead staging folders."""
+    old = target.with_name(f"{OLD_PREFIX}{target.name}")
+    if old.exists() and not target.exists():
+        os.replace(old, target)
+    for stale in target.parent.glob(f"{STAGING_PREFIX}{target.name}-*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if not (pid.isdigit() and _alive(int(pid))):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
