@@ -1,0 +1,50 @@
+"""Indonesian formats: what officials expect to read."""
+
+import datetime as dt
+import math
+
+import pytest
+
+from briefs import fmt
+
+
+@pytest.mark.parametrize(
+    "value, digits, expected",
+    [(137520, 0, "137.520"), (0, 0, "0"), (1234567.891, 2, "1.234.567,89"), (21.04, 1, "21,0")],
+)
+def test_angka_uses_dot_for_thousands_and_comma_for_decimals(value, digits, expected):
+    assert fmt.angka(value, digits) == expected
+
+
+def test_percent_in_tables_and_in_prose():
+    assert fmt.persen(28879 / 137520) == "21,0%"
+    assert fmt.persen_kata(108641 / 137520, 0) == "79 persen"
+
+
+def test_signed_changes_use_a_real_minus_sign():
+    assert fmt.angka_bertanda(212) == "+212"
+    assert fmt.angka_bertanda(-1500) == "−1.500"
+    assert fmt.angka_bertanda(0) == "0"
+    assert fmt.poin(0.012) == "+1,2 poin"
+
+
+def test_rupiah_has_no_space_and_no_decimals():
+    assert fmt.rupiah(16800) == "Rp16.800"
+    assert fmt.rupiah(201600) == "Rp201.600"
+    assert fmt.rupiah_ringkas(3_200_000_000) == "Rp3,2 miliar"
+    assert fmt.rupiah_ringkas(450_000_000) == "Rp450 juta"
+
+
+def test_dates_carry_indonesian_day_and_month_names():
+    assert fmt.tanggal("2026-11-24") == "Selasa, 24 November 2026"
+    assert fmt.tanggal(dt.date(2026, 8, 17)) == "Senin, 17 Agustus 2026"
+    assert fmt.tanggal_pendek("2026-01-02") == "2 Januari 2026"
+    assert fmt.periode("2026-10") == "Oktober 2026"
+    assert fmt.periode_singkat("2026-08") == "Agu"
+    assert fmt.periode_singkat("2026-01") == "Jan 26"
+
+
+@pytest.mark.parametrize("func", [fmt.angka, fmt.persen, fmt.persen_kata, fmt.rupiah, fmt.angka_bertanda])
+def test_missing_values_show_a_dash_not_nan(func):
+    assert func(None) == "–"
+    assert func(math.nan) == "–"

@@ -1,0 +1,74 @@
+"""One notebook run: real papermill in a real kernel; failures become messages, not crashes."""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from briefs import jobs, paths
+
+
+def notebook(tmp_path: Path, *sources: str) -> str:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell("x = 1")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params] + [nbformat.v4.new_code_cell(s) for s in sources]
+    f = tmp_path / "nb.ipynb"
+    nbformat.write(nb, f)
+    return str(f)
+
+
+def job(path: str, **parameters) -> jobs.Job:
+    return jobs.Job(key="k", kind="brief", title="Kecamatan Uji", name="Uji", slug="uji", notebook=path,
+                    parameters=parameters, timeout=30, page=None, fingerprint="f" * 64, meeting_id="uji")
+
+
+def test_parameters_reach_the_notebook_and_timings_are_scrubbed(tmp_path):
+    value = "Koto \"Baru\"\n{x} \\ Ñ"
+    nb = jobs.execute(job(notebook(tmp_path, "print(repr(x))"), x=value), tmp_path / "out.ipynb")
+    printed = nb.cells[-1].outputs[0]["text"]
+    assert printed.strip() == repr(value)
+    assert nb.metadata.papermill["parameters"] == {"x": value}
+    assert "start_time" not in nb.metadata.papermill and "duration" not in nb.metadata.papermill
+    assert all("papermill" not in c.metadata and "execution" not in c.metadata for c in nb.cells)
+    assert nbformat.read(tmp_path / "out.ipynb", as_version=4).metadata.papermill["output_path"] == "notebooks/uji.ipynb"
+
+
+def test_an_exception_names_the_cell_and_error(tmp_path):
+    with pytest.raises(jobs.RunFailed, match=r"sel \d+: ZeroDivisionError"):
+        jobs.execute(job(notebook(tmp_path, "y = 2", "1/0")), tmp_path / "out.ipynb")
+    # papermill's evidence: the executed notebook with its error banner
+    saved = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    assert any("ZeroDivisionError" in str(o) for c in saved.cells for o in c.get("outputs", []))
+
+
+def test_a_cell_past_the_timeout_fails_the_run(tmp_path):
+    j = job(notebook(tmp_path, "import time; time.sleep(30)"))
+    j = jobs.Job(**{**j.__dict__, "timeout": 2})
+    with pytest.raises(jobs.RunFailed):
+        jobs.execute(j, tmp_path / "out.ipynb")
+
+
+def test_unexecuted_or_errored_cells_are_incomplete():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("a = 1", execution_count=1), nbformat.v4.new_code_cell("b = 2")]
+    with pytest.raises(jobs.RunFailed, match="sel 1"):
+        jobs.check_complete(nb)
+    nb.cells[1].execution_count = 2
+    jobs.check_complete(nb)
+    nb.cells[1].outputs = [nbformat.v4.new_output("error", ename="ValueError", evalue="x", traceback=[])]
+    with pytest.raises(jobs.RunFailed, match="ValueError"):
+        jobs.check_complete(nb)
+
+
+def test_digest_separates_its_parts():
+    assert jobs.digest("ab", "c") != jobs.digest("a", "bc")
+    assert jobs.digest("ab", "c") == jobs.digest("ab", "c")
+
+
+def test_tree_digest_sees_a_one_byte_change(tmp_path):
+    (tmp_path / "a.csv").write_text("1\n")
+    before = jobs.tree_digest(tmp_path)
+    (tmp_path / "a.csv").write_text("2\n")
+    assert jobs.tree_digest(tmp_path) != before

@@ -1,0 +1,53 @@
+"""Release assembly helpers: safe names and the publish-by-rename swap."""
+
+import os
+
+from briefs import release
+from briefs.paths import slug
+
+
+def test_slug_is_safe_for_any_name():
+    assert slug("Koto Baru") == "koto-baru"
+    assert slug("Sembilan Koto (IX Koto)") == "sembilan-koto-ix-koto"
+    assert slug("../../etc/passwd") == "etc-passwd"
+    assert slug("a/b\\c") == "a-b-c"
+    assert slug("") == "tanpa-nama"
+    assert slug("Ñagari Éé") == "nagari-ee"
+
+
+def test_colliding_names_get_their_code():
+    names = {"13.10.01": "Koto Baru", "13.10.02": "KOTO  baru", "13.10.03": "Sitiung"}
+    s = release.unique_slugs(names)
+    assert s["13.10.03"] == "sitiung"
+    assert s["13.10.01"] != s["13.10.02"]
+    assert all(v.startswith("koto-baru-") for k, v in s.items() if k != "13.10.03")
+
+
+def test_swap_replaces_the_release_only_when_complete(tmp_path):
+    target = tmp_path / "rakor"
+    target.mkdir()
+    (target / "old.txt").write_text("lama")
+    staging = tmp_path / ".staging-rakor-1"
+    staging.mkdir()
+    (staging / "new.txt").write_text("baru")
+    release.swap(staging, target)
+    assert (target / "new.txt").read_text() == "baru"
+    assert not (target / "old.txt").exists()
+    assert not staging.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["rakor"]
+
+
+def test_recover_restores_a_release_cut_between_renames(tmp_path):
+    target = tmp_path / "rakor"
+    old = tmp_path / f"{release.OLD_PREFIX}rakor"
+    old.mkdir()
+    (old / "index.html").write_text("x")
+    dead = tmp_path / f"{release.STAGING_PREFIX}rakor-999999999"
+    dead.mkdir()
+    alive = tmp_path / f"{release.STAGING_PREFIX}rakor-{os.getppid()}"
+    alive.mkdir()
+    release.recover(target)
+    assert (target / "index.html").read_text() == "x"
+    assert not old.exists()
+    assert not dead.exists()
+    assert alive.exists()  # another build still running: leave it alone
