@@ -1,0 +1,34 @@
+"""Shared fixtures: one real release of two kecamatan, built once per test session."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from briefs import cli, paths
+
+TWO = ["Sitiung", "koto  baru"]  # the second as an analyst might type it
+
+
+@pytest.fixture(scope="session")
+def small_release(tmp_path_factory) -> Path:
+    """`build.py --only Sitiung --only 'koto  baru'` into a temporary outputs folder."""
+    out = tmp_path_factory.mktemp("outputs")
+    args = [str(paths.DEFAULT_PARAMS), "--out", str(out), "--jobs", "2"]
+    for name in TWO:
+        args += ["--only", name]
+    code = cli.main(args)
+    assert code == 0
+    return out / "rakor-2026-11"
+
+
+@pytest.fixture(scope="session")
+def manifest(small_release) -> dict:
+    return json.loads((small_release / "manifest.json").read_text(encoding="utf-8"))
+
+
+def chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
