@@ -1,0 +1,220 @@
+"""Executed notebook → self-contained HTML (nbconvert + `templates/rakor/`), and the index page.
+
+The HTML is what officials open offline and what WeasyPrint turns into the PDF, so
+it must load nothing (no require.js, MathJax, mermaid, widgets, fonts or images from
+the internet), run no script, and show only what the notebook meant to show: code is
+hidden, prompts are hidden, and only the output types our notebooks produce survive.
+Markdown and text/html pass through one allow-list sanitizer, so a stray
+`<img onerror=…>` in a cell becomes inert.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import bleach
+import jinja2
+import nbformat
+from bleach.css_sanitizer import CSSSanitizer
+from nbconvert import HTMLExporter
+from traitlets.config import Config
+
+from briefs import fmt, paths
+
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
+
+Kind = Literal["brief", "summary", "data"]
+SUBTITLES = {
+    "brief": "Brief cakupan kepesertaan BPJS Ketenagakerjaan",
+    "summary": "Ringkasan kabupaten cakupan kepesertaan BPJS Ketenagakerjaan",
+    "data": "Laporan data masukan",
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    """What the template needs to frame one notebook: header, footer, sample mark."""
+
+    kind: Kind
+    title: str  # "Kecamatan Sitiung"
+    meeting_title: str
+    date_text: str  # fmt.tanggal(meeting.date)
+    place: str
+    period_text: str  # fmt.periode(meeting.period)
+    sample: bool
+    build_id: str
+    regency: str = ""
+
+    @property
+    def meeting_short(self) -> str:
+        """The running header has room for a line: 'Rapat Koordinasi X' -> 'Rakor X'."""
+        return short_title(self.meeting_title)
+
+    @property
+    def subtitle(self) -> str:
+        return SUBTITLES[self.kind]
+
+
+def short_title(title: str) -> str:
+    prefix = "Rapat Koordinasi "
+    return "Rakor " + title[len(prefix):] if title.startswith(prefix) else title
+
+
+def page_for(meeting, *, kind: Kind, title: str, build_id: str) -> Page:
+    """The Page for one notebook of `meeting` (a `briefs.params.Meeting`)."""
+    return Page(
+        kind=kind, title=title, meeting_title=meeting.title, date_text=fmt.tanggal(meeting.date),
+        place=meeting.place, period_text=fmt.periode(meeting.period), sample=meeting.sample,
+        build_id=build_id, regency=meeting.regency,
+    )
+
+
+# ---- sanitizing -------------------------------------------------------------------------
+
+KEEP_MIMETYPES = ("text/html", "text/markdown", "image/png", "image/jpeg", "text/plain")
+_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "div",
+    "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+    "img", "li", "ol", "p", "pre", "section", "small", "span", "strong", "sub", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}
+_ATTRS = {"class", "id", "title", "colspan", "rowspan", "scope", "alt", "width", "height",
+          "style", "role", "aria-label", "aria-hidden"}
+_CSS = CSSSanitizer(allowed_css_properties=[
+    "width", "height", "min-width", "max-width", "text-align", "vertical-align", "color",
+    "background-color", "font-weight", "font-style", "white-space", "border-left",
+    "padding-left", "margin-left",
+])
+
+
+def _allowed_attr(tag: str, name: str, value: str) -> bool:
+    # Images only from data: (charts are embedded), links only inside the page.
+    if name == "src":
+        return tag == "img" and value.startswith(("data:image/png;", "data:image/jpeg;"))
+    if name == "href":
+        return tag == "a" and value.startswith("#")
+    if name == "style" and "url(" in value.lower():
+        return False
+    return name in _ATTRS or name.startswith("data-rk-")
+
+
+_INERT_BLOCKS = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
+_IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>", re.I)
+
+
+def clean_html(html: str | bytes) -> str:
+    """Allow-list sanitizer for every bit of HTML a notebook produces (markdown, text/html).
+
+    bleach decides what is safe; the two regexes only tidy what it leaves behind
+    (a script's text, an image whose remote src was removed) so the page reads cleanly.
+    """
+    text = html.decode() if isinstance(html, bytes) else str(html)
+    text = _INERT_BLOCKS.sub("", text)
+    safe = bleach.clean(text, tags=_TAGS, attributes=_allowed_attr, protocols=["data"],
+                        css_sanitizer=_CSS, strip=True, strip_comments=True)
+    return _IMG_WITHOUT_SRC.sub("", safe)
+
+
+def keep_expected_outputs(nb, resources):
+    """Preprocessor: only the output types our notebooks make; no widgets, no stderr noise."""
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        cell.pop("attachments", None)
+        if cell.cell_type != "code":
+            continue
+        outputs = []
+        for out in cell.get("outputs", []):
+            if out.output_type in ("display_data", "execute_result"):
+                # A widget or script with a text/plain fallback would leave "<Widget>" behind.
+                if out.data and all(k in KEEP_MIMETYPES for k in out.data):
+                    outputs.append(out)
+            elif out.output_type == "error" or (out.output_type == "stream" and out.name == "stdout"):
+                outputs.append(out)
+        cell.outputs = outputs
+    return nb, resources
+
+
+# ---- notebook → HTML --------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _exporter() -> HTMLExporter:
+    # Building the exporter (template lookup, Jinja env) costs more than one conversion.
+    # Code is hidden, so the pygments stylesheet the lab template inlines is dead weight.
+    config = Config({"CSSHTMLHeaderPreprocessor": {"enabled": False}})
+    return HTMLExporter(
+        config=config,
+        extra_template_basedirs=[str(paths.TEMPLATES)],
+        template_name="rakor",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        sanitize_html=True,
+        language_code="id",
+        filters={"clean_html": clean_html},
+    )
+
+
+def stylesheets() -> list[str]:
+    """rakor.css, then the notebook snippets' cells.css when it exists: inlined in every page."""
+    static = paths.TEMPLATES / "rakor" / "static"
+    files = [static / "rakor.css", static / "cells.css"]
+    return [f.read_text(encoding="utf-8") for f in files if f.is_file()]
+
+
+def notebook_html(nb: nbformat.NotebookNode, page: Page) -> str:
+    """The executed notebook as one self-contained HTML page (code hidden, Bahasa Indonesia)."""
+    nb, _ = keep_expected_outputs(copy.deepcopy(nb), {})
+    resources = {"metadata": {"name": f"{page.title} — {page.meeting_short}"},
+                 "rk": {"page": page, "css": stylesheets(), "csp": CSP}}
+    html, _ = _exporter().from_notebook_node(nb, resources=resources)
+    return html
+
+
+# ---- the release's index page -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One line of the index page: a brief, the summary, the book or the data report."""
+
+    kind: Literal["summary", "brief", "book", "data"]
+    title: str
+    html: str | None = None  # path relative to the release folder
+    pdf: str | None = None
+    figures: str | None = None  # "cakupan 24,3% · peringkat 3 dari 11"
+    status: Literal["ok", "gagal"] = "ok"
+    pdf_bytes: int | None = None
+
+
+def ukuran(n: int | None) -> str:
+    """A file size the way a reader expects it: 840 KB, 2,4 MB."""
+    if n is None:
+        return ""
+    if n < 1024 * 1024:
+        return f"{fmt.angka(max(1, round(n / 1024)))} KB"
+    return f"{fmt.angka(n / (1024 * 1024), 1)} MB"
+
+
+@lru_cache(maxsize=1)
+def _jinja() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(paths.TEMPLATES)),
+        autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+    )
+    env.filters["ukuran"] = ukuran
+    return env
+
+
+def index_html(meeting, entries: list[IndexEntry], build_id: str) -> str:
+    """The release's `index.html`: every brief, the summary, the book and the data report."""
+    kinds = ("summary", "book", "data")
+    return _jinja().get_template("index.html.j2").render(
+        meeting=meeting, page=page_for(meeting, kind="summary", title="Daftar isi rilis",
+                                       build_id=build_id),
+        main=[e for k in kinds for e in entries if e.kind == k],
+        briefs=[e for e in entries if e.kind == "brief"],
+        css=stylesheets()[0], csp=CSP, build_id=build_id,
+    )
