@@ -1,63 +1,229 @@
 """The data stage: read the input tables, validate them, and snapshot them for the notebooks.
 
 Notebooks never read the analyst's files directly: they read the validated snapshot
-this module writes, so every brief sees the same, checked numbers.
+this module writes, so every brief sees the same, checked numbers. `load` collects every
+problem in every file before it stops, and accounts for every row: read = used + reported.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from briefs import paths
+from briefs import intake, paths, schema
+from briefs.errors import InputError, Problem, display_path
 from briefs.params import Meeting
 
 TABLES = ("wilayah", "angkatan_kerja", "kepesertaan", "agen_perisai")
 CODES = ("kode_kecamatan", "kode_nagari", "kode_bps_kecamatan", "kode_bps_nagari", "periode", "segmen")
+TEXT = CODES + ("kecamatan", "nagari")
+
+
+@dataclass(frozen=True)
+class TableReport:
+    """How one input table was read, and what became of its rows."""
+
+    table: str
+    file: str
+    source: dict
+    read: int
+    used: int
+    reported: int  # rows with at least one error (all rows when the header is unusable)
+
+
+@dataclass(frozen=True)
+class DataReport:
+    """What an analyst needs to trust the data: row counts, formats, warnings and errors."""
+
+    folder: str = ""
+    tables: tuple[TableReport, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+    errors: tuple[Problem, ...] = ()
+    periods: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Dataset:
-    """The four validated tables; codes are strings, counts are int64."""
+    """The four validated tables; codes are strings, counts are int64, names official."""
 
     wilayah: pd.DataFrame  # kode_kecamatan, kecamatan, kode_nagari, nagari, kode_bps_kecamatan, kode_bps_nagari
-    angkatan_kerja: pd.DataFrame  # kode_nagari, angkatan_kerja
+    angkatan_kerja: pd.DataFrame  # kode_nagari, angkatan_kerja (+ sector columns)
     kepesertaan: pd.DataFrame  # periode, kode_nagari, segmen (PU/BPU/JAKON), peserta_aktif
     agen_perisai: pd.DataFrame  # periode, kode_nagari, agen_aktif, peserta_diakuisisi
+    report: DataReport = field(default_factory=DataReport)
+    sources: dict[str, dict] = field(default_factory=dict)  # per table: path, sha256, detected format
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {name: getattr(self, name) for name in TABLES}
 
 
-def _read(path: Path) -> pd.DataFrame:
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    for column in frame.columns:
-        if column not in CODES and column not in ("kecamatan", "nagari"):
-            frame[column] = frame[column].astype("int64")
-    return frame
+class DataError(InputError):
+    """Bad data: an InputError (exit 2) that also carries the data report, for `check`."""
+
+    def __init__(self, problems: list[Problem], report: DataReport):
+        super().__init__(problems)
+        self.report = report
 
 
-def load(meeting: Meeting) -> Dataset:
-    """Read and validate the meeting's data folder."""
+def load(meeting: Meeting, params_file: str | Path | None = None) -> Dataset:
+    """Read, validate and reconcile the meeting's data folder; every problem or none.
+
+    Raises DataError (an InputError) listing every problem of every file, and every
+    mismatch between the meeting (periods, kecamatan names) and the data.
+    """
     folder = paths.resolve(meeting.data)
-    return Dataset(**{name: _read(folder / f"{name}.csv") for name in TABLES})
+    checked, problems = _read_all(folder)
+    frames = _validate_all(checked)
+    problems += [p for c in checked.values() for p in sorted(c.errors, key=_order(c))]
+    problems += check_meeting(meeting, frames, checked, params_file)
+    report = _report(folder, checked, frames, problems)
+    if problems:
+        raise DataError(problems, report)
+    sources = {name: {k: v for k, v in c.raw.source.items() if k != "rows_read"} for name, c in checked.items()}
+    tables = {name: frames[name].reset_index(drop=True) for name in TABLES}
+    return Dataset(**tables, report=report, sources=sources)
 
+
+def _read_all(folder: Path) -> tuple[dict[str, schema.Checked], list[Problem]]:
+    files, problems = intake.find_tables(folder, TABLES)
+    checked: dict[str, schema.Checked] = {}
+    for name, path in files.items():
+        raw, found = intake.read_table(name, path)
+        if raw is None:
+            problems += found
+        else:
+            checked[name] = schema.parse(raw, found)
+    return checked, problems
+
+
+def _validate_all(checked: dict[str, schema.Checked]) -> dict[str, pd.DataFrame]:
+    """Per-table schemas, then the rules across tables, then the usable rows and warnings."""
+    known = {name: set(c.typed["kode_nagari"].dropna()) for name, c in checked.items()
+             if name in ("wilayah", "angkatan_kerja") and not c.broken and "kode_nagari" in c.typed}
+    for c in checked.values():
+        schema.validate(c, known)
+    schema.reconcile(checked)
+    official = schema.official_names(checked["wilayah"]) if "wilayah" in checked else None
+    frames = {name: schema.clean(c, official) for name, c in checked.items()}
+    schema.suspicious(checked, frames)
+    return frames
+
+
+def _order(checked: schema.Checked):
+    columns = list(checked.raw.headers.values())
+    return lambda p: (p.row or 0, columns.index(p.column) if p.column in columns else len(columns))
+
+
+def _report(folder: Path, checked: dict[str, schema.Checked], frames: dict[str, pd.DataFrame],
+            problems: list[Problem]) -> DataReport:
+    tables = []
+    for name, c in checked.items():
+        read = len(c.raw.frame)
+        used = len(frames[name])
+        tables.append(TableReport(name, c.raw.display, dict(c.raw.source), read, used, read - used))
+    kep = frames.get("kepesertaan")
+    periods = tuple(sorted(set(kep["periode"]))) if kep is not None else ()
+    warnings = tuple(w for c in checked.values() for w in c.warnings)
+    return DataReport(display_path(folder), tuple(tables), warnings, tuple(problems), periods)
+
+
+# --- The meeting against the data ---
+
+def check_meeting(meeting: Meeting, frames: dict[str, pd.DataFrame], checked: dict[str, schema.Checked],
+                  params_file: str | Path | None = None) -> list[Problem]:
+    """Periods the meeting asks for exist in the data; kecamatan it names exist in wilayah."""
+    where = display_path(params_file) if params_file else "params"
+    text = Path(params_file).read_text(encoding="utf-8") if params_file and Path(params_file).is_file() else ""
+    problems: list[Problem] = []
+    if meeting.previous_period >= meeting.period:
+        problems.append(Problem(where, f"periode pembanding tidak sebelum periode laporan; tertulis "
+                                       f"'{meeting.previous_period}'; seharusnya sebelum {meeting.period}",
+                                _line(text, "previous_period"), "previous_period"))
+    kep = checked.get("kepesertaan")
+    if kep is not None and not kep.broken:
+        periods = sorted(set(frames["kepesertaan"]["periode"]))
+        span = f"{periods[0]} s.d. {periods[-1]}" if periods else "tidak ada"
+        for key in ("period", "previous_period"):
+            value = getattr(meeting, key)
+            if value not in periods:
+                problems.append(Problem(where, f"periode tidak ada di data {kep.raw.display}; tertulis "
+                                               f"'{value}'; seharusnya periode yang ada di data ({span})",
+                                        _line(text, key), key))
+    if isinstance(meeting.kecamatan, list) and "wilayah" in frames:
+        known = _kecamatan_lookup(frames["wilayah"])
+        valid = ", ".join(dict.fromkeys(frames["wilayah"]["kecamatan"]))
+        for name in meeting.kecamatan:
+            if schema.name_key(name) not in known and name not in known.values():
+                problems.append(Problem(where, f"kecamatan tidak dikenal; tertulis '{name}'; seharusnya salah "
+                                               f"satu dari: {valid}", _line(text, "kecamatan", name), "kecamatan"))
+    return problems
+
+
+def _line(text: str, key: str, value: str | None = None) -> int | None:
+    """Line of a top-level key (or of a value listed under it) in the params file."""
+    lines = text.splitlines()
+    start = next((i for i, s in enumerate(lines) if re.match(rf"^{key}\s*:", s)), None)
+    if start is None:
+        return None
+    if value is not None:
+        for i in range(start, len(lines)):
+            if value in lines[i]:
+                return i + 1
+    return start + 1
+
+
+def _kecamatan_lookup(wilayah: pd.DataFrame) -> dict[str, str]:
+    return {schema.name_key(n): c for c, n in zip(wilayah["kode_kecamatan"], wilayah["kecamatan"])}
+
+
+def resolve_kecamatan(ds: Dataset, names: list[str], source: str, column: str | None = None) -> list[str]:
+    """kode_kecamatan for each name (case and spaces ignored, codes accepted), in order given.
+
+    `source` names where the names came from (`--only`, a params file) for the message;
+    unknown names raise InputError listing every valid name.
+    """
+    lookup = _kecamatan_lookup(ds.wilayah)
+    valid = ", ".join(dict.fromkeys(ds.wilayah["kecamatan"]))
+    codes, problems = [], []
+    for name in names:
+        code = name.strip() if name.strip() in lookup.values() else lookup.get(schema.name_key(name))
+        if code is None:
+            problems.append(Problem(source, f"kecamatan tidak dikenal; tertulis '{name}'; seharusnya salah satu "
+                                            f"dari: {valid}", column=column))
+        elif code not in codes:
+            codes.append(code)
+    if problems:
+        raise InputError(problems)
+    return codes
+
+
+# --- Snapshot: what notebooks read ---
 
 def write_snapshot(ds: Dataset, folder: Path) -> list[Path]:
-    """Write the validated tables as plain UTF-8 CSV; returns the files written."""
+    """Write the validated tables as UTF-8 CSV, rows in key order; returns the files written."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in ds.tables().items():
         target = folder / f"{name}.csv"
-        frame.to_csv(target, index=False, lineterminator="\n")
+        ordered = schema.sort(name, frame.reset_index(drop=True))
+        target.write_bytes(ordered.to_csv(index=False, lineterminator="\n").encode("utf-8"))
         written.append(target)
     return written
+
+
+def _read(path: Path) -> pd.DataFrame:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    for column in frame.columns:
+        if column not in TEXT:
+            frame[column] = frame[column].astype("int64")
+    return frame
 
 
 def read_snapshot(folder: Path | str) -> Dataset:
     """Read a snapshot written by `write_snapshot` (what notebooks call)."""
     folder = Path(folder)
     return Dataset(**{name: _read(folder / f"{name}.csv") for name in TABLES})
+

@@ -1,0 +1,223 @@
+"""Read the analyst's input files as they come: CSV in either convention, or XLSX.
+
+Analysts bring what their tools save: CSV from an Indonesian-locale Excel (`;` between
+fields, `1.234` thousands, `12,5` decimals, often Windows-1252), plain CSV (`,` and `.`),
+UTF-8 with or without a BOM, or an Excel workbook. Nothing here needs a flag: the
+encoding, delimiter and sheet are detected and recorded, so the manifest says how each
+file was read. Every cell comes out as the text the analyst sees, with the line number
+the analyst sees, so later checks can point at `file:row:column`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from briefs.errors import Problem, display_path
+
+SUFFIXES = (".csv", ".xlsx")
+_OLD_EXCEL = (".xls", ".xlsm", ".ods")
+
+
+@dataclass
+class RawTable:
+    """One input table as read: every cell as text, with the line each row came from."""
+
+    name: str
+    path: Path
+    frame: pd.DataFrame  # columns are normalised header names; cells are text as written
+    rows: list[int]  # line (CSV) or sheet row (XLSX) of each frame row; header = 1
+    headers: dict[str, str]  # normalised name -> header as written
+    source: dict = field(default_factory=dict)  # format, delimiter, encoding, sheet, sha256
+    header_line: int = 1
+
+    @property
+    def display(self) -> str:
+        return display_path(self.path)
+
+    @property
+    def decimal(self) -> str:
+        """Decimal mark of the numbers in this file ('.' or ',')."""
+        return self.source.get("decimal", ",")
+
+    def line(self, index: int) -> int:
+        return self.rows[index]
+
+
+def normalise_header(text: str) -> str:
+    """'  Kode Nagari ' -> 'kode_nagari': headers match whatever the export capitalises."""
+    return re.sub(r"[\s\-]+", "_", str(text).strip().lower())
+
+
+def find_tables(folder: Path, names: tuple[str, ...]) -> tuple[dict[str, Path], list[Problem]]:
+    """The one input file per table in the folder: `<name>.csv` or `<name>.xlsx`."""
+    where = display_path(folder)
+    if not folder.is_dir():
+        return {}, [Problem(where, f"folder data tidak ditemukan; tertulis '{where}'; "
+                                   "seharusnya folder yang berisi berkas wilayah, angkatan_kerja, "
+                                   "kepesertaan dan agen_perisai")]
+    found: dict[str, Path] = {}
+    problems: list[Problem] = []
+    files = sorted(p for p in folder.iterdir() if p.is_file())
+    for name in names:
+        same = [p for p in files if p.stem.strip().lower() == name]
+        usable = [p for p in same if p.suffix.lower() in SUFFIXES]
+        old = [p for p in same if p.suffix.lower() in _OLD_EXCEL]
+        if len(usable) > 1:
+            both = " dan ".join(f"'{display_path(p)}'" for p in usable)
+            problems.append(Problem(display_path(usable[0]), f"tabel {name} ada di lebih dari satu berkas; "
+                                    f"tertulis {both}; seharusnya hanya satu berkas {name}.csv atau {name}.xlsx"))
+        elif usable:
+            found[name] = usable[0]
+        elif old:
+            problems.append(Problem(display_path(old[0]), f"format berkas tidak didukung; tertulis "
+                                    f"'{old[0].suffix}'; seharusnya simpan ulang sebagai {name}.xlsx atau {name}.csv"))
+        else:
+            problems.append(Problem(f"{where}/{name}.csv", f"berkas tabel {name} tidak ditemukan; "
+                                    f"tertulis tidak ada; seharusnya {name}.csv atau {name}.xlsx di folder {where}"))
+    return found, problems
+
+
+def read_table(name: str, path: Path) -> tuple[RawTable | None, list[Problem]]:
+    """Read one input file, CSV or XLSX by its extension; problems instead of exceptions."""
+    data = path.read_bytes()
+    source = {"path": display_path(path), "sha256": hashlib.sha256(data).hexdigest()}
+    if path.suffix.lower() == ".xlsx":
+        result = _read_xlsx(name, data)
+    else:
+        result = _read_csv(data)
+    if isinstance(result, str):
+        return None, [Problem(display_path(path), result)]
+    records, line_numbers, detected = result
+    source.update(detected)
+    return _to_table(name, path, records, line_numbers, source)
+
+
+def _decode(data: bytes) -> tuple[str, str] | None:
+    """Text and encoding name: BOM first, then strict UTF-8, then Windows-1252 (old Excel)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"  # Excel's "Unicode text"
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _delimiter(header_line: str) -> str:
+    """The separator the header uses most: `;` for Indonesian Excel, else `,` or tab."""
+    counts = {d: header_line.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def _read_csv(data: bytes) -> tuple[list[list[str]], list[int], dict] | str:
+    try:
+        decoded = _decode(data)
+    except UnicodeDecodeError:
+        decoded = None
+    if decoded is None:
+        return "berkas tidak bisa dibaca sebagai teks; tertulis isi biner; seharusnya CSV (UTF-8 atau Windows-1252)"
+    text, encoding = decoded
+    if not text.strip():
+        return "berkas kosong; tertulis tidak ada baris; seharusnya baris judul kolom lalu baris data"
+    delimiter = _delimiter(text.lstrip("\r\n").splitlines()[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records, lines, start = [], [], 1
+    try:
+        for record in reader:
+            if any(cell.strip() for cell in record):  # blank lines carry no data
+                records.append(record)
+                lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        return f"CSV tidak terbaca di baris {reader.line_num}; tertulis {exc}; seharusnya tanda kutip berpasangan"
+    detected = {"format": "csv", "delimiter": delimiter, "encoding": encoding,
+                "decimal": "," if delimiter == ";" else "."}
+    return records, lines, detected
+
+
+def _cell_text(value: object, decimal: str) -> str:
+    """A workbook cell as the analyst sees it; a date typed as 2026-10 becomes '2026-10'."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, dt.datetime | dt.date):
+        if value.day == 1 and not getattr(value, "hour", 0) and not getattr(value, "minute", 0):
+            return f"{value.year:04d}-{value.month:02d}"  # Excel turns "2026-10" into 1 Oct 2026
+        return value.isoformat()[:10]
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value).replace(".", decimal)
+    return str(value)
+
+
+def _read_xlsx(name: str, data: bytes) -> tuple[list[list[str]], list[int], dict] | str:
+    from openpyxl import load_workbook  # only needed for workbooks
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        return f"berkas Excel tidak bisa dibuka; tertulis {type(exc).__name__}; seharusnya buku kerja .xlsx yang utuh"
+    try:
+        named = [s for s in book.sheetnames if normalise_header(s) == name]
+        sheet = named[0] if named else book.sheetnames[0]
+        records, lines = [], []
+        for number, row in enumerate(book[sheet].iter_rows(values_only=True), start=1):
+            cells = [_cell_text(v, ",") for v in row]
+            if any(c.strip() for c in cells):
+                records.append(cells)
+                lines.append(number)
+    finally:
+        book.close()
+    if not records:
+        return f"lembar '{sheet}' kosong; tertulis tidak ada baris; seharusnya baris judul kolom lalu baris data"
+    return records, lines, {"format": "xlsx", "sheet": sheet, "decimal": ","}
+
+
+def _to_table(name: str, path: Path, records: list[list[str]], lines: list[int],
+              source: dict) -> tuple[RawTable | None, list[Problem]]:
+    """Header row + data rows -> RawTable; ragged rows and doubled headers are problems."""
+    where = display_path(path)
+    header, header_line = records[0], lines[0]
+    while header and not header[-1].strip():
+        header = header[:-1]  # Excel often keeps empty trailing columns
+    headers: dict[str, str] = {}
+    problems: list[Problem] = []
+    for position, written in enumerate(header, start=1):
+        key = normalise_header(written)
+        if not key:
+            problems.append(Problem(where, f"judul kolom ke-{position} kosong; tertulis ''; "
+                                    "seharusnya nama kolom", header_line, f"kolom ke-{position}"))
+        elif key in headers:
+            problems.append(Problem(where, f"judul kolom ganda; tertulis '{written}'; seharusnya "
+                                    "setiap kolom hanya sekali", header_line, written))
+        headers.setdefault(key or f"kolom_{position}", written)
+    width = len(header)
+    body: list[list[str]] = []
+    for record, line in zip(records[1:], lines[1:]):
+        extra = [c for c in record[width:] if c.strip()]
+        if extra:
+            problems.append(Problem(where, f"baris ini punya isian lebih banyak daripada judul kolom; "
+                                    f"tertulis '{extra[0]}'; seharusnya {width} kolom seperti baris judul "
+                                    f"(periksa pemisah '{source.get('delimiter', ',')}')", line,
+                                    f"kolom ke-{width + 1}"))
+        body.append((record + [""] * width)[:width])
+    columns = [normalise_header(h) or f"kolom_{i}" for i, h in enumerate(header, start=1)]
+    frame = pd.DataFrame(body, columns=columns, dtype=object) if body else pd.DataFrame(columns=columns, dtype=object)
+    frame = frame.loc[:, ~frame.columns.duplicated()]
+    source["rows_read"] = len(body)
+    return RawTable(name, path, frame, list(lines[1:]), headers, source, header_line), problems

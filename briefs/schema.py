@@ -1,0 +1,415 @@
+"""The declared schema of each input table, checked with pandera, reported in plain words.
+
+Each column has a kind (a code, a name, a count, a period, a segment). A cell is first
+read from its text (Indonesian `1.234` or plain `1234`), then the pandera schema checks
+what the table must hold: required columns, codes in Kemendagri form, non-negative
+counts, allowed segments, `YYYY-MM` periods, unique keys, and every code known to
+`wilayah`. Every failure becomes one `Problem` at `file:row:column`, in Bahasa Indonesia,
+with the value as written: one bad cell never hides the next.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from briefs.errors import Problem
+from briefs.intake import RawTable
+
+SEGMENTS = ("PU", "BPU", "JAKON")
+PERIOD = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a column holds, how its text is read, and what an analyst should write."""
+
+    expected: str  # completes "seharusnya ..."
+    wrong: str = "isian tidak sesuai"  # what is wrong when the pattern or list fails
+    pattern: str | None = None
+    allowed: tuple[str, ...] | None = None
+    count: bool = False
+    nullable: bool = False
+
+
+KODE_KECAMATAN = Kind("kode Kemendagri seperti 13.10.01", "kode kecamatan tidak sesuai format",
+                      pattern=r"^\d{2}\.\d{2}\.\d{2}$")
+KODE_NAGARI = Kind("kode Kemendagri seperti 13.10.01.2002", "kode nagari tidak sesuai format",
+                   pattern=r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
+KODE_BPS = Kind("kode BPS berupa angka, misalnya 1311020", "kode BPS tidak sesuai format",
+                pattern=r"^\d+$", nullable=True)
+NAMA = Kind("nama wilayah")
+PERIODE = Kind("periode YYYY-MM, misalnya 2026-10", "periode tidak sesuai format", pattern=PERIOD)
+SEGMEN = Kind("PU, BPU atau JAKON", "segmen tidak dikenal", allowed=SEGMENTS)
+JUMLAH = Kind("bilangan bulat tidak negatif", count=True)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One table: its columns by kind, its key, and what to do with other columns."""
+
+    required: dict[str, Kind]
+    keys: tuple[str, ...]
+    optional: dict[str, Kind] = field(default_factory=dict)
+    extra: Kind | None = None  # kind of any further column (sector counts); None: ignored
+
+    def kind(self, column: str) -> Kind | None:
+        return self.required.get(column) or self.optional.get(column) or self.extra
+
+
+_NAMES = {"kecamatan": NAMA, "nagari": NAMA}  # a data table may carry names: checked, then dropped
+SPECS = {
+    "wilayah": Spec({"kode_kecamatan": KODE_KECAMATAN, "kecamatan": NAMA, "kode_nagari": KODE_NAGARI,
+                     "nagari": NAMA}, ("kode_nagari",),
+                    {"kode_bps_kecamatan": KODE_BPS, "kode_bps_nagari": KODE_BPS}),
+    "angkatan_kerja": Spec({"kode_nagari": KODE_NAGARI, "angkatan_kerja": JUMLAH}, ("kode_nagari",),
+                           _NAMES, extra=JUMLAH),
+    "kepesertaan": Spec({"periode": PERIODE, "kode_nagari": KODE_NAGARI, "segmen": SEGMEN,
+                         "peserta_aktif": JUMLAH}, ("periode", "kode_nagari", "segmen"), _NAMES),
+    "agen_perisai": Spec({"periode": PERIODE, "kode_nagari": KODE_NAGARI, "agen_aktif": JUMLAH,
+                          "peserta_diakuisisi": JUMLAH}, ("periode", "kode_nagari"), _NAMES),
+}
+
+
+def name_key(name: str) -> str:
+    """How names are compared: 'Koto  baru ' matches 'Koto Baru' (case and spaces ignored)."""
+    return re.sub(r"\s+", "", str(name)).casefold()
+
+
+def parse_count(text: str, decimal: str) -> int:
+    """A count as written in the file's convention: '1.234' (Indonesian) or '1,234' / '1234'.
+
+    Raises ValueError for anything that is not a whole number: '12,5' is a decimal, not 125.
+    """
+    thousands = "." if decimal == "," else ","
+    t = text.strip()
+    sign = -1 if t.startswith("-") else 1
+    digits = t.lstrip("+-")
+    if re.fullmatch(r"\d+", digits) or re.fullmatch(rf"\d{{1,3}}(\{thousands}\d{{3}})+", digits):
+        return sign * int(digits.replace(thousands, ""))
+    raise ValueError(text)
+
+
+def _clean_text(text: str, kind: Kind) -> str | None:
+    t = " ".join(str(text).split())  # stray and doubled spaces from branch exports
+    if kind is SEGMEN:
+        t = t.replace(" ", "").upper()
+    return t or None
+
+
+@dataclass
+class Checked:
+    """A table after its own checks: typed values, problems, and which rows are bad."""
+
+    raw: RawTable
+    typed: pd.DataFrame
+    errors: list[Problem]
+    warnings: list[Problem]
+    bad: set[int] = field(default_factory=set)  # frame positions with at least one error
+    cells: set[tuple[int, str]] = field(default_factory=set)  # (position, column) already reported
+    broken: bool = False  # a header problem: no row of this table can be used
+
+    def fail(self, index: int, column: str | None, message: str) -> None:
+        self.errors.append(Problem(self.raw.display, message, self.raw.line(index),
+                                   self.raw.headers.get(column, column) if column else None))
+        self.bad.add(index)
+        self.cells.add((index, column))
+
+    def warn(self, index: int | None, column: str | None, message: str) -> None:
+        row = self.raw.line(index) if index is not None else None
+        self.warnings.append(Problem(self.raw.display, message, row,
+                                     self.raw.headers.get(column, column) if column else None))
+
+    def written(self, index: int, column: str) -> str:
+        return str(self.raw.frame.at[index, column])
+
+
+def parse(raw: RawTable, found: list[Problem] = ()) -> Checked:
+    """Text cells -> typed columns; unreadable numbers and missing columns become problems.
+
+    `found` are the problems met while reading the file (a ragged row, a doubled header):
+    they are kept, and the rows they name are not used.
+    """
+    spec = SPECS[raw.name]
+    checked = Checked(raw, pd.DataFrame(index=raw.frame.index), list(found), [])
+    position = {line: i for i, line in enumerate(raw.rows)}
+    checked.bad |= {position[p.row] for p in found if p.row in position}
+    checked.broken = any(p.row not in position for p in found)  # header or file level
+    for column in spec.required:
+        if column not in raw.frame.columns:
+            written = ", ".join(raw.headers.values())
+            checked.errors.append(Problem(raw.display, f"kolom wajib '{column}' tidak ada; tertulis "
+                                          f"judul kolom '{written}'; seharusnya ada kolom {column}", raw.header_line, column))
+            checked.broken = True
+    for column in raw.frame.columns:
+        kind = spec.kind(column)
+        if kind is None:
+            checked.warn(None, column, f"kolom tidak dikenal, diabaikan; tertulis '{raw.headers[column]}'; "
+                                       f"seharusnya salah satu dari: {', '.join([*spec.required, *spec.optional])}")
+            continue
+        checked.typed[column] = _typed_column(checked, column, kind)
+    return checked
+
+
+def _typed_column(checked: Checked, column: str, kind: Kind) -> pd.Series:
+    raw = checked.raw
+    if not kind.count:
+        return pd.Series([_clean_text(v, kind) for v in raw.frame[column]], index=raw.frame.index, dtype="str")
+    values: list[int | None] = []
+    for index, text in raw.frame[column].items():
+        if not str(text).strip():
+            values.append(None)  # reported by the schema as empty
+            continue
+        try:
+            values.append(parse_count(text, raw.decimal))
+        except ValueError:
+            values.append(None)
+            checked.fail(index, column, f"bukan angka bulat; tertulis '{text}'; seharusnya {kind.expected}")
+    return pd.Series(pd.array(values, dtype="Int64"), index=raw.frame.index)
+
+
+def _schema(spec: Spec, columns: list[str], known: dict[str, set[str]]) -> tuple[pa.DataFrameSchema, dict]:
+    """The pandera schema of a table, and for each (column, check number) what a failure means."""
+    meaning: dict[tuple[str, int], tuple[str, str]] = {}
+    schema_columns = {}
+    for column in columns:
+        kind = spec.kind(column)
+        rules: list[tuple[pa.Check, str, str]] = []
+        if kind.pattern:
+            rules.append((pa.Check.str_matches(kind.pattern), kind.wrong, kind.expected))
+        if kind.allowed:
+            rules.append((pa.Check.isin(kind.allowed), kind.wrong, kind.expected))
+        if kind.count:
+            rules.append((pa.Check.ge(0), "angka negatif", kind.expected))
+        for (check, wrong, expected) in _known_rules(column, spec, known):
+            rules.append((check, wrong, expected))
+        meaning.update({(column, i): (w, e) for i, (_, w, e) in enumerate(rules)})
+        schema_columns[column] = pa.Column("Int64" if kind.count else str, [r[0] for r in rules],
+                                           nullable=kind.nullable)
+    keys = [k for k in spec.keys if k in columns]
+    return pa.DataFrameSchema(schema_columns, unique=keys or None, report_duplicates="exclude_first"), meaning
+
+
+def _known_rules(column: str, spec: Spec, known: dict[str, set[str]]) -> list[tuple[pa.Check, str, str]]:
+    """Cross-table rules: codes must be in wilayah; every nagari needs a labour-force row."""
+    if column != "kode_nagari":
+        return []
+    if spec is SPECS["wilayah"] and "angkatan_kerja" in known:
+        return [(pa.Check.isin(sorted(known["angkatan_kerja"])), "nagari ini tidak punya baris angkatan kerja",
+                 "ada baris dengan kode nagari ini di tabel angkatan_kerja")]
+    if spec is not SPECS["wilayah"] and "wilayah" in known:
+        return [(pa.Check.isin(sorted(known["wilayah"])), "kode nagari tidak ada di tabel wilayah",
+                 "salah satu kode_nagari di tabel wilayah")]
+    return []
+
+
+def validate(checked: Checked, known: dict[str, set[str]]) -> Checked:
+    """Run the pandera schema lazily and turn every failure case into a Problem."""
+    spec = SPECS[checked.raw.name]
+    typed = checked.typed
+    schema, meaning = _schema(spec, list(typed.columns), known)
+    try:
+        schema.validate(typed, lazy=True)
+    except SchemaErrors as exc:
+        cases = exc.failure_cases
+        for case in cases[cases["check"] != "multiple_fields_uniqueness"].itertuples():
+            _column_failure(checked, case, meaning)
+        _duplicates(checked, cases[cases["check"].isin(["multiple_fields_uniqueness", "field_uniqueness"])])
+    return checked
+
+
+def _column_failure(checked: Checked, case, meaning: dict) -> None:
+    index, column = int(case.index), case.column
+    if case.check == "field_uniqueness":
+        return  # one-column key: reported with the other duplicates
+    if case.check == "not_nullable":
+        if (index, column) in checked.cells:
+            return  # already reported as unreadable
+        kind = SPECS[checked.raw.name].kind(column)
+        checked.fail(index, column, f"isian kosong; tertulis '{checked.written(index, column)}'; "
+                                    f"seharusnya {kind.expected}")
+        return
+    wrong, expected = meaning.get((column, int(case.check_number)), ("isian tidak sesuai", str(case.check)))
+    checked.fail(index, column, f"{wrong}; tertulis '{checked.written(index, column)}'; seharusnya {expected}")
+
+
+def _duplicates(checked: Checked, cases: pd.DataFrame) -> None:
+    """A key seen twice: the later row is reported, pointing at the first."""
+    if cases.empty:
+        return
+    keys = [k for k in SPECS[checked.raw.name].keys if k in checked.typed.columns]
+    typed = checked.typed[keys]
+    first: dict[tuple, int] = {}
+    for index, values in zip(typed.index, typed.itertuples(index=False)):
+        first.setdefault(tuple(values), index)
+    for index in sorted({int(i) for i in cases["index"]}):
+        values = tuple(typed.loc[index])
+        if any(pd.isna(v) for v in values):
+            continue  # an empty key cell is reported on its own
+        shown = ", ".join(checked.written(index, k) for k in keys)
+        checked.fail(index, keys[-1], f"baris ganda untuk {', '.join(keys)}; tertulis '{shown}'; seharusnya "
+                                      f"satu baris saja (sudah ada di baris {checked.raw.line(first[values])})")
+
+
+# --- Rules across tables: the area list is the reference every other table answers to. ---
+
+def reconcile(tables: dict[str, Checked]) -> None:
+    """Names agree with codes: one spelling per kecamatan code, names in data tables match wilayah."""
+    wilayah = tables.get("wilayah")
+    if wilayah is None or wilayah.broken:
+        return
+    _one_name_per_code(wilayah)
+    official = official_names(wilayah)
+    for checked in tables.values():
+        if checked is wilayah or checked.broken or "kode_nagari" not in checked.typed:
+            continue
+        for column in ("kecamatan", "nagari"):
+            if column in checked.typed:
+                _names_match(checked, column, official)
+
+
+def _usable(checked: Checked) -> pd.DataFrame:
+    return checked.typed.drop(index=sorted(checked.bad)) if not checked.broken else checked.typed.iloc[:0]
+
+
+def _one_name_per_code(wilayah: Checked) -> None:
+    """A kecamatan code has one name, and a name one code: `--only` picks kecamatan by name."""
+    by_code: dict[str, tuple[str, int]] = {}
+    by_name: dict[str, tuple[str, int]] = {}
+    frame = _usable(wilayah)
+    for index, code, name in zip(frame.index, frame["kode_kecamatan"], frame["kecamatan"]):
+        seen_name, seen_at = by_code.setdefault(code, (name, index))
+        seen_code, code_at = by_name.setdefault(name_key(name), (code, index))
+        if name_key(seen_name) != name_key(name):
+            wilayah.fail(index, "kecamatan", f"nama kecamatan berbeda untuk kode {code}; tertulis "
+                                             f"'{wilayah.written(index, 'kecamatan')}'; seharusnya "
+                                             f"'{seen_name}' seperti di baris {wilayah.raw.line(seen_at)}")
+        elif seen_code != code:
+            wilayah.fail(index, "kecamatan", f"nama kecamatan sudah dipakai kode {seen_code}; tertulis "
+                                             f"'{wilayah.written(index, 'kecamatan')}'; seharusnya satu nama "
+                                             f"untuk satu kode (lihat baris {wilayah.raw.line(code_at)})")
+        elif seen_name != name:
+            wilayah.warn(index, "kecamatan", f"ejaan nama kecamatan berbeda, dipakai ejaan pertama; tertulis "
+                                             f"'{wilayah.written(index, 'kecamatan')}'; seharusnya '{seen_name}'")
+
+
+def official_names(wilayah: Checked) -> dict[str, dict[str, str]]:
+    """kode_nagari -> official kecamatan and nagari names (first spelling of each code)."""
+    frame = _usable(wilayah)
+    kecamatan = dict(zip(frame["kode_kecamatan"][::-1], frame["kecamatan"][::-1]))
+    return {code: {"kecamatan": kecamatan[kec], "nagari": nagari}
+            for code, kec, nagari in zip(frame["kode_nagari"], frame["kode_kecamatan"], frame["nagari"])}
+
+
+def _names_match(checked: Checked, column: str, official: dict[str, dict[str, str]]) -> None:
+    for index, code, name in zip(checked.typed.index, checked.typed["kode_nagari"], checked.typed[column]):
+        expected = official.get(code, {}).get(column)
+        if expected and not pd.isna(name) and name_key(name) != name_key(expected):
+            checked.fail(index, column, f"nama {column} tidak cocok dengan kode {code}; tertulis "
+                                        f"'{checked.written(index, column)}'; seharusnya '{expected}'")
+
+
+COLUMNS = {
+    "wilayah": ["kode_kecamatan", "kecamatan", "kode_nagari", "nagari", "kode_bps_kecamatan", "kode_bps_nagari"],
+    "angkatan_kerja": ["kode_nagari", "angkatan_kerja"],
+    "kepesertaan": ["periode", "kode_nagari", "segmen", "peserta_aktif"],
+    "agen_perisai": ["periode", "kode_nagari", "agen_aktif", "peserta_diakuisisi"],
+}
+
+
+def clean(checked: Checked, official: dict[str, dict[str, str]] | None = None) -> pd.DataFrame:
+    """The usable rows of a table: canonical columns, codes as str, counts int64, sorted by key.
+
+    Keeps each row's position in the file as the index, so warnings can still point at it.
+    """
+    name = checked.raw.name
+    frame = _usable(checked)
+    extra = [c for c in frame.columns if name == "angkatan_kerja" and c not in COLUMNS[name]
+             and c not in _NAMES]
+    out = pd.DataFrame(index=frame.index)
+    for column in COLUMNS[name] + extra:
+        if column not in frame:
+            out[column] = pd.Series("", index=frame.index, dtype="str")  # optional BPS codes
+        elif SPECS[name].kind(column).count:
+            out[column] = frame[column].astype("int64")
+        else:
+            out[column] = frame[column].fillna("").astype("str")
+    if name == "wilayah" and official:
+        out["kecamatan"] = out["kode_nagari"].map(lambda c: official[c]["kecamatan"]).astype("str")
+    return sort(name, out)
+
+
+def sort(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows in key order (segments as PU, BPU, JAKON), so snapshots are byte-stable."""
+    keys = list(SPECS[name].keys)
+    order = frame[keys].copy()
+    if "segmen" in order:
+        order["segmen"] = order["segmen"].map({s: i for i, s in enumerate(SEGMENTS)})
+    return frame.loc[order.sort_values(keys, kind="stable").index]
+
+
+# --- Suspicious but possible: warnings, listed in the data report, rows kept. ---
+
+def suspicious(tables: dict[str, Checked], frames: dict[str, pd.DataFrame]) -> None:
+    """Participants above the labour force, jumps over 50 % in a month, nagari missing a period."""
+    kep, labour = tables.get("kepesertaan"), frames.get("angkatan_kerja")
+    if kep is not None and labour is not None:
+        _above_labour_force(kep, frames["kepesertaan"], labour)
+        _jumps(kep, frames["kepesertaan"])
+    if "wilayah" in frames:
+        for name in ("kepesertaan", "agen_perisai"):
+            if name in tables and not tables[name].broken:
+                _missing_nagari(tables[name], frames[name], frames["wilayah"])
+
+
+def _above_labour_force(kep: Checked, frame: pd.DataFrame, labour: pd.DataFrame) -> None:
+    from briefs.fmt import angka
+
+    limit = dict(zip(labour["kode_nagari"], labour["angkatan_kerja"]))
+    rows = frame.assign(pos=frame.index)
+    for (periode, code), group in rows.groupby(["periode", "kode_nagari"], sort=True):
+        total, cap = int(group["peserta_aktif"].sum()), limit.get(code)
+        if cap is not None and total > cap:
+            index = int(group["pos"].max())
+            kep.warn(index, "peserta_aktif", f"peserta aktif nagari {code} periode {periode} (semua segmen "
+                                             f"{angka(total)}) melebihi angkatan kerja {angka(cap)}, tetap dipakai; "
+                                             f"tertulis '{kep.written(index, 'peserta_aktif')}'; seharusnya "
+                                             f"jumlah paling banyak {angka(cap)} (periksa kembali)")
+
+
+def _month(periode: str) -> int:
+    year, month = periode.split("-")
+    return int(year) * 12 + int(month)
+
+
+def _jumps(kep: Checked, frame: pd.DataFrame) -> None:
+    from briefs.fmt import angka, persen_kata
+
+    rows = frame.assign(pos=frame.index, month=frame["periode"].map(_month)).sort_values("month", kind="stable")
+    for (code, segmen), group in rows.groupby(["kode_nagari", "segmen"], sort=True):
+        previous = None
+        for row in group.itertuples():
+            if previous is not None and row.month == previous.month + 1 and previous.peserta_aktif > 0:
+                change = row.peserta_aktif / previous.peserta_aktif - 1
+                if abs(change) > 0.5:
+                    kep.warn(row.pos, "peserta_aktif",
+                             f"peserta aktif {segmen} nagari {code} berubah {persen_kata(change)} dalam sebulan "
+                             f"(dari {angka(previous.peserta_aktif)} pada {previous.periode}), tetap dipakai; "
+                             f"tertulis '{kep.written(row.pos, 'peserta_aktif')}'; seharusnya "
+                             f"perubahan paling banyak 50 persen per bulan (periksa kembali)")
+            previous = row
+
+
+def _missing_nagari(checked: Checked, frame: pd.DataFrame, wilayah: pd.DataFrame) -> None:
+    names = dict(zip(wilayah["kode_nagari"], wilayah["nagari"]))
+    for periode, group in frame.groupby("periode", sort=True):
+        missing = [names[c] for c in names if c not in set(group["kode_nagari"])]
+        if missing:
+            shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
+            checked.warn(None, "kode_nagari", f"periode {periode}: {len(missing)} nagari tanpa baris, "
+                                              f"dianggap tidak ada data; tertulis tidak ada baris untuk {shown}; "
+                                              f"seharusnya satu baris per nagari")
