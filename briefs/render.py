@@ -208,8 +208,24 @@ def _jinja() -> jinja2.Environment:
     return env
 
 
+def _relative_link(link: str | None) -> None:
+    # Every link must stay inside the release folder and work offline.
+    if link is None:
+        return
+    parts = link.split("/")
+    if ":" in link or link.startswith("/") or ".." in parts or "\\" in link or not link:
+        raise ValueError(f"tautan harus relatif di dalam folder rilis: {link!r}")
+
+
 def index_html(meeting, entries: list[IndexEntry], build_id: str) -> str:
-    """The release's `index.html`: every brief, the summary, the book and the data report."""
+    """The release's `index.html`: every brief, the summary, the book and the data report.
+
+    Lists the summary, the book and the data report first, then the briefs in the
+    order given. Links must be relative paths inside the release (ValueError otherwise).
+    """
+    for e in entries:
+        _relative_link(e.html)
+        _relative_link(e.pdf)
     kinds = ("summary", "book", "data")
     return _jinja().get_template("index.html.j2").render(
         meeting=meeting, page=page_for(meeting, kind="summary", title="Daftar isi rilis",

@@ -73,6 +73,16 @@ def write_pdf(
     `date` ("YYYY-MM-DD", the meeting date) becomes the creation and modification
     date; without it the PDF carries no date at all, so a rebuild stays byte-identical.
     """
+    data = pdf_bytes(html, base_dir=base_dir, title=title, lang=lang, date=date)
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+
+
+def pdf_bytes(
+    html: str, *, base_dir: Path, title: str, lang: str = "id", date: str | None = None
+) -> bytes:
+    """The PDF of `html` in memory, for callers that post-process it (the book)."""
     base_dir = Path(base_dir).resolve()
     document = HTML(
         string=html,
@@ -81,9 +91,7 @@ def write_pdf(
     ).render()
     _set_metadata(document, title=title, lang=lang, date=date)
     _drop_attachments(document)
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(document.write_pdf(pdf_identifier=pdf_identifier(html)))
+    return document.write_pdf(pdf_identifier=pdf_identifier(html))
 
 
 def _set_metadata(document, *, title: str, lang: str, date: str | None) -> None:

@@ -1,0 +1,128 @@
+"""The book: cover, table of contents, the regency summary and every brief in one PDF.
+
+The parts are already rendered PDFs, so the book does not lay them out again: WeasyPrint
+renders only the front matter (cover and table of contents, `templates/book/`), and
+pypdf appends the parts behind it with one bookmark per part. That keeps the book as
+fast as a file copy and its pages identical to the PDFs officials already have.
+The table of contents needs its own length to number the pages after it, so the
+front matter is rendered until its page count stops changing (once or twice).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import jinja2
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringObject
+
+from briefs import fmt, paths, render, weasy
+
+KIND_LABELS = {"summary": "Ringkasan", "brief": "Brief", "data": "Data"}
+
+
+@dataclass(frozen=True)
+class BookPart:
+    """One part of the book; a failed brief has no PDF and is listed as 'gagal'."""
+
+    title: str
+    kind: Literal["summary", "brief", "data"]
+    pdf: Path | None
+    status: Literal["ok", "gagal"] = "ok"
+
+    @property
+    def present(self) -> bool:
+        return self.status == "ok" and self.pdf is not None
+
+
+@dataclass(frozen=True)
+class TocRow:
+    label: str
+    title: str
+    kind: str
+    page: int | None  # book page number, None when the part is missing
+
+
+def write_book(parts: list[BookPart], target: Path, *, meeting, build_id: str) -> None:
+    """Write the book of `meeting` to `target`: cover, contents, then `parts` in order."""
+    readers = {i: PdfReader(p.pdf) for i, p in enumerate(parts) if p.present}
+    front, starts = _front_matter(parts, readers, meeting, build_id)
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(front)), import_outline=False)
+    writer.add_outline_item("Sampul dan daftar isi", 0)
+    for i, part in enumerate(parts):
+        if i in readers:
+            writer.append(readers[i], import_outline=False)
+            writer.add_outline_item(part.title, starts[i] - 1)
+    _fix_identity(writer, front, readers, parts, meeting)
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "wb") as f:
+        writer.write(f)
+
+
+def _front_matter(parts, readers, meeting, build_id) -> tuple[bytes, dict[int, int]]:
+    """Render cover + contents until the page numbers it prints are the real ones."""
+    front_pages = 2  # a cover and a one-page table of contents, the usual case
+    for _ in range(4):
+        starts = _start_pages(parts, readers, front_pages)
+        rows = [TocRow(KIND_LABELS.get(p.kind, p.kind), p.title, p.kind, starts.get(i))
+                for i, p in enumerate(parts)]
+        total = front_pages + sum(len(r.pages) for r in readers.values())
+        pdf = _render_front(meeting, build_id, rows, total_pages=total,
+                            n_briefs=sum(p.kind == "brief" and p.present for p in parts))
+        n = len(PdfReader(io.BytesIO(pdf)).pages)
+        if n == front_pages:
+            return pdf, starts
+        front_pages = n
+    raise RuntimeError("daftar isi buku tidak stabil")  # a TOC that changes length forever
+
+
+def _start_pages(parts, readers, front_pages: int) -> dict[int, int]:
+    starts, page = {}, front_pages + 1
+    for i in range(len(parts)):
+        if i in readers:
+            starts[i] = page
+            page += len(readers[i].pages)
+    return starts
+
+
+@lru_cache(maxsize=1)
+def _jinja() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(paths.TEMPLATES)),
+        autoescape=True, undefined=jinja2.StrictUndefined,
+    )
+
+
+def _render_front(
+    meeting, build_id: str, rows: list[TocRow], *, total_pages: int, n_briefs: int
+) -> bytes:
+    title = f"{meeting.title} — buku lengkap"
+    html = _jinja().get_template("book/front.html.j2").render(
+        meeting=meeting, rows=rows, n_briefs=n_briefs, total_pages=total_pages, build_id=build_id, title=title,
+        short_title=render.short_title(meeting.title), date_text=fmt.tanggal(meeting.date),
+        period_text=fmt.periode(meeting.period), css=render.stylesheets()[0], csp=render.CSP,
+    )
+    with tempfile.TemporaryDirectory() as empty:
+        # The front matter needs no file at all: an empty jail.
+        return weasy.pdf_bytes(html, base_dir=Path(empty), title=title)
+
+
+def _fix_identity(writer: PdfWriter, front: bytes, readers, parts, meeting) -> None:
+    """Fixed /ID and metadata, no dates: the same parts give the same book bytes."""
+    h = hashlib.sha256(front)
+    for i in sorted(readers):
+        h.update(parts[i].title.encode())
+        h.update(Path(parts[i].pdf).read_bytes())
+    ident = ByteStringObject(h.digest()[:16])
+    writer._ID = ArrayObject([ident, ident])
+    writer.metadata = None
+    writer.add_metadata({"/Title": f"{meeting.title} — buku lengkap", "/Producer": "rakor-briefs"})
+    writer._root_object[NameObject("/Lang")] = TextStringObject("id")
