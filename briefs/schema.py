@@ -216,7 +216,11 @@ def validate(checked: Checked, known: dict[str, set[str]]) -> Checked:
         schema.validate(typed, lazy=True)
     except SchemaErrors as exc:
         cases = exc.failure_cases
-        for case in cases[cases["check"] != "multiple_fields_uniqueness"].itertuples():
+        per_cell = cases[~cases["check"].isin(["multiple_fields_uniqueness", "field_uniqueness"])]
+        per_cell = per_cell.assign(n=per_cell["check_number"].fillna(-1).astype(int))
+        # One message per cell: a malformed code need not also be called unknown.
+        per_cell = per_cell.sort_values(["index", "n"], kind="stable").drop_duplicates(["index", "column"])
+        for case in per_cell.itertuples():
             _column_failure(checked, case, meaning)
         _duplicates(checked, cases[cases["check"].isin(["multiple_fields_uniqueness", "field_uniqueness"])])
     return checked
@@ -224,8 +228,6 @@ def validate(checked: Checked, known: dict[str, set[str]]) -> Checked:
 
 def _column_failure(checked: Checked, case, meaning: dict) -> None:
     index, column = int(case.index), case.column
-    if case.check == "field_uniqueness":
-        return  # one-column key: reported with the other duplicates
     if case.check == "not_nullable":
         if (index, column) in checked.cells:
             return  # already reported as unreadable
@@ -280,7 +282,7 @@ def _one_name_per_code(wilayah: Checked) -> None:
     """A kecamatan code has one name, and a name one code: `--only` picks kecamatan by name."""
     by_code: dict[str, tuple[str, int]] = {}
     by_name: dict[str, tuple[str, int]] = {}
-    frame = _usable(wilayah)
+    frame = wilayah.typed.dropna(subset=["kode_kecamatan", "kecamatan"])
     for index, code, name in zip(frame.index, frame["kode_kecamatan"], frame["kecamatan"]):
         seen_name, seen_at = by_code.setdefault(code, (name, index))
         seen_code, code_at = by_name.setdefault(name_key(name), (code, index))
@@ -357,16 +359,19 @@ def sort(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 def suspicious(tables: dict[str, Checked], frames: dict[str, pd.DataFrame]) -> None:
     """Participants above the labour force, jumps over 50 % in a month, nagari missing a period."""
     kep, labour = tables.get("kepesertaan"), frames.get("angkatan_kerja")
+    names = dict(zip(frames["wilayah"]["kode_nagari"], frames["wilayah"]["nagari"])) if "wilayah" in frames else {}
     if kep is not None and labour is not None:
-        _above_labour_force(kep, frames["kepesertaan"], labour)
-        _jumps(kep, frames["kepesertaan"])
+        _above_labour_force(kep, frames["kepesertaan"], labour, names)
+    if kep is not None:
+        _jumps(kep, frames["kepesertaan"], names)
     if "wilayah" in frames:
         for name in ("kepesertaan", "agen_perisai"):
             if name in tables and not tables[name].broken:
-                _missing_nagari(tables[name], frames[name], frames["wilayah"])
+                typed = tables[name].typed.dropna(subset=["periode", "kode_nagari"])
+                _missing_nagari(tables[name], typed, frames["wilayah"])
 
 
-def _above_labour_force(kep: Checked, frame: pd.DataFrame, labour: pd.DataFrame) -> None:
+def _above_labour_force(kep: Checked, frame: pd.DataFrame, labour: pd.DataFrame, names: dict) -> None:
     from briefs.fmt import angka
 
     limit = dict(zip(labour["kode_nagari"], labour["angkatan_kerja"]))
@@ -375,7 +380,7 @@ def _above_labour_force(kep: Checked, frame: pd.DataFrame, labour: pd.DataFrame)
         total, cap = int(group["peserta_aktif"].sum()), limit.get(code)
         if cap is not None and total > cap:
             index = int(group["pos"].max())
-            kep.warn(index, "peserta_aktif", f"peserta aktif nagari {code} periode {periode} (semua segmen "
+            kep.warn(index, "peserta_aktif", f"peserta aktif nagari {names.get(code, code)} periode {periode} (semua segmen "
                                              f"{angka(total)}) melebihi angkatan kerja {angka(cap)}, tetap dipakai; "
                                              f"tertulis '{kep.written(index, 'peserta_aktif')}'; seharusnya "
                                              f"jumlah paling banyak {angka(cap)} (periksa kembali)")
@@ -386,7 +391,7 @@ def _month(periode: str) -> int:
     return int(year) * 12 + int(month)
 
 
-def _jumps(kep: Checked, frame: pd.DataFrame) -> None:
+def _jumps(kep: Checked, frame: pd.DataFrame, names: dict) -> None:
     from briefs.fmt import angka, persen_kata
 
     rows = frame.assign(pos=frame.index, month=frame["periode"].map(_month)).sort_values("month", kind="stable")
@@ -397,7 +402,8 @@ def _jumps(kep: Checked, frame: pd.DataFrame) -> None:
                 change = row.peserta_aktif / previous.peserta_aktif - 1
                 if abs(change) > 0.5:
                     kep.warn(row.pos, "peserta_aktif",
-                             f"peserta aktif {segmen} nagari {code} berubah {persen_kata(change)} dalam sebulan "
+                             f"peserta aktif {segmen} nagari {names.get(code, code)} {'naik' if change > 0 else 'turun'} "
+                             f"{persen_kata(abs(change))} dalam sebulan "
                              f"(dari {angka(previous.peserta_aktif)} pada {previous.periode}), tetap dipakai; "
                              f"tertulis '{kep.written(row.pos, 'peserta_aktif')}'; seharusnya "
                              f"perubahan paling banyak 50 persen per bulan (periksa kembali)")
