@@ -136,7 +136,8 @@ def check_meeting(meeting: Meeting, frames: dict[str, pd.DataFrame], checked: di
                   params_file: str | Path | None = None) -> list[Problem]:
     """Periods the meeting asks for exist in the data; kecamatan it names exist in wilayah."""
     where = display_path(params_file) if params_file else "params"
-    text = Path(params_file).read_text(encoding="utf-8") if params_file and Path(params_file).is_file() else ""
+    source = paths.resolve(params_file) if params_file else None
+    text = source.read_text(encoding="utf-8") if source and source.is_file() else ""
     problems: list[Problem] = []
     if meeting.previous_period >= meeting.period:
         problems.append(Problem(where, f"periode pembanding tidak sebelum periode laporan; tertulis "

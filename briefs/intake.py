@@ -198,7 +198,7 @@ def _to_table(name: str, path: Path, records: list[list[str]], lines: list[int],
     headers: dict[str, str] = {}
     problems: list[Problem] = []
     for position, written in enumerate(header, start=1):
-        key = normalise_header(written)
+        written, key = written.strip(), normalise_header(written)
         if not key:
             problems.append(Problem(where, f"judul kolom ke-{position} kosong; tertulis ''; "
                                     "seharusnya nama kolom", header_line, f"kolom ke-{position}"))

@@ -1,0 +1,220 @@
+"""A corpus of broken and unusual inputs: each ends in InputError naming file, row and column.
+
+Every case starts from the three-nagari fixture in tests/fixtures/data/mini/ and breaks
+one thing, the way analysts' files break: Indonesian decimals in a count, a BPS code
+where a Kemendagri code belongs, a row pasted twice, a column renamed, a file saved twice.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from briefs import data, params
+from briefs.errors import InputError, Problem, display_path
+from briefs.params import Meeting
+
+MINI = Path(__file__).parent / "fixtures" / "data" / "mini"
+
+
+def meeting(folder: Path, **changes) -> Meeting:
+    fields = dict(id="uji", title="Rakor Uji", date="2026-11-24", place="Pulau Punjung", regency="Kabupaten Uji",
+                  data=str(folder), period="2026-10", previous_period="2026-09",
+                  target={"coverage": 32.15, "source": "RPJMN"})
+    return Meeting.model_validate(fields | changes)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(MINI, target)
+    return target
+
+
+def edit(folder: Path, table: str, old: str, new: str) -> None:
+    path = folder / f"{table}.csv"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture changed: {old!r} not in {table}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def problems(folder: Path, **changes) -> list[Problem]:
+    with pytest.raises(InputError) as caught:
+        data.load(meeting(folder, **changes))
+    return caught.value.problems
+
+
+# (case, table, old text, new text, row, column as written, words in the message)
+ROW_CASES = [
+    ("teks di kolom angka", "kepesertaan", "PU,604", "PU,6o4", 2, "peserta_aktif", "bukan angka bulat; tertulis '6o4'"),
+    ("angka desimal", "kepesertaan", "BPU,120", 'BPU,"12,5"', 3, "peserta_aktif", "bukan angka bulat; tertulis '12,5'"),
+    ("angka negatif", "kepesertaan", "JAKON,35", "JAKON,-35", 4, "peserta_aktif", "angka negatif; tertulis '-35'"),
+    ("isian kosong", "agen_perisai", "2026-10,13.10.01.2002,1,6", "2026-10,13.10.01.2002,,6", 5, "agen_aktif",
+     "isian kosong"),
+    ("periode tanpa nol", "kepesertaan", "2026-09,13.10.01.2003", "2026-9,13.10.01.2003", 3, "periode",
+     "tertulis '2026-9'; seharusnya periode YYYY-MM"),
+    ("bulan ke-13", "agen_perisai", "2026-09,13.10.02.2001", "2026-13,13.10.02.2001", 4, "periode", "'2026-13'"),
+    ("segmen tidak dikenal", "kepesertaan", "JAKON,40", "PMI,40", 7, "segmen", "segmen tidak dikenal; tertulis 'PMI'"),
+    ("kode tidak ada di wilayah", "kepesertaan", "2026-10,13.10.01.2003", "2026-10,13.10.01.2099", 6, "kode_nagari",
+     "tidak ada di tabel wilayah; tertulis '13.10.01.2099'"),
+    ("kode BPS di kolom Kemendagri", "agen_perisai", "2026-09,13.10.01.2003", "2026-09,1311020005", 3,
+     "kode_nagari", "tidak sesuai format; tertulis '1311020005'"),
+    ("baris ganda", "kepesertaan", "2026-10,13.10.01.2003,BPU,125", "2026-10,13.10.01.2002,PU,125", 6, "segmen",
+     "baris ganda"),
+    ("nagari tanpa angkatan kerja", "angkatan_kerja", "13.10.01.2003,1354\n", "", 3, "kode_nagari",
+     "tidak punya baris angkatan kerja"),
+    ("kode kecamatan kosong", "wilayah", "13.10.02,Pulau Punjung", " ,Pulau Punjung", 4, "kode_kecamatan",
+     "isian kosong"),
+    ("kode kecamatan salah format", "wilayah", "13.10.02,Pulau Punjung", "1311040,Pulau Punjung", 4, "kode_kecamatan",
+     "tertulis '1311040'; seharusnya kode Kemendagri"),
+    ("nama kecamatan berbeda untuk satu kode", "wilayah", "13.10.01,Koto Baru,13.10.01.2003",
+     "13.10.01,Koto Baruh,13.10.01.2003", 3, "kecamatan", "tertulis 'Koto Baruh'; seharusnya 'Koto Baru'"),
+    ("isian lebih banyak dari judul", "agen_perisai", "2026-10,13.10.01.2003,0,0", "2026-10,13.10.01.2003,0,0,7", 6,
+     "kolom ke-5", "lebih banyak"),
+    ("kolom wajib hilang", "kepesertaan", "segmen,peserta_aktif", "segmen,peserta", 1, "peserta_aktif",
+     "kolom wajib 'peserta_aktif' tidak ada"),
+    ("judul kolom ganda", "agen_perisai", "peserta_diakuisisi\n", "peserta_diakuisisi, Agen Aktif\n", 1,
+     "Agen Aktif", "judul kolom ganda"),
+]
+
+
+@pytest.mark.parametrize("case,table,old,new,row,column,words", ROW_CASES, ids=[c[0] for c in ROW_CASES])
+def test_each_broken_cell_is_one_problem_at_file_row_column(folder, case, table, old, new, row, column, words):
+    edit(folder, table, old, new)
+    found = problems(folder)
+    assert len(found) == 1, "\n".join(map(str, found))
+    problem = found[0]
+    expected_file = "wilayah" if case == "nagari tanpa angkatan kerja" else table
+    assert problem.file == display_path(folder / f"{expected_file}.csv")
+    assert (problem.row, problem.column) == (row, column)
+    assert words in problem.message
+    assert str(problem).startswith(f"{problem.file}:{row}:{column}: ")
+
+
+def test_indonesian_csv_decimal_count_is_reported_as_written(folder):
+    text = (folder / "kepesertaan.csv").read_text(encoding="utf-8").replace(",", ";").replace(";604", ";12,5x")
+    (folder / "kepesertaan.csv").write_bytes(text.encode("cp1252"))
+    [problem] = problems(folder)
+    assert str(problem) == (f"{display_path(folder / 'kepesertaan.csv')}:2:peserta_aktif: bukan angka bulat; "
+                            "tertulis '12,5x'; seharusnya bilangan bulat tidak negatif")
+
+
+def test_windows_1252_value_is_shown_as_the_analyst_wrote_it(folder):
+    text = (folder / "agen_perisai.csv").read_text(encoding="utf-8").replace("2026-09,13.10.01.2003,0,0",
+                                                                             "2026-09,13.10.01.2003,0,dua–tiga")
+    (folder / "agen_perisai.csv").write_bytes(text.encode("cp1252"))
+    [problem] = problems(folder)
+    assert (problem.row, problem.column) == (3, "peserta_diakuisisi")
+    assert "tertulis 'dua–tiga'" in problem.message
+
+
+def test_name_column_that_disagrees_with_the_code_is_reported(folder):
+    (folder / "angkatan_kerja.csv").write_text(
+        "kode_nagari,Nagari,angkatan_kerja\n13.10.01.2002,KOTO  baru ,3724\n13.10.01.2003,Sialang Gaung,1354\n"
+        "13.10.02.2001,Sungai Darah,5210\n", encoding="utf-8")
+    [problem] = problems(folder)
+    assert (problem.row, problem.column) == (4, "Nagari")
+    assert "tertulis 'Sungai Darah'; seharusnya 'Sungai Dareh'" in problem.message
+
+
+def test_text_in_a_workbook_count_cell_names_sheet_row(folder):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Data"
+    sheet.append(["periode", "kode_nagari", "agen_aktif", "peserta_diakuisisi"])
+    sheet.append(["2026-09", "13.10.01.2002", 1, 4])
+    sheet.append(["2026-10", "13.10.01.2002", "satu", 6])
+    (folder / "agen_perisai.csv").unlink()
+    book.save(folder / "agen_perisai.xlsx")
+    found = [p for p in problems(folder)]
+    assert [(p.file, p.row, p.column) for p in found] == [(display_path(folder / "agen_perisai.xlsx"), 3, "agen_aktif")]
+    assert "tertulis 'satu'" in found[0].message
+
+
+@pytest.mark.parametrize("name,content,words", [
+    ("kepesertaan.xlsx", b"PK\x03\x04 not really a workbook", "tidak bisa dibuka"),
+    ("agen_perisai.xls", b"\xd0\xcf\x11\xe0", "format berkas tidak didukung"),
+])
+def test_unreadable_or_old_workbooks_name_the_file(folder, name, content, words):
+    stem = name.split(".")[0]
+    (folder / f"{stem}.csv").unlink()
+    (folder / name).write_bytes(content)
+    [problem] = problems(folder)
+    assert problem.file == display_path(folder / name) and words in problem.message
+
+
+def test_two_files_for_one_table_names_both(folder):
+    shutil.copy(folder / "wilayah.csv", folder / "wilayah.xlsx")
+    [problem] = problems(folder)
+    assert "wilayah.csv" in problem.message and "wilayah.xlsx" in problem.message
+
+
+def test_missing_and_empty_files_name_the_file(folder):
+    (folder / "angkatan_kerja.csv").unlink()
+    (folder / "agen_perisai.csv").write_text("\n\n", encoding="utf-8")
+    found = problems(folder)
+    assert [p.file for p in found] == [display_path(folder / "angkatan_kerja.csv"),
+                                       display_path(folder / "agen_perisai.csv")]
+    assert "tidak ditemukan" in found[0].message and "kosong" in found[1].message
+
+
+def test_every_problem_in_every_file_in_one_pass(folder):
+    edit(folder, "wilayah", "13.10.02,Pulau Punjung", "13.10.2,Pulau Punjung")
+    edit(folder, "kepesertaan", "PU,604", "PU,-1")
+    edit(folder, "kepesertaan", "JAKON,40", "JAKONN,4x")
+    edit(folder, "agen_perisai", "2026-09,13.10.01.2002,1,4", "2026/09,13.10.01.2002,1,4")
+    found = problems(folder)
+    where = [(Path(p.file).name, p.row, p.column) for p in found]
+    assert where == [("wilayah.csv", 4, "kode_kecamatan"), ("kepesertaan.csv", 2, "peserta_aktif"),
+                     ("kepesertaan.csv", 7, "segmen"), ("kepesertaan.csv", 7, "peserta_aktif"),
+                     ("agen_perisai.csv", 2, "periode")]
+
+
+def test_rows_read_are_used_or_reported(folder):
+    edit(folder, "kepesertaan", "PU,604", "PU,-1")
+    edit(folder, "kepesertaan", "JAKON,40", "JAKONN,4x")  # two problems, one row
+    with pytest.raises(data.DataError) as caught:
+        data.load(meeting(folder))
+    kep = {t.table: t for t in caught.value.report.tables}["kepesertaan"]
+    assert (kep.read, kep.used, kep.reported) == (6, 4, 2)
+    assert all(t.read == t.used + t.reported for t in caught.value.report.tables)
+
+
+# --- The meeting against the data (params file named, with its line) ---
+
+def write_params(tmp_path: Path, folder: Path, **changes) -> Path:
+    lines = {"id": "uji", "title": "Rakor Uji", "date": '"2026-11-24"', "place": "Pulau Punjung",
+             "regency": "Kabupaten Uji", "data": str(folder), "period": '"2026-10"', "previous_period": '"2026-09"'}
+    lines.update(changes)
+    body = "".join(f"{k}: {v}\n" for k, v in lines.items())
+    path = tmp_path / "rakor-uji.yml"
+    path.write_text(body + "target:\n  coverage: 32.15\n  source: RPJMN\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("key,value,row,words", [
+    ("period", '"2026-11"', 7, "tertulis '2026-11'; seharusnya periode yang ada di data (2026-09 s.d. 2026-10)"),
+    ("previous_period", '"2026-08"', 8, "tertulis '2026-08'"),
+    ("kecamatan", "\n  - Koto  baru\n  - Sitiung", 11, "tertulis 'Sitiung'; seharusnya salah satu dari: Koto Baru, "
+                                                       "Pulau Punjung"),
+])
+def test_meeting_asks_for_what_the_data_lacks(tmp_path, folder, key, value, row, words):
+    path = write_params(tmp_path, folder, **{key: value})
+    meeting_ = params.load(path)
+    with pytest.raises(InputError) as caught:
+        data.load(meeting_, params_file=path)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.row, problem.column) == (display_path(path), row, key)
+    assert words in problem.message
+
+
+def test_only_with_unknown_name_lists_valid_names(folder):
+    ds = data.load(meeting(folder))
+    with pytest.raises(InputError) as caught:
+        data.resolve_kecamatan(ds, ["Koto Baru", "Tiumang"], source="--only")
+    [problem] = caught.value.problems
+    assert problem.file == "--only"
+    assert "tertulis 'Tiumang'; seharusnya salah satu dari: Koto Baru, Pulau Punjung" in problem.message
