@@ -55,11 +55,11 @@ def write_book(parts: list[BookPart], target: Path, *, meeting, build_id: str) -
     front, starts = _front_matter(parts, readers, meeting, build_id)
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(front)), import_outline=False)
-    writer.add_outline_item("Sampul dan daftar isi", 0)
+    writer.add_outline_item(title="Sampul dan daftar isi", page_number=0)
     for i, part in enumerate(parts):
         if i in readers:
             writer.append(readers[i], import_outline=False)
-            writer.add_outline_item(part.title, starts[i] - 1)
+            writer.add_outline_item(title=part.title, page_number=starts[i] - 1)
     _fix_identity(writer, front, readers, parts, meeting)
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,113 @@
+"""briefs.book: real part PDFs (WeasyPrint), merged, read back with pypdf."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from briefs import book, params, paths, weasy
+
+
+@pytest.fixture(scope="module")
+def meeting():
+    return params.load(paths.DEFAULT_PARAMS)
+
+
+def part_pdf(folder: Path, name: str, pages: int) -> Path:
+    """A part PDF with `pages` pages, each saying which part and page it is."""
+    body = "".join(f'<p style="break-after: page">{name} isi halaman {i + 1}</p>' for i in range(pages))
+    html = f'<html lang="id"><head><style>@page {{ size: A4 }}</style></head><body>{body}</body></html>'
+    target = folder / f"{name}.pdf"
+    weasy.write_pdf(html, target, base_dir=folder, title=name)
+    return target
+
+
+@pytest.fixture(scope="module")
+def parts(tmp_path_factory, meeting):
+    folder = tmp_path_factory.mktemp("parts")
+    return [
+        book.BookPart("Ringkasan Kabupaten Dharmasraya", "summary", part_pdf(folder, "ringkasan", 2)),
+        book.BookPart("Kecamatan Sitiung", "brief", part_pdf(folder, "sitiung", 1)),
+        book.BookPart("Kecamatan Timpeh", "brief", None, status="gagal"),
+        book.BookPart("Kecamatan Koto Baru", "brief", part_pdf(folder, "koto-baru", 2)),
+    ]
+
+
+@pytest.fixture(scope="module")
+def built(parts, meeting, tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("book") / "buku.pdf"
+    book.write_book(parts, target, meeting=meeting, build_id="b-uji-7")
+    return target
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_pages_are_cover_toc_and_every_present_part(built):
+    reader = PdfReader(built)
+    assert len(reader.pages) == 1 + 1 + 2 + 1 + 2
+    # the parts follow in order, unchanged
+    assert "ringkasan isi halaman 1" in reader.pages[2].extract_text()
+    assert "sitiung isi halaman 1" in reader.pages[4].extract_text()
+    assert "koto-baru isi halaman 2" in reader.pages[6].extract_text()
+
+
+def test_cover_names_the_meeting(built, meeting):
+    cover = flat(PdfReader(built).pages[0].extract_text())
+    for s in (meeting.regency, "Selasa, 24 November 2026", meeting.place, "DATA CONTOH", *meeting.organizers):
+        assert s in cover, s
+    assert flat(meeting.title) in cover
+
+
+def test_toc_gives_the_real_page_of_every_part(built, parts):
+    reader = PdfReader(built)
+    toc = flat(reader.pages[1].extract_text())
+    assert "Daftar isi" in toc
+    for part in parts:
+        match = re.search(re.escape(part.title) + r" (\d+|gagal)", toc)
+        assert match, part.title
+        if part.present:
+            page = int(match[1])
+            assert Path(part.pdf).stem + " isi halaman 1" in reader.pages[page - 1].extract_text()
+        else:
+            assert match[1] == "gagal"
+    assert f"Halaman 2 dari {len(reader.pages)}" in toc and "DATA CONTOH" in toc
+
+
+def test_bookmarks_point_at_each_part(built, parts):
+    reader = PdfReader(built)
+    marks = {o.title: reader.get_destination_page_number(o) for o in reader.outline}
+    assert marks.pop("Sampul dan daftar isi") == 0
+    assert marks == {"Ringkasan Kabupaten Dharmasraya": 2, "Kecamatan Sitiung": 4, "Kecamatan Koto Baru": 5}
+
+
+def test_book_bytes_are_identical_across_runs(built, parts, meeting, tmp_path):
+    again = tmp_path / "lagi.pdf"
+    book.write_book(parts, again, meeting=meeting, build_id="b-uji-7")
+    assert again.read_bytes() == built.read_bytes()
+    reader = PdfReader(again)
+    assert reader.trailer["/ID"][0] == reader.trailer["/ID"][1]
+    assert "/CreationDate" not in reader.metadata and reader.metadata.title.endswith("buku lengkap")
+
+
+def test_long_table_of_contents_still_numbers_right(parts, meeting, tmp_path):
+    one = parts[1]
+    many = [book.BookPart(f"Kecamatan Nomor {i:02d}", "brief", one.pdf) for i in range(70)]
+    target = tmp_path / "tebal.pdf"
+    book.write_book(many, target, meeting=meeting, build_id="b1")
+    reader = PdfReader(target)
+    front = len(reader.pages) - 70
+    assert front >= 3  # cover and a table of contents of two pages or more
+    toc = flat(" ".join(reader.pages[i].extract_text() for i in range(1, front)))
+    assert f"Kecamatan Nomor 00 {front + 1}" in toc and f"Kecamatan Nomor 69 {front + 70}" in toc
+
+
+def test_no_sample_mark_for_real_data(parts, meeting, tmp_path):
+    target = tmp_path / "resmi.pdf"
+    book.write_book(parts[:2], target, meeting=meeting.model_copy(update={"sample": False}), build_id="b1")
+    reader = PdfReader(target)
+    assert not any("DATA CONTOH" in reader.pages[i].extract_text() for i in range(2))
