@@ -52,6 +52,15 @@ class RawTable:
         return self.rows[index]
 
 
+@dataclass(frozen=True)
+class Failure:
+    """Why a whole file could not be read, and where if known."""
+
+    message: str
+    row: int | None = None
+    column: str | None = None
+
+
 def normalise_header(text: str) -> str:
     """'  Kode Nagari ' -> 'kode_nagari': headers match whatever the export capitalises."""
     return re.sub(r"[\s\-]+", "_", str(text).strip().lower())
@@ -94,8 +103,8 @@ def read_table(name: str, path: Path) -> tuple[RawTable | None, list[Problem]]:
         result = _read_xlsx(name, data)
     else:
         result = _read_csv(data)
-    if isinstance(result, str):
-        return None, [Problem(display_path(path), result)]
+    if isinstance(result, Failure):
+        return None, [Problem(display_path(path), result.message, result.row, result.column)]
     records, line_numbers, detected = result
     source.update(detected)
     return _to_table(name, path, records, line_numbers, source)
@@ -122,18 +131,20 @@ def _delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_csv(data: bytes) -> tuple[list[list[str]], list[int], dict] | str:
+def _read_csv(data: bytes) -> tuple[list[list[str]], list[int], dict] | Failure:
     try:
         decoded = _decode(data)
     except UnicodeDecodeError:
         decoded = None
     if decoded is None:
-        return "berkas tidak bisa dibaca sebagai teks; tertulis isi biner; seharusnya CSV (UTF-8 atau Windows-1252)"
+        return Failure("berkas tidak bisa dibaca sebagai teks; tertulis isi biner; "
+                       "seharusnya CSV (UTF-8 atau Windows-1252)")
     text, encoding = decoded
     if not text.strip():
-        return "berkas kosong; tertulis tidak ada baris; seharusnya baris judul kolom lalu baris data"
+        return Failure("berkas kosong; tertulis tidak ada baris; seharusnya baris judul kolom lalu baris data")
     delimiter = _delimiter(text.lstrip("\r\n").splitlines()[0])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: an unclosed quote must not swallow the rest of the file silently.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     records, lines, start = [], [], 1
     try:
         for record in reader:
@@ -141,8 +152,10 @@ def _read_csv(data: bytes) -> tuple[list[list[str]], list[int], dict] | str:
                 records.append(record)
                 lines.append(start)
             start = reader.line_num + 1
-    except csv.Error as exc:
-        return f"CSV tidak terbaca di baris {reader.line_num}; tertulis {exc}; seharusnya tanda kutip berpasangan"
+    except csv.Error:
+        line = text.splitlines()[start - 1] if start <= len(text.splitlines()) else ""
+        return Failure(f"tanda kutip tidak berpasangan, berkas tidak bisa dibaca mulai baris ini; tertulis "
+                       f"'{line[:60]}'; seharusnya setiap isian yang diawali \" juga diakhiri \"", start)
     detected = {"format": "csv", "delimiter": delimiter, "encoding": encoding,
                 "decimal": "," if delimiter == ";" else "."}
     return records, lines, detected
@@ -165,13 +178,14 @@ def _cell_text(value: object, decimal: str) -> str:
     return str(value)
 
 
-def _read_xlsx(name: str, data: bytes) -> tuple[list[list[str]], list[int], dict] | str:
+def _read_xlsx(name: str, data: bytes) -> tuple[list[list[str]], list[int], dict] | Failure:
     from openpyxl import load_workbook  # only needed for workbooks
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        return f"berkas Excel tidak bisa dibuka; tertulis {type(exc).__name__}; seharusnya buku kerja .xlsx yang utuh"
+        return Failure(f"berkas Excel tidak bisa dibuka; tertulis {type(exc).__name__}; "
+                       "seharusnya buku kerja .xlsx yang utuh")
     try:
         named = [s for s in book.sheetnames if normalise_header(s) == name]
         sheet = named[0] if named else book.sheetnames[0]
@@ -184,7 +198,8 @@ def _read_xlsx(name: str, data: bytes) -> tuple[list[list[str]], list[int], dict
     finally:
         book.close()
     if not records:
-        return f"lembar '{sheet}' kosong; tertulis tidak ada baris; seharusnya baris judul kolom lalu baris data"
+        return Failure(f"lembar '{sheet}' kosong; tertulis tidak ada baris; "
+                       "seharusnya baris judul kolom lalu baris data")
     return records, lines, {"format": "xlsx", "sheet": sheet, "decimal": ","}
 
 
