@@ -29,8 +29,8 @@ CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src da
 
 Kind = Literal["brief", "summary", "data"]
 SUBTITLES = {
-    "brief": "Brief cakupan kepesertaan BPJS Ketenagakerjaan",
-    "summary": "Ringkasan kabupaten cakupan kepesertaan BPJS Ketenagakerjaan",
+    "brief": "Brief cakupan BPJS Ketenagakerjaan",
+    "summary": "Ringkasan cakupan BPJS Ketenagakerjaan",
     "data": "Laporan data masukan",
 }
 
