@@ -1,0 +1,145 @@
+"""The data stage: load, snapshot round trip, kecamatan by name, and the data report."""
+
+from __future__ import annotations
+
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from briefs import data
+from briefs.errors import InputError, display_path
+from briefs.params import Meeting
+
+MINI = Path(__file__).parent / "fixtures" / "data" / "mini"
+
+
+def meeting(folder: Path, **changes) -> Meeting:
+    fields = dict(id="uji", title="Rakor <Uji> & Evaluasi", date="2026-11-24", place="Pulau Punjung",
+                  regency="Kabupaten Uji", data=str(folder), period="2026-10", previous_period="2026-09",
+                  target={"coverage": 32.15, "source": "RPJMN"}, sample=True)
+    return Meeting.model_validate(fields | changes)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(MINI, target)
+    return target
+
+
+@pytest.fixture
+def ds(folder) -> data.Dataset:
+    return data.load(meeting(folder))
+
+
+def test_load_gives_typed_tables_sources_and_a_report(ds, folder):
+    assert list(ds.wilayah.columns) == ["kode_kecamatan", "kecamatan", "kode_nagari", "nagari",
+                                        "kode_bps_kecamatan", "kode_bps_nagari"]
+    assert ds.kepesertaan["peserta_aktif"].dtype == "int64"
+    assert all(pd.api.types.is_string_dtype(ds.kepesertaan[c]) for c in ("periode", "kode_nagari", "segmen"))
+    assert ds.sources["wilayah"]["path"] == display_path(folder / "wilayah.csv")
+    assert len(ds.sources["wilayah"]["sha256"]) == 64
+    assert [(t.table, t.read, t.used, t.reported) for t in ds.report.tables] == [
+        ("wilayah", 3, 3, 0), ("angkatan_kerja", 3, 3, 0), ("kepesertaan", 6, 6, 0), ("agen_perisai", 6, 6, 0)]
+    assert ds.report.periods == ("2026-09", "2026-10")
+
+
+def test_dataset_without_report_still_constructs(ds):
+    bare = data.Dataset(ds.wilayah, ds.angkatan_kerja, ds.kepesertaan, ds.agen_perisai)
+    assert bare.report.tables == () and bare.sources == {}
+    assert list(bare.tables()) == ["wilayah", "angkatan_kerja", "kepesertaan", "agen_perisai"]
+
+
+def test_snapshot_round_trips_exactly_and_writes_the_same_bytes(ds, tmp_path):
+    files = data.write_snapshot(ds, tmp_path / "a")
+    back = data.read_snapshot(tmp_path / "a")
+    for name, frame in ds.tables().items():
+        pd.testing.assert_frame_equal(back.tables()[name], frame, check_exact=True)
+    data.write_snapshot(back, tmp_path / "b")
+    for f in files:
+        assert (tmp_path / "b" / f.name).read_bytes() == f.read_bytes()
+        assert b"\r" not in f.read_bytes()
+
+
+def test_snapshot_sorts_rows_by_key(ds, tmp_path):
+    shuffled = data.Dataset(ds.wilayah, ds.angkatan_kerja, ds.kepesertaan.iloc[::-1], ds.agen_perisai.iloc[::-1])
+    data.write_snapshot(shuffled, tmp_path / "s")
+    data.write_snapshot(ds, tmp_path / "o")
+    assert (tmp_path / "s" / "kepesertaan.csv").read_bytes() == (tmp_path / "o" / "kepesertaan.csv").read_bytes()
+
+
+def test_snapshot_keeps_sector_columns_and_codes_with_leading_zeros(folder, tmp_path):
+    (folder / "angkatan_kerja.csv").write_text(
+        "kode_nagari,angkatan_kerja,Pertanian\n13.10.01.2002,3724,2000\n13.10.01.2003,1354,700\n"
+        "13.10.02.2001,5210,3000\n", encoding="utf-8")
+    ds = data.load(meeting(folder))
+    assert list(ds.angkatan_kerja.columns) == ["kode_nagari", "angkatan_kerja", "pertanian"]
+    data.write_snapshot(ds, tmp_path)
+    back = data.read_snapshot(tmp_path)
+    pd.testing.assert_frame_equal(back.angkatan_kerja, ds.angkatan_kerja, check_exact=True)
+
+
+def test_resolve_kecamatan_by_name_or_code_in_the_order_given(ds):
+    assert data.resolve_kecamatan(ds, ["pulau  PUNJUNG", "13.10.01", "Koto Baru"], "--only") == ["13.10.02", "13.10.01"]
+
+
+def test_resolve_kecamatan_reports_every_unknown_name(ds):
+    with pytest.raises(InputError) as caught:
+        data.resolve_kecamatan(ds, ["Sitiung", "Koto Baru", "Timpeh"], "params/x.yml", column="kecamatan")
+    assert [(p.file, p.column) for p in caught.value.problems] == [("params/x.yml", "kecamatan")] * 2
+    assert "Koto Baru, Pulau Punjung" in caught.value.problems[1].message
+
+
+def test_names_in_meeting_are_matched_like_only(folder):
+    assert data.load(meeting(folder, kecamatan=["KOTO BARU ", "PulauPunjung"])).report.errors == ()
+
+
+def test_report_text_lists_counts_formats_and_warnings(folder):
+    text = (folder / "kepesertaan.csv").read_text(encoding="utf-8").replace("JAKON,40", "JAKON,400")
+    (folder / "kepesertaan.csv").write_bytes(text.replace(",", ";").encode("cp1252"))
+    ds = data.load(meeting(folder))
+    out = data.report_text(ds.report)
+    assert "kepesertaan     " in out and "CSV, pemisah ';', desimal ',', UTF-8" in out
+    assert "Peringatan: 1" in out and "kepesertaan.csv:7:peserta_aktif: peserta aktif JAKON" in out
+    assert "Kesalahan: tidak ada" in out
+
+
+def test_data_error_carries_the_report_for_check(folder):
+    (folder / "agen_perisai.csv").write_text("periode,kode_nagari,agen_aktif,peserta_diakuisisi\n2026-10,x,1,1\n")
+    with pytest.raises(data.DataError) as caught:
+        data.load(meeting(folder))
+    text = data.report_text(caught.value.report)
+    assert "Kesalahan: 1" in text and "agen_perisai.csv:2:kode_nagari" in text
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.text, self.loads, self.cells = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in ("link", "script", "img", "iframe") or "src" in a:
+            self.loads.append((tag, a))
+
+    def handle_data(self, d):
+        self.text.append(d)
+
+
+def test_report_html_is_self_contained_escaped_and_marked_sample(ds, folder):
+    html = data.report_html(ds.report, meeting(folder))
+    page = _Page()
+    page.feed(html)
+    text = " ".join(page.text)
+    assert page.loads == []
+    assert "DATA CONTOH" in text and "Rakor <Uji> & Evaluasi" in text  # escaped in the source, intact as text
+    assert "Rakor <Uji>" not in html
+    assert display_path(folder / "kepesertaan.csv") in text and "Selasa, 24 November 2026" in text
+    assert "September 2026 s.d. Oktober 2026" in text
+
+
+def test_report_html_without_sample_has_no_banner(ds, folder):
+    assert "DATA CONTOH" not in data.report_html(ds.report, meeting(folder, sample=False))
