@@ -229,3 +229,10 @@ def test_index_refuses_links_outside_the_release(meeting, bad):
                                      (int(2.4 * 1024 * 1024), "2,4 MB")])
 def test_file_sizes_read_the_indonesian_way(n, text):
     assert render.ukuran(n) == text
+
+
+def test_index_hides_empty_figures_column_and_failure_note(meeting):
+    plain = [render.IndexEntry("brief", "Kecamatan Sitiung", "k/s.html", "k/s.pdf", pdf_bytes=2048)]
+    soup = BeautifulSoup(render.index_html(meeting, plain, "b1"), "html.parser")
+    assert "Angka kunci" not in soup.get_text() and "gagal" not in soup.get_text()
+    assert "Angka kunci" in render.index_html(meeting, entries(), "b1")
