@@ -17,6 +17,7 @@ import matplotlib
 matplotlib.use("Agg")  # no display on the build machines; set before anything draws
 
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -59,6 +60,7 @@ STYLE = {
 def _figure(width_cm: float, height_cm: float, ncols: int = 1, **grid: float) -> tuple[Figure, list[Axes]]:
     with matplotlib.rc_context(STYLE):
         fig = Figure(figsize=(width_cm * CM, height_cm * CM), layout="constrained")
+        FigureCanvasAgg(fig)  # always Agg, whatever backend the notebook set
         axes = fig.subplots(1, ncols, squeeze=False, gridspec_kw=grid or None)[0]
     return fig, list(axes)
 
