@@ -75,6 +75,12 @@ def load(meeting: Meeting, params_file: str | Path | None = None) -> Dataset:
     mismatch between the meeting (periods, kecamatan names) and the data.
     """
     folder = paths.resolve(meeting.data)
+    if not folder.is_dir():
+        where, text = _params_source(params_file)
+        problem = Problem(where, f"folder data tidak ditemukan; tertulis '{meeting.data}'; seharusnya folder "
+                                 "(relatif terhadap folder proyek) berisi berkas wilayah, angkatan_kerja, "
+                                 "kepesertaan dan agen_perisai", _line(text, "data"), "data")
+        raise DataError([problem], DataReport(display_path(folder)))
     checked, problems = _read_all(folder)
     frames = _validate_all(checked)
     problems += [p for c in checked.values() for p in sorted(c.errors, key=_order(c))]
@@ -91,7 +97,7 @@ def _read_all(folder: Path) -> tuple[dict[str, schema.Checked], list[Problem]]:
     files, problems = intake.find_tables(folder, TABLES)
     checked: dict[str, schema.Checked] = {}
     for name, path in files.items():
-        raw, found = intake.read_table(name, path)
+        raw, found = intake.read_table(name, path, tuple(schema.SPECS[name].required))
         if raw is None:
             problems += found
         else:
@@ -135,9 +141,7 @@ def _report(folder: Path, checked: dict[str, schema.Checked], frames: dict[str, 
 def check_meeting(meeting: Meeting, frames: dict[str, pd.DataFrame], checked: dict[str, schema.Checked],
                   params_file: str | Path | None = None) -> list[Problem]:
     """Periods the meeting asks for exist in the data; kecamatan it names exist in wilayah."""
-    where = display_path(params_file) if params_file else "params"
-    source = paths.resolve(params_file) if params_file else None
-    text = source.read_text(encoding="utf-8") if source and source.is_file() else ""
+    where, text = _params_source(params_file)
     problems: list[Problem] = []
     if meeting.previous_period >= meeting.period:
         problems.append(Problem(where, f"periode pembanding tidak sebelum periode laporan; tertulis "
@@ -161,6 +165,14 @@ def check_meeting(meeting: Meeting, frames: dict[str, pd.DataFrame], checked: di
                 problems.append(Problem(where, f"kecamatan tidak dikenal; tertulis '{name}'; seharusnya salah "
                                                f"satu dari: {valid}", _line(text, "kecamatan", name), "kecamatan"))
     return problems
+
+
+def _params_source(params_file: str | Path | None) -> tuple[str, str]:
+    """How to name the params file in a message, and its text (to find a key's line)."""
+    if not params_file:
+        return "params", ""
+    source = paths.resolve(params_file)
+    return display_path(source), source.read_text(encoding="utf-8") if source.is_file() else ""
 
 
 def _line(text: str, key: str, value: str | None = None) -> int | None:
@@ -234,12 +246,13 @@ def read_snapshot(folder: Path | str) -> Dataset:
 
 def describe_source(source: dict) -> str:
     """How a file was read, in words: 'CSV; pemisah ;, desimal ,, Windows-1252'."""
+    header = f", judul kolom di baris {source['header_row']}" if "header_row" in source else ""
     if source.get("format") == "xlsx":
-        return f"Excel (.xlsx), lembar '{source.get('sheet', '')}'"
+        return f"Excel (.xlsx), lembar '{source.get('sheet', '')}'{header}"
     encodings = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 dengan BOM", "cp1252": "Windows-1252", "utf-16": "UTF-16"}
     delimiter = {"\t": "tab"}.get(source.get("delimiter", ","), source.get("delimiter", ","))
     return (f"CSV, pemisah '{delimiter}', desimal '{source.get('decimal', '.')}', "
-            f"{encodings.get(source.get('encoding', ''), source.get('encoding', ''))}")
+            f"{encodings.get(source.get('encoding', ''), source.get('encoding', ''))}{header}")
 
 
 def _table_rows(report: DataReport) -> list[dict[str, str]]:

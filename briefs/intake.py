@@ -95,8 +95,11 @@ def find_tables(folder: Path, names: tuple[str, ...]) -> tuple[dict[str, Path], 
     return found, problems
 
 
-def read_table(name: str, path: Path) -> tuple[RawTable | None, list[Problem]]:
-    """Read one input file, CSV or XLSX by its extension; problems instead of exceptions."""
+def read_table(name: str, path: Path, expected: tuple[str, ...] = ()) -> tuple[RawTable | None, list[Problem]]:
+    """Read one input file, CSV or XLSX by its extension; problems instead of exceptions.
+
+    `expected` are column names the header should hold: rows above it (a title) are skipped.
+    """
     data = path.read_bytes()
     source = {"path": display_path(path), "sha256": hashlib.sha256(data).hexdigest()}
     if path.suffix.lower() == ".xlsx":
@@ -107,7 +110,7 @@ def read_table(name: str, path: Path) -> tuple[RawTable | None, list[Problem]]:
         return None, [Problem(display_path(path), result.message, result.row, result.column)]
     records, line_numbers, detected = result
     source.update(detected)
-    return _to_table(name, path, records, line_numbers, source)
+    return _to_table(name, path, records, line_numbers, source, expected)
 
 
 def _decode(data: bytes) -> tuple[str, str] | None:
@@ -203,10 +206,25 @@ def _read_xlsx(name: str, data: bytes) -> tuple[list[list[str]], list[int], dict
     return records, lines, {"format": "xlsx", "sheet": sheet, "decimal": ","}
 
 
-def _to_table(name: str, path: Path, records: list[list[str]], lines: list[int],
-              source: dict) -> tuple[RawTable | None, list[Problem]]:
+def _header_at(records: list[list[str]], expected: tuple[str, ...]) -> int:
+    """Index of the header row: the first of the top rows naming an expected column.
+
+    Branch exports often put a title ("Data Kepesertaan Oktober 2026") above the table.
+    """
+    for i, record in enumerate(records[:10]):
+        if {normalise_header(c) for c in record} & set(expected):
+            return i
+    return 0
+
+
+def _to_table(name: str, path: Path, records: list[list[str]], lines: list[int], source: dict,
+              expected: tuple[str, ...] = ()) -> tuple[RawTable | None, list[Problem]]:
     """Header row + data rows -> RawTable; ragged rows and doubled headers are problems."""
     where = display_path(path)
+    top = _header_at(records, expected)
+    if top:
+        source["header_row"] = lines[top]
+    records, lines = records[top:], lines[top:]
     header, header_line = records[0], lines[0]
     while header and not header[-1].strip():
         header = header[:-1]  # Excel often keeps empty trailing columns
@@ -214,8 +232,8 @@ def _to_table(name: str, path: Path, records: list[list[str]], lines: list[int],
     problems: list[Problem] = []
     for position, written in enumerate(header, start=1):
         written, key = written.strip(), normalise_header(written)
-        if not key:
-            problems.append(Problem(where, f"judul kolom ke-{position} kosong; tertulis ''; "
+        if not key and any(len(r) >= position and r[position - 1].strip() for r in records[1:]):
+            problems.append(Problem(where, f"kolom ke-{position} berisi data tetapi tanpa judul; tertulis ''; "
                                     "seharusnya nama kolom", header_line, f"kolom ke-{position}"))
         elif key in headers:
             problems.append(Problem(where, f"judul kolom ganda; tertulis '{written}'; seharusnya "

@@ -142,11 +142,15 @@ def parse(raw: RawTable, found: list[Problem] = ()) -> Checked:
     for column in spec.required:
         if column not in raw.frame.columns:
             written = ", ".join(raw.headers.values())
-            checked.errors.append(Problem(raw.display, f"kolom wajib '{column}' tidak ada; tertulis "
-                                          f"judul kolom '{written}'; seharusnya ada kolom {column}", raw.header_line, column))
+            sheet = f" di lembar '{raw.source['sheet']}'" if "sheet" in raw.source else ""
+            checked.errors.append(Problem(raw.display, f"kolom wajib '{column}' tidak ada{sheet}; tertulis "
+                                          f"judul kolom '{written}'; seharusnya ada kolom {column}",
+                                          raw.header_line, column))
             checked.broken = True
     for column in raw.frame.columns:
         kind = spec.kind(column)
+        if not raw.headers.get(column):
+            continue  # a column without header and without data: Excel's leftovers
         if kind is None:
             checked.warn(None, column, f"kolom tidak dikenal, diabaikan; tertulis '{raw.headers[column]}'; "
                                        f"seharusnya salah satu dari: {', '.join([*spec.required, *spec.optional])}")
@@ -236,7 +240,13 @@ def _column_failure(checked: Checked, case, meaning: dict) -> None:
                                     f"seharusnya {kind.expected}")
         return
     wrong, expected = meaning.get((column, int(case.check_number)), ("isian tidak sesuai", str(case.check)))
-    checked.fail(index, column, f"{wrong}; tertulis '{checked.written(index, column)}'; seharusnya {expected}")
+    written = checked.written(index, column)
+    if name_key(written) in _TOTALS:
+        wrong, expected = "baris jumlah tidak termasuk data", "hanya baris per nagari (hapus baris jumlah ini)"
+    checked.fail(index, column, f"{wrong}; tertulis '{written}'; seharusnya {expected}")
+
+
+_TOTALS = {"jumlah", "total", "subtotal", "grandtotal", "jumlahtotal"}  # a sum row pasted under the table
 
 
 def _duplicates(checked: Checked, cases: pd.DataFrame) -> None:
@@ -375,15 +385,16 @@ def _above_labour_force(kep: Checked, frame: pd.DataFrame, labour: pd.DataFrame,
     from briefs.fmt import angka
 
     limit = dict(zip(labour["kode_nagari"], labour["angkatan_kerja"]))
-    rows = frame.assign(pos=frame.index)
-    for (periode, code), group in rows.groupby(["periode", "kode_nagari"], sort=True):
-        total, cap = int(group["peserta_aktif"].sum()), limit.get(code)
-        if cap is not None and total > cap:
-            index = int(group["pos"].max())
-            kep.warn(index, "peserta_aktif", f"peserta aktif nagari {names.get(code, code)} periode {periode} (semua segmen "
-                                             f"{angka(total)}) melebihi angkatan kerja {angka(cap)}, tetap dipakai; "
-                                             f"tertulis '{kep.written(index, 'peserta_aktif')}'; seharusnya "
-                                             f"jumlah paling banyak {angka(cap)} (periksa kembali)")
+    totals = (frame.assign(pos=frame.index).groupby(["periode", "kode_nagari"], sort=True)
+              .agg(total=("peserta_aktif", "sum"), pos=("pos", "max")).reset_index())
+    totals["cap"] = totals["kode_nagari"].map(limit)
+    for row in totals[totals["total"] > totals["cap"]].sort_values("pos").itertuples():
+        cap, index = int(row.cap), int(row.pos)
+        kep.warn(index, "peserta_aktif", f"peserta aktif nagari {names.get(row.kode_nagari, row.kode_nagari)} "
+                                         f"periode {row.periode} (semua segmen {angka(int(row.total))}) melebihi "
+                                         f"angkatan kerja {angka(cap)}, tetap dipakai; tertulis "
+                                         f"'{kep.written(index, 'peserta_aktif')}'; seharusnya jumlah paling "
+                                         f"banyak {angka(cap)} (periksa kembali)")
 
 
 def _month(periode: str) -> int:
@@ -392,22 +403,24 @@ def _month(periode: str) -> int:
 
 
 def _jumps(kep: Checked, frame: pd.DataFrame, names: dict) -> None:
+    """Month-on-month change per nagari and segment; vectorised, since real series are long."""
     from briefs.fmt import angka, persen_kata
 
-    rows = frame.assign(pos=frame.index, month=frame["periode"].map(_month)).sort_values("month", kind="stable")
-    for (code, segmen), group in rows.groupby(["kode_nagari", "segmen"], sort=True):
-        previous = None
-        for row in group.itertuples():
-            if previous is not None and row.month == previous.month + 1 and previous.peserta_aktif > 0:
-                change = row.peserta_aktif / previous.peserta_aktif - 1
-                if abs(change) > 0.5:
-                    kep.warn(row.pos, "peserta_aktif",
-                             f"peserta aktif {segmen} nagari {names.get(code, code)} {'naik' if change > 0 else 'turun'} "
-                             f"{persen_kata(abs(change))} dalam sebulan "
-                             f"(dari {angka(previous.peserta_aktif)} pada {previous.periode}), tetap dipakai; "
-                             f"tertulis '{kep.written(row.pos, 'peserta_aktif')}'; seharusnya "
-                             f"perubahan paling banyak 50 persen per bulan (periksa kembali)")
-            previous = row
+    rows = frame.assign(pos=frame.index, month=frame["periode"].map(_month))
+    rows = rows.sort_values(["kode_nagari", "segmen", "month"], kind="stable")
+    groups = rows.groupby(["kode_nagari", "segmen"], sort=False)
+    before = pd.DataFrame({"value": groups["peserta_aktif"].shift(), "month": groups["month"].shift(),
+                           "periode": groups["periode"].shift()})
+    change = rows["peserta_aktif"] / before["value"] - 1
+    flagged = (rows["month"] == before["month"] + 1) & (before["value"] > 0) & (change.abs() > 0.5)
+    for index in sorted(rows.index[flagged]):
+        row, prev, step = rows.loc[index], before.loc[index], float(change.loc[index])
+        kep.warn(int(index), "peserta_aktif",
+                 f"peserta aktif {row['segmen']} nagari {names.get(row['kode_nagari'], row['kode_nagari'])} "
+                 f"{'naik' if step > 0 else 'turun'} {persen_kata(abs(step))} dalam sebulan (dari "
+                 f"{angka(int(prev['value']))} pada {prev['periode']}), tetap dipakai; tertulis "
+                 f"'{kep.written(int(index), 'peserta_aktif')}'; seharusnya perubahan paling banyak "
+                 f"50 persen per bulan (periksa kembali)")
 
 
 def _missing_nagari(checked: Checked, frame: pd.DataFrame, wilayah: pd.DataFrame) -> None:

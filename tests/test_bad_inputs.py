@@ -218,3 +218,26 @@ def test_only_with_unknown_name_lists_valid_names(folder):
     [problem] = caught.value.problems
     assert problem.file == "--only"
     assert "tertulis 'Tiumang'; seharusnya salah satu dari: Koto Baru, Pulau Punjung" in problem.message
+
+
+def test_missing_data_folder_points_at_the_params_line(tmp_path):
+    path = write_params(tmp_path, tmp_path / "tidak-ada")
+    with pytest.raises(InputError) as caught:
+        data.load(params.load(path), params_file=path)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.row, problem.column) == (display_path(path), 6, "data")
+    assert "folder data tidak ditemukan" in problem.message
+
+
+def test_a_sum_row_under_the_table_is_named_as_such(folder):
+    edit(folder, "angkatan_kerja", "13.10.02.2001,5210\n", "13.10.02.2001,5210\nJumlah,10288\n")
+    [problem] = problems(folder)
+    assert (problem.row, problem.column) == (5, "kode_nagari")
+    assert problem.message.startswith("baris jumlah tidak termasuk data; tertulis 'Jumlah'")
+
+
+def test_title_rows_above_the_header_are_skipped(folder):
+    edit(folder, "wilayah", "kode_kecamatan,", "Daftar Wilayah Kabupaten Uji\n\nkode_kecamatan,")
+    edit(folder, "wilayah", "13.10.02,Pulau Punjung,13.10.02.2001", "13.10.02,,13.10.02.2001")
+    [problem] = problems(folder)
+    assert (problem.row, problem.column) == (6, "kecamatan")  # the line in the file, title included
