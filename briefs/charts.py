@@ -152,19 +152,19 @@ def _segments(ax: Axes, series: pd.DataFrame) -> None:
 
 
 def _period_labels(periode: list[str]) -> list[str]:
-    """Every other month, ending at the data period; the year under the first of each year.
+    """Every other month, ending at the data period; the year under the first label only.
 
-    Twelve month names do not fit side by side under half a page; six do.
+    Twelve month names do not fit side by side under half a page; six do. A January
+    that is labelled gets its year too ('Jan 26', as fmt.periode_singkat writes it).
     """
-    labels, last_year = [], None
+    labels = []
     for i, p in enumerate(periode):
         if (len(periode) - 1 - i) % 2:
             labels.append("")
-            continue
-        month = fmt.periode_singkat(p).split(" ")[0]
-        year = p[:4]
-        labels.append(month if year == last_year else f"{month}\n{year}")
-        last_year = year
+        elif not any(labels):
+            labels.append(f"{fmt.periode_singkat(p).split(' ')[0]}\n{p[:4]}")
+        else:
+            labels.append(fmt.periode_singkat(p).replace(" ", "\n"))
     return labels
 
 
@@ -174,7 +174,7 @@ FULL = 17.0  # cm: the A4 content width
 
 def chart_height(n_bars: int) -> float:
     """Height in cm for a kecamatan's pair of charts: both get it, so they line up."""
-    return 5.0 + 0.35 * max(n_bars - 4, 0)
+    return 4.8 + 0.35 * max(n_bars - 4, 0)
 
 
 def coverage_by_nagari(nagari: pd.DataFrame, rata_rata: float, target_persen: float,
@@ -203,7 +203,7 @@ def segments_over_time(series: pd.DataFrame, width_cm: float = HALF, height_cm: 
 
 def coverage_by_kecamatan(kecamatan: pd.DataFrame, rata_rata: float, target_persen: float) -> Figure:
     """Kecamatan ranked by coverage, for the regency summary; `kecamatan` is kecamatan_table."""
-    fig, (ax,) = _figure(FULL, 2.0 + 0.5 * len(kecamatan))
+    fig, (ax,) = _figure(FULL, 1.8 + 0.42 * len(kecamatan))
     names = [f"{int(r)}. {n}" for r, n in zip(kecamatan["peringkat"], kecamatan["kecamatan"])]
     _hbar_coverage(ax, names, kecamatan["cakupan"].tolist(), [False] * len(kecamatan), rata_rata, target_persen)
     return fig

@@ -87,7 +87,7 @@ def test_segment_chart_uses_short_months_and_indonesian_thousands():
     fig.canvas.draw()
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_xticklabels()]
-    assert labels[-1] == "Okt" and labels[1] == "Des\n2025" and labels[3] == "Feb\n2026"
+    assert labels[-1] == "Okt" and labels[1] == "Des\n2025" and labels[3] == "Feb"
     assert "1.500" in [t.get_text() for t in ax.get_yticklabels()]
     texts = _texts(fig)
     assert f"PU {fmt.angka(911)}" in texts and "JAKON 60" in texts
