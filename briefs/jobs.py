@@ -12,13 +12,14 @@ import json
 import os
 import shutil
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-from briefs import paths
+from briefs import kernels, paths
 
 CACHE = paths.BUILD / "cache"
 FAILED = paths.BUILD / "failed"
@@ -108,21 +109,40 @@ def run_job(job: Job) -> Outcome:
 
 
 def execute(job: Job, target: Path) -> nbformat.NotebookNode:
-    """Run the notebook through papermill with cwd at the project root; raise RunFailed."""
+    """Run the notebook through papermill in this worker's warm kernel; raise RunFailed.
+
+    The whole run has a wall-clock limit (papermill itself only limits single cells):
+    past it the kernel is killed, which papermill reports as a dead kernel.
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    km = kernels.acquire()
+    fired = threading.Event()
+    watchdog = threading.Timer(job.timeout, lambda: (fired.set(), kernels.kill(km)))
+    watchdog.start()
     try:
         nb = papermill.execute_notebook(
             str(paths.ROOT / job.notebook), str(target), parameters=job.parameters,
-            kernel_name="python3", cwd=str(paths.ROOT), progress_bar=False,
+            kernel_name=kernels.KERNEL_NAME, km=km, progress_bar=False,
             execution_timeout=job.timeout, log_output=False,
         )
+        check_complete(nb)
     except PapermillExecutionError as exc:
+        kernels.discard()
         raise RunFailed(f"sel {exc.cell_index}: {exc.ename}: {exc.evalue}") from None
-    except Exception as exc:  # dead kernel, timeout, missing kernel
-        raise RunFailed(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
-    check_complete(nb)
+    except RunFailed:
+        kernels.discard()
+        raise
+    except Exception as exc:  # dead kernel, cell timeout, missing kernel
+        kernels.discard()
+        if fired.is_set() or "timed out" in str(exc).lower():
+            raise RunFailed(f"melewati batas waktu {job.timeout} detik") from None
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        raise RunFailed(f"{type(exc).__name__}: {first}") from None
+    finally:
+        watchdog.cancel()
+    kernels.reset(km)
     nb = scrub(nb, job)
     nbformat.write(nb, str(target))
     return nb

@@ -14,7 +14,7 @@ def notebook(tmp_path: Path, *sources: str) -> str:
     params = nbformat.v4.new_code_cell("x = 1")
     params.metadata["tags"] = ["parameters"]
     nb.cells = [params] + [nbformat.v4.new_code_cell(s) for s in sources]
-    f = tmp_path / "nb.ipynb"
+    f = tmp_path / f"nb{len(list(tmp_path.glob('nb*.ipynb')))}.ipynb"
     nbformat.write(nb, f)
     return str(f)
 
@@ -72,3 +72,30 @@ def test_tree_digest_sees_a_one_byte_change(tmp_path):
     before = jobs.tree_digest(tmp_path)
     (tmp_path / "a.csv").write_text("2\n")
     assert jobs.tree_digest(tmp_path) != before
+
+
+def test_warm_kernel_is_reused_but_globals_do_not_leak(tmp_path):
+    probe = notebook(tmp_path, "import os\nprint('LEAK' if 'RAHASIA' in globals() else 'clean', os.getpid())\nRAHASIA = 1\nos.chdir('/')")
+    first = jobs.execute(job(probe), tmp_path / "a.ipynb").cells[-1].outputs[0]["text"].split()
+    second = jobs.execute(job(probe), tmp_path / "b.ipynb").cells[-1].outputs[0]["text"].split()
+    assert first[0] == second[0] == "clean"
+    assert first[1] == second[1]  # the same kernel process served both: the start was paid once
+    cwd = jobs.execute(job(notebook(tmp_path, "import os; print(os.getcwd())")), tmp_path / "c.ipynb")
+    assert cwd.cells[-1].outputs[0]["text"].strip() == str(paths.ROOT)
+
+
+def test_a_failed_run_gets_a_new_kernel(tmp_path):
+    pid_nb = notebook(tmp_path, "import os; print(os.getpid())")
+    before = jobs.execute(job(pid_nb), tmp_path / "a.ipynb").cells[-1].outputs[0]["text"]
+    with pytest.raises(jobs.RunFailed):
+        jobs.execute(job(notebook(tmp_path, "raise SystemExit(3)")), tmp_path / "b.ipynb")
+    after = jobs.execute(job(pid_nb), tmp_path / "c.ipynb").cells[-1].outputs[0]["text"]
+    assert before != after
+
+
+def test_whole_run_wall_clock_limit_kills_the_kernel(tmp_path):
+    # every cell is short, the whole run is long: papermill's per-cell limit would not catch it
+    cells = ["import time; time.sleep(0.8)"] * 6
+    j = jobs.Job(**{**job(notebook(tmp_path, *cells)).__dict__, "timeout": 2})
+    with pytest.raises(jobs.RunFailed, match="batas waktu 2 detik"):
+        jobs.execute(j, tmp_path / "out.ipynb")
