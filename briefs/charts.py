@@ -18,8 +18,9 @@ matplotlib.use("Agg")  # no display on the build machines; set before anything d
 
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from PIL import Image as PILImage
 
@@ -27,7 +28,6 @@ from briefs import fmt
 
 DPI = 200
 CM = 1 / 2.54
-LEBAR_HALAMAN = 17.0 * CM  # A4 content width (170 mm), in inches
 PX_PER_INCH = 96  # CSS pixels: an <img width> of 96 px is one inch on paper
 
 GELAP, SEDANG, TERANG = "#2b2b2b", "#7a7a7a", "#c8c8c8"
@@ -52,8 +52,6 @@ STYLE = {
     "hatch.linewidth": 0.6,
     "hatch.color": "#333333",
     "text.parse_math": False,  # a '$' in a nagari name is text, not mathematics
-    "svg.hashsalt": "rakor",
-    "figure.dpi": 100,
 }
 
 
@@ -121,8 +119,6 @@ def _legend_agen(ax: Axes, any_without: bool) -> None:
     """Explain the hatching only when a hatched bar is actually drawn."""
     if not any_without:
         return
-    from matplotlib.patches import Patch
-
     handles = [Patch(facecolor=SEDANG, edgecolor=GELAP, linewidth=0.6, label="ada agen Perisai"),
                Patch(facecolor="#ffffff", edgecolor=GELAP, linewidth=0.6, hatch="////", label="tanpa agen")]
     # Below the axes, never over a bar; constrained layout makes room for it.
@@ -134,21 +130,32 @@ def _segments(ax: Axes, series: pd.DataFrame) -> None:
     """Stacked bars of active participants per segment, labelled directly at the last period."""
     xs = list(range(len(series)))
     bottom = [0] * len(series)
+    centres = []
     for segmen in series.columns:
         face, hatch = _SEGMEN_GAYA.get(segmen, (SEDANG, ""))
         values = series[segmen].tolist()
         ax.bar(xs, values, bottom=bottom, width=0.72, color=face, edgecolor=GELAP, linewidth=0.5,
                hatch=hatch, zorder=2)
-        last = values[-1]
-        ax.annotate(f"{segmen} {fmt.angka(last)}", xy=(xs[-1] + 0.42, bottom[-1] + last / 2), xytext=(3, 0),
-                    textcoords="offset points", va="center", fontsize=6.5, annotation_clip=False)
+        centres.append(bottom[-1] + values[-1] / 2)
         bottom = [b + v for b, v in zip(bottom, values)]
+    top = max(bottom + [1]) * 1.08
+    for segmen, y in zip(series.columns, _spread(centres, gap=top * 0.09)):
+        ax.annotate(f"{segmen} {fmt.angka(series[segmen].iloc[-1])}", xy=(xs[-1] + 0.42, y), xytext=(3, 0),
+                    textcoords="offset points", va="center", fontsize=6.5, annotation_clip=False)
     ax.set_xticks(xs, _period_labels(list(series.index)), fontsize=6.5)
     ax.set_xlim(-0.6, len(xs) - 0.4)
-    ax.set_ylim(0, max(bottom + [1]) * 1.08)
+    ax.set_ylim(0, top)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.angka(v)))
     ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True, steps=[1, 2, 2.5, 5, 10]))
     ax.grid(axis="y", color="#dddddd", linewidth=0.5, zorder=0)
+
+
+def _spread(ys: list[float], gap: float) -> list[float]:
+    """Label heights at least `gap` apart, in stacking order: a thin JAKON band must not hide BPU's label."""
+    out: list[float] = []
+    for y in ys:
+        out.append(max(y, out[-1] + gap) if out else y)
+    return out
 
 
 def _period_labels(periode: list[str]) -> list[str]:

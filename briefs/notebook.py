@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 import pandas as pd
 from IPython.display import HTML
 
@@ -22,6 +23,7 @@ from briefs.errors import InputError, Problem, display_path
 from briefs.params import Meeting
 
 CELLS = paths.TEMPLATES / "cells"
+CELLS_CSS = paths.TEMPLATES / "rakor" / "static" / "cells.css"
 
 
 @dataclass(frozen=True)
@@ -136,10 +138,16 @@ def _rows(frame: pd.DataFrame) -> list[dict]:
 # ---- the brief ----------------------------------------------------------------------------
 
 def judul(x: Brief | Summary) -> HTML:
-    """Title block: who, which meeting, when, which data period (hidden where the page has a masthead)."""
+    """Title block: who, which meeting, when, which data period.
+
+    It carries cells.css in a <style> element so the cards and tables look right in
+    JupyterLab too; the page renderer drops <style> from outputs and hides this block
+    under its own masthead, so a release shows neither twice.
+    """
     name = f"Kecamatan {x.kecamatan}" if isinstance(x, Brief) else x.meeting.regency
     kind = "Brief cakupan kepesertaan" if isinstance(x, Brief) else "Ringkasan kabupaten cakupan kepesertaan"
-    return render("judul.html.j2", nama=name, jenis=kind, **_meeting_context(x.meeting, x.build_id))
+    css = Markup(CELLS_CSS.read_text(encoding="utf-8"))  # our own file, not data: no escaping
+    return render("judul.html.j2", nama=name, jenis=kind, css=css, **_meeting_context(x.meeting, x.build_id))
 
 
 def angka_kunci(brief: Brief) -> HTML:

@@ -93,6 +93,20 @@ def test_segment_chart_uses_short_months_and_indonesian_thousands():
     assert f"PU {fmt.angka(911)}" in texts and "JAKON 60" in texts
 
 
+def test_a_labelled_january_carries_its_year():
+    periods = [f"2025-{m:02d}" for m in range(2, 13)] + ["2026-01"]
+    labels = [t.get_text() for t in charts.segments_over_time(SERIES.set_axis(periods)).axes[0].get_xticklabels()]
+    assert labels[-1] == "Jan\n26"  # fmt.periode_singkat, on two lines
+    assert labels[:2] == ["", "Mar\n2025"]
+
+
+def test_segment_labels_never_overlap_on_a_thin_band():
+    thin = SERIES.assign(JAKON=0, BPU=5)
+    fig = charts.segments_over_time(thin)
+    ys = sorted(t.xy[1] for t in fig.axes[0].texts)
+    assert min(b - a for a, b in zip(ys, ys[1:])) >= fig.axes[0].get_ylim()[1] * 0.09 - 1e-9
+
+
 def test_kecamatan_chart_ranks_names():
     fig = charts.coverage_by_kecamatan(KECAMATAN, 0.25, 32.15)
     assert _top_to_bottom(fig.axes[0]) == ["1. Beta", "2. Alpha"]

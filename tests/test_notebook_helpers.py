@@ -134,6 +134,13 @@ def test_title_block_names_kecamatan_meeting_date_and_period(brief):
     assert fmt.tanggal(brief.meeting.date) in html and fmt.periode(brief.meeting.period) in html
 
 
+def test_title_block_carries_the_snippet_styles_for_jupyterlab(brief):
+    html = nb.judul(brief).data
+    css = (paths.TEMPLATES / "rakor" / "static" / "cells.css").read_text(encoding="utf-8")
+    assert f"<style>\n{css}" in html  # verbatim: quotes in font names are not escaped
+    assert ".rk-doc .rk-judul { display: none; }" in css  # the page's masthead replaces it
+
+
 def test_key_figures_are_formatted_in_indonesian(brief):
     html = nb.angka_kunci(brief).data
     k = brief.ringkasan
