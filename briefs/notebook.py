@@ -14,9 +14,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
 import pandas as pd
 from IPython.display import HTML
+from markupsafe import Markup
 
 from briefs import charts, data, figures, fmt, params, paths
 from briefs.errors import InputError, Problem, display_path
@@ -61,9 +61,10 @@ def _inputs(params_file: str | Path, snapshot: str | Path) -> tuple[Meeting, dat
     Papermill runs notebooks with cwd = ROOT, JupyterLab with cwd = notebooks/: resolving
     against ROOT makes the same default parameters work in both.
     """
-    meeting = params.load(paths.resolve(params_file))
+    params_path = paths.resolve(params_file)
+    meeting = params.load(params_path)
     if not str(snapshot):
-        return meeting, data.load(meeting)
+        return meeting, data.load(meeting, params_file=display_path(params_path))
     folder = paths.resolve(snapshot)
     if not folder.is_dir():
         raise InputError(Problem(display_path(folder), "folder snapshot data tidak ditemukan", column="snapshot"))

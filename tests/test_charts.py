@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -40,6 +43,17 @@ def test_png_is_byte_identical_across_builds():
     second = charts.png_bytes(charts.coverage_by_nagari(NAGARI, 0.21, 32.15))
     assert first == second
     assert first.startswith(b"\x89PNG") and b"Software" not in first and b"tIME" not in first
+
+
+def test_png_is_byte_identical_in_another_process():
+    """A fresh interpreter (new hash seed, new font cache lookup) draws the same bytes."""
+    script = ("import hashlib, pandas as pd; from briefs import charts; "
+              "s = pd.DataFrame({'PU': range(900, 912), 'BPU': range(600, 612), 'JAKON': [60] * 12}, "
+              "index=[f'2025-{m:02d}' for m in (11, 12)] + [f'2026-{m:02d}' for m in range(1, 11)]); "
+              "print(hashlib.sha256(charts.png_bytes(charts.segments_over_time(s))).hexdigest())")
+    other = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                           env={"PYTHONHASHSEED": "12345", "PATH": ""}).stdout.strip()
+    assert other == hashlib.sha256(charts.png_bytes(charts.segments_over_time(SERIES))).hexdigest()
 
 
 def test_png_is_grayscale_at_print_resolution():
