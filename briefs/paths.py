@@ -6,6 +6,7 @@ that keeps notebooks, the build and the tests agreeing on where things live.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -17,8 +18,9 @@ TEMPLATES = ROOT / "templates"
 PARAMS = ROOT / "params"
 DATA = ROOT / "data"
 OUTPUTS = ROOT / "outputs"
-# Cache of executed runs and staging folders; always safe to delete.
-BUILD = ROOT / ".build"
+# Cache of executed runs and data snapshots; always safe to delete. Tests point
+# RAKOR_BUILD elsewhere so they never reuse (or spoil) an analyst's cache.
+BUILD = Path(os.environ.get("RAKOR_BUILD", ROOT / ".build"))
 
 BRIEF_NOTEBOOK = NOTEBOOKS / "brief_kecamatan.ipynb"
 SUMMARY_NOTEBOOK = NOTEBOOKS / "ringkasan_kabupaten.ipynb"

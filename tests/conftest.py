@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
+# Before briefs is imported: every test session gets its own cache, so the end-to-end
+# build really runs the notebooks instead of reusing a developer's .build/.
+os.environ.setdefault("RAKOR_BUILD", tempfile.mkdtemp(prefix="rakor-build-"))
+
 import json
 import shutil
 from pathlib import Path
