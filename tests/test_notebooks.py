@@ -72,7 +72,9 @@ def _text(nb) -> str:
 def test_every_cell_runs_without_error(executed, name):
     nb = executed[name]
     assert not [o for o in _outputs(nb) if o.output_type == "error"]
-    assert not [o for o in _outputs(nb) if o.output_type == "stream" and o.name == "stderr"]
+    # A warning is a problem to fix; matplotlib's one-off font-cache notice on a fresh machine is not.
+    stderr = "".join(o.text for o in _outputs(nb) if o.output_type == "stream" and o.name == "stderr")
+    assert "Warning" not in stderr and "Error" not in stderr
     assert all(c.execution_count for c in nb.cells if c.cell_type == "code")
 
 
