@@ -1,0 +1,63 @@
+"""The command line as an analyst meets it: exit codes and messages, never a traceback."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from briefs import cli, paths
+
+
+def params_copy(tmp_path: Path, **replace: str) -> Path:
+    text = paths.DEFAULT_PARAMS.read_text(encoding="utf-8")
+    for old, new in replace.items():
+        assert old in text
+        text = text.replace(old, new)
+    f = tmp_path / "rakor-uji.yml"
+    f.write_text(text, encoding="utf-8")
+    return f
+
+
+def test_check_prints_the_data_report_and_exits_0(capsys):
+    assert cli.main(["check", str(paths.DEFAULT_PARAMS)]) == 0
+    out = capsys.readouterr().out
+    assert "kepesertaan" in out and "valid" in out
+
+
+def test_bad_params_exit_2_with_one_line_per_problem(tmp_path, capsys):
+    f = params_copy(tmp_path, **{"engine: weasyprint": "engine: latex", "place: Pulau Punjung": "tempat: Pulau Punjung"})
+    out = tmp_path / "out"
+    assert cli.main([str(f), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "rakor-uji.yml:" in err and ":engine:" in err and ":tempat:" in err and ":place:" in err
+    assert not out.exists()  # nothing executed, nothing written
+
+
+def test_unknown_only_name_lists_the_valid_names(capsys):
+    assert cli.main([str(paths.DEFAULT_PARAMS), "--only", "Koto Lamo"]) == 2
+    err = capsys.readouterr().err
+    assert "Koto Lamo" in err and "Sitiung" in err and "Pulau Punjung" in err
+
+
+def test_bad_data_exit_2_before_any_notebook_runs(tmp_path, capsys):
+    folder = tmp_path / "data"
+    shutil.copytree(paths.DATA / "sample", folder)
+    lines = (folder / "kepesertaan.csv").read_text(encoding="utf-8").splitlines()
+    lines[4] = lines[4].rsplit(",", 1)[0] + ",-5"
+    (folder / "kepesertaan.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    f = params_copy(tmp_path, **{"data: data/sample": f"data: {folder}"})
+    out = tmp_path / "out"
+    assert cli.main([str(f), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "kepesertaan.csv:5:peserta_aktif" in err and "-5" in err
+    assert not out.exists()
+
+
+def test_period_not_in_data_names_key_and_value(tmp_path, capsys):
+    f = params_copy(tmp_path, **{'period: "2026-10"': 'period: "2026-12"'})
+    assert cli.main(["check", str(f)]) == 2
+    err = capsys.readouterr().err
+    assert "period" in err and "2026-12" in err
