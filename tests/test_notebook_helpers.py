@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from html.parser import HTMLParser
 
 import jinja2
@@ -173,7 +174,7 @@ def test_call_to_action_names_nagari_without_agent_and_the_cost(brief):
 def test_call_to_action_when_every_nagari_has_an_agent():
     brief = nb.load_brief("13.10.04", "params/rakor-2026-11.yml", "")
     everyone = brief.nagari.assign(agen_aktif=1)
-    html = nb.tindak_lanjut(nb.Brief(**{**brief.__dict__, "nagari": everyone})).data
+    html = nb.tindak_lanjut(dataclasses.replace(brief, nagari=everyone)).data
     assert "Semua 4 nagari sudah memiliki agen Perisai aktif" in html
 
 
