@@ -231,7 +231,7 @@ def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
     return out.getvalue()
 
 
-def show(fig: Figure, alt: str = "Grafik", dpi: int = DPI):
+def show(fig: Figure, alt: str = "Grafik", dpi: int = DPI) -> None:
     """Display the figure in the notebook at its printed size and release it.
 
     Width in CSS pixels equals the width on paper; `alt` (Bahasa Indonesia) travels in
