@@ -126,6 +126,9 @@ def execute(job: Job, target: Path) -> nbformat.NotebookNode:
             str(paths.ROOT / job.notebook), str(target), parameters=job.parameters,
             kernel_name=kernels.KERNEL_NAME, km=km, progress_bar=False,
             execution_timeout=job.timeout, log_output=False,
+            # Saving after every cell costs ~1 s a brief; on failure papermill still
+            # writes the notebook with its error banner, which is the evidence we keep.
+            request_save_on_cell_execute=False,
         )
         check_complete(nb)
     except PapermillExecutionError as exc:

@@ -30,15 +30,17 @@ del _mpl, _plt, _os
 """
 
 _kernel: AsyncKernelManager | None = None
+_client: BlockingKernelClient | None = None  # kept open: reconnecting costs ~0,5 s a brief
+_pending: str | None = None  # msg_id of a reset sent but not yet confirmed
 _lock = threading.Lock()
 
 
-def acquire() -> AsyncKernelManager:
-    """This process's warm kernel, started on first use (cwd at the project root)."""
+def acquire(timeout: float = 20) -> AsyncKernelManager:
+    """This process's warm kernel, reset and ready; started on first use (cwd at the root)."""
     global _kernel
+    _finish_reset(timeout)
     with _lock:
         if _kernel is None or not run_sync(_kernel.is_alive)():
-            # IPC sockets: no TCP ports to collide between workers, no plain-text TCP warning.
             sockets = paths.BUILD / "kernels"
             sockets.mkdir(parents=True, exist_ok=True)
             # Async, because nbclient polls an async client: a blocking one would hang its
@@ -49,26 +51,51 @@ def acquire() -> AsyncKernelManager:
 
 
 def reset(km: AsyncKernelManager, timeout: float = 20) -> None:
-    """Wipe the user namespace so the next brief starts as in a new kernel; discard on failure."""
-    kc = BlockingKernelClient()
-    kc.load_connection_info(km.get_connection_info())
+    """Start wiping the namespace; `acquire` waits for it, so it overlaps the rendering.
+
+    The kernel answers requests in order, so the next brief's cells can only run after
+    the reset; `acquire` still checks the reply and discards the kernel if it failed.
+    """
+    global _client, _pending
     try:
-        kc.start_channels()
-        kc.wait_for_ready(timeout=timeout)
-        reply = kc.execute_interactive(RESET, store_history=False, timeout=timeout, output_hook=lambda msg: None)
-        if reply["content"]["status"] != "ok":
-            discard()
+        if _client is None:
+            _client = BlockingKernelClient()
+            _client.load_connection_info(km.get_connection_info())
+            _client.start_channels()
+            _client.wait_for_ready(timeout=timeout)
+        _pending = _client.execute(RESET, silent=True, store_history=False)
     except Exception:
         discard()
-    finally:
-        kc.stop_channels()
+
+
+def _finish_reset(timeout: float) -> None:
+    """Wait for the reset sent after the previous brief; a failed one costs the kernel."""
+    global _pending
+    if _pending is None or _client is None:
+        _pending = None
+        return
+    ok = False
+    try:
+        while True:
+            reply = _client.get_shell_msg(timeout=timeout)
+            if reply["parent_header"].get("msg_id") == _pending:
+                ok = reply["content"]["status"] == "ok"
+                break
+    except Exception:
+        ok = False
+    _pending = None
+    if not ok:
+        discard()
 
 
 def discard() -> None:
     """Shut this process's kernel down (after a failure, a timeout, or at exit)."""
-    global _kernel
+    global _kernel, _client
     with _lock:
         km, _kernel = _kernel, None
+        kc, _client = _client, None
+    if kc is not None:
+        kc.stop_channels()
     if km is not None:
         try:
             run_sync(km.shutdown_kernel)(now=True)
