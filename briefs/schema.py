@@ -80,25 +80,32 @@ def name_key(name: str) -> str:
     return re.sub(r"\s+", "", str(name)).casefold()
 
 
+def _count_pattern(decimal: str) -> tuple[str, str]:
+    """A whole number, with or without thousands groups of the file's convention."""
+    thousands = "." if decimal == "," else ","
+    return rf"[+-]?(\d+|\d{{1,3}}(\{thousands}\d{{3}})+)", thousands
+
+
 def parse_count(text: str, decimal: str) -> int:
     """A count as written in the file's convention: '1.234' (Indonesian) or '1,234' / '1234'.
 
     Raises ValueError for anything that is not a whole number: '12,5' is a decimal, not 125.
     """
-    thousands = "." if decimal == "," else ","
+    pattern, thousands = _count_pattern(decimal)
     t = text.strip()
-    sign = -1 if t.startswith("-") else 1
-    digits = t.lstrip("+-")
-    if re.fullmatch(r"\d+", digits) or re.fullmatch(rf"\d{{1,3}}(\{thousands}\d{{3}})+", digits):
-        return sign * int(digits.replace(thousands, ""))
-    raise ValueError(text)
+    if not re.fullmatch(pattern, t):
+        raise ValueError(text)
+    return int(t.replace(thousands, ""))
 
 
-def _clean_text(text: str, kind: Kind) -> str | None:
-    t = " ".join(str(text).split())  # stray and doubled spaces from branch exports
+def _clean_text(cells: pd.Series, kind: Kind) -> pd.Series:
+    """Stray and doubled spaces from branch exports go; segments are read as 'PU', 'BPU', 'JAKON'."""
+    text = cells.astype(str)
     if kind is SEGMEN:
-        t = t.replace(" ", "").upper()
-    return t or None
+        text = text.str.replace(r"\s+", "", regex=True).str.upper()
+    else:
+        text = text.str.replace(r"\s+", " ", regex=True).str.strip()
+    return text.where(text != "", None).astype("str")
 
 
 @dataclass
@@ -160,20 +167,18 @@ def parse(raw: RawTable, found: list[Problem] = ()) -> Checked:
 
 
 def _typed_column(checked: Checked, column: str, kind: Kind) -> pd.Series:
+    """Text -> str or Int64; a count that is not a whole number is reported, read as missing."""
     raw = checked.raw
     if not kind.count:
-        return pd.Series([_clean_text(v, kind) for v in raw.frame[column]], index=raw.frame.index, dtype="str")
-    values: list[int | None] = []
-    for index, text in raw.frame[column].items():
-        if not str(text).strip():
-            values.append(None)  # reported by the schema as empty
-            continue
-        try:
-            values.append(parse_count(text, raw.decimal))
-        except ValueError:
-            values.append(None)
-            checked.fail(index, column, f"bukan angka bulat; tertulis '{text}'; seharusnya {kind.expected}")
-    return pd.Series(pd.array(values, dtype="Int64"), index=raw.frame.index)
+        return _clean_text(raw.frame[column], kind)
+    pattern, thousands = _count_pattern(raw.decimal)
+    text = raw.frame[column].astype(str).str.strip()
+    whole = text.str.fullmatch(pattern).astype(bool)
+    for index in text.index[~whole & (text != "")]:
+        checked.fail(index, column, f"bukan angka bulat; tertulis '{raw.frame.at[index, column]}'; "
+                                    f"seharusnya {kind.expected}")
+    digits = text.where(whole).str.replace(thousands, "", regex=False)
+    return pd.to_numeric(digits, errors="coerce").astype("Int64")  # empty: reported by the schema
 
 
 def _schema(spec: Spec, columns: list[str], known: dict[str, set[str]]) -> tuple[pa.DataFrameSchema, dict]:
@@ -426,7 +431,8 @@ def _jumps(kep: Checked, frame: pd.DataFrame, names: dict) -> None:
 def _missing_nagari(checked: Checked, frame: pd.DataFrame, wilayah: pd.DataFrame) -> None:
     names = dict(zip(wilayah["kode_nagari"], wilayah["nagari"]))
     for periode, group in frame.groupby("periode", sort=True):
-        missing = [names[c] for c in names if c not in set(group["kode_nagari"])]
+        present = set(group["kode_nagari"])
+        missing = [names[c] for c in names if c not in present]
         if missing:
             shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
             checked.warn(None, "kode_nagari", f"periode {periode}: {len(missing)} nagari tanpa baris, "
