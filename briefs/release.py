@@ -1,7 +1,7 @@
-"""The release stage: assemble `outputs/<meeting>/` in a staging folder, then publish by rename.
+"""The release stage: assemble `outputs/<meeting>/` in a staging folder, then publish it.
 
-The previous release stays in place until the new one is complete; a build that is
-interrupted leaves only a staging folder, which the next build removes.
+Index, book, data report, the executed notebooks and the manifest listing every file
+with its hash and provenance; `briefs.publish` swaps the finished folder into place.
 """
 
 from __future__ import annotations
@@ -13,13 +13,9 @@ from pathlib import Path
 
 from briefs import book, data, provenance, render
 from briefs.execute import Batch
-from briefs.jobs import digest
 from briefs.params import Meeting
 from briefs.paths import slug
-
-STAGING_PREFIX = ".staging-"
-OLD_PREFIX = ".lama-"
-
+from briefs.publish import STAGING_PREFIX, digest_file, recover, swap
 
 def unique_slugs(names: dict[str, str]) -> dict[str, str]:
     """File names per code: the slug of the name, with the code added when two names collide."""
@@ -30,7 +26,8 @@ def unique_slugs(names: dict[str, str]) -> dict[str, str]:
     return {code: s if counts[s] == 1 else f"{s}-{slug(code)}" for code, s in plain.items()}
 
 
-def publish_release(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, out: Path) -> Path:
+def publish_release(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, out: Path,
+                    inputs: str = "") -> Path:
     """Assemble the release in staging and swap it into `out/<meeting.id>`; return that path."""
     out.mkdir(parents=True, exist_ok=True)
     target = out / meeting.id
@@ -39,14 +36,14 @@ def publish_release(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: 
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        assemble(meeting, ds, batch, build_id, staging)
+        assemble(meeting, ds, batch, build_id, staging, inputs)
         swap(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
 
 
-def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, stage: Path) -> None:
+def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, stage: Path, inputs: str = "") -> None:
     """Write every artefact of the release into `stage`, then the manifest listing them."""
     artifacts: list[dict] = []
 
@@ -97,52 +94,10 @@ def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, st
     manifest = {
         "meeting": meeting.id,
         "build_id": build_id,
+        "inputs": inputs,
         "artifacts": sorted(artifacts, key=lambda a: a["path"]),
         "failed": [{"kecamatan": o.job.name, "error": o.error} for o in batch.failed],
         "provenance": provenance.collect(meeting, ds),
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     (stage / "manifest.json").write_text(text, encoding="utf-8")
-
-
-def digest_file(path: Path) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def swap(staging: Path, target: Path) -> None:
-    """Put the complete staging folder in place of the target; the old one goes last."""
-    old = target.with_name(f"{OLD_PREFIX}{target.name}")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(staging, target)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def recover(target: Path) -> None:
-    """Undo a swap cut short between its two renames, and remove dead staging folders."""
-    old = target.with_name(f"{OLD_PREFIX}{target.name}")
-    if old.exists() and not target.exists():
-        os.replace(old, target)
-    for stale in target.parent.glob(f"{STAGING_PREFIX}{target.name}-*"):
-        pid = stale.name.rsplit("-", 1)[-1]
-        if not (pid.isdigit() and _alive(int(pid))):
-            shutil.rmtree(stale, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -10,7 +10,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from briefs.release import digest_file
+from briefs.publish import digest_file
 
 
 def verify(release: Path, *, rebuild: bool = False) -> list[str]:

@@ -2,7 +2,7 @@
 
 import os
 
-from briefs import release
+from briefs import publish, release
 from briefs.paths import slug
 
 
@@ -30,7 +30,7 @@ def test_swap_replaces_the_release_only_when_complete(tmp_path):
     staging = tmp_path / ".staging-rakor-1"
     staging.mkdir()
     (staging / "new.txt").write_text("baru")
-    release.swap(staging, target)
+    publish.swap(staging, target)
     assert (target / "new.txt").read_text() == "baru"
     assert not (target / "old.txt").exists()
     assert not staging.exists()
@@ -39,14 +39,14 @@ def test_swap_replaces_the_release_only_when_complete(tmp_path):
 
 def test_recover_restores_a_release_cut_between_renames(tmp_path):
     target = tmp_path / "rakor"
-    old = tmp_path / f"{release.OLD_PREFIX}rakor"
+    old = tmp_path / f"{publish.OLD_PREFIX}rakor"
     old.mkdir()
     (old / "index.html").write_text("x")
-    dead = tmp_path / f"{release.STAGING_PREFIX}rakor-999999999"
+    dead = tmp_path / f"{publish.STAGING_PREFIX}rakor-999999999"
     dead.mkdir()
-    alive = tmp_path / f"{release.STAGING_PREFIX}rakor-{os.getppid()}"
+    alive = tmp_path / f"{publish.STAGING_PREFIX}rakor-{os.getppid()}"
     alive.mkdir()
-    release.recover(target)
+    publish.recover(target)
     assert (target / "index.html").read_text() == "x"
     assert not old.exists()
     assert not dead.exists()

@@ -1,0 +1,74 @@
+"""Publishing a release folder atomically, and recognising one that is already current.
+
+The previous release stays in place until the new one is complete: the new folder is
+built under a staging name and swapped in by rename. A build that is interrupted
+leaves only a staging folder (or, between the two renames, the old release under a
+side name), which the next build cleans up or restores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+STAGING_PREFIX = ".staging-"
+OLD_PREFIX = ".lama-"
+
+
+def digest_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def current(target: Path, inputs: str) -> Path | None:
+    """The published release if it was built from exactly these inputs and is intact."""
+    try:
+        manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if manifest.get("inputs") != inputs or manifest.get("failed"):
+        return None
+    for art in manifest.get("artifacts", []):
+        f = target / art["path"]
+        if not f.is_file() or f.stat().st_size != art["bytes"] or digest_file(f) != art["sha256"]:
+            return None
+    return target
+
+
+def swap(staging: Path, target: Path) -> None:
+    """Put the complete staging folder in place of the target; the old one goes last."""
+    old = target.with_name(f"{OLD_PREFIX}{target.name}")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(staging, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def recover(target: Path) -> None:
+    """Undo a swap cut short between its two renames, and remove dead staging folders."""
+    old = target.with_name(f"{OLD_PREFIX}{target.name}")
+    if old.exists() and not target.exists():
+        os.replace(old, target)
+    for stale in target.parent.glob(f"{STAGING_PREFIX}{target.name}-*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if not (pid.isdigit() and _alive(int(pid))):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
