@@ -147,14 +147,18 @@ def check_meeting(meeting: Meeting, frames: dict[str, pd.DataFrame], checked: di
         problems.append(Problem(where, f"periode pembanding tidak sebelum periode laporan; tertulis "
                                        f"'{meeting.previous_period}'; seharusnya sebelum {meeting.period}",
                                 _line(text, "previous_period"), "previous_period"))
-    kep = checked.get("kepesertaan")
-    if kep is not None and not kep.broken:
-        periods = sorted(set(frames["kepesertaan"]["periode"]))
+    # Agents are shown for the reported period only; participants also for the comparison.
+    for table, keys in (("kepesertaan", ("period", "previous_period")), ("agen_perisai", ("period",))):
+        c = checked.get(table)
+        if c is None or c.broken:
+            continue
+        # Periods as written, bad rows included: a bad cell elsewhere in a row is its own problem.
+        periods = sorted(p for p in set(c.typed["periode"].dropna()) if re.fullmatch(schema.PERIOD, p))
         span = f"{periods[0]} s.d. {periods[-1]}" if periods else "tidak ada"
-        for key in ("period", "previous_period"):
+        for key in keys:
             value = getattr(meeting, key)
             if value not in periods:
-                problems.append(Problem(where, f"periode tidak ada di data {kep.raw.display}; tertulis "
+                problems.append(Problem(where, f"periode tidak ada di data {c.raw.display}; tertulis "
                                                f"'{value}'; seharusnya periode yang ada di data ({span})",
                                         _line(text, key), key))
     if isinstance(meeting.kecamatan, list) and "wilayah" in frames:
@@ -273,6 +277,7 @@ def report_text(report: DataReport) -> str:
     for r in [header, *rows]:
         lines.append("  " + "  ".join(r[k].rjust(widths[k]) if k in ("read", "used", "reported")
                                       else r[k].ljust(widths[k]) for k in header).rstrip())
+    lines.append("Format terbaca:")
     lines += [f"  {r['table']}: {r['format']}" for r in rows]
     if report.periods:
         lines.append(f"Periode: {report.periods[0]} s.d. {report.periods[-1]} ({len(report.periods)} periode)")

@@ -195,20 +195,22 @@ def write_params(tmp_path: Path, folder: Path, **changes) -> Path:
     return path
 
 
-@pytest.mark.parametrize("key,value,row,words", [
-    ("period", '"2026-11"', 7, "tertulis '2026-11'; seharusnya periode yang ada di data (2026-09 s.d. 2026-10)"),
-    ("previous_period", '"2026-08"', 8, "tertulis '2026-08'"),
+@pytest.mark.parametrize("key,value,row,words,tables", [
+    ("period", '"2026-11"', 7, "tertulis '2026-11'; seharusnya periode yang ada di data (2026-09 s.d. 2026-10)",
+     ["kepesertaan.csv", "agen_perisai.csv"]),  # agents are shown for the reported period
+    ("previous_period", '"2026-08"', 8, "tertulis '2026-08'", ["kepesertaan.csv"]),
     ("kecamatan", "\n  - Koto  baru\n  - Sitiung", 11, "tertulis 'Sitiung'; seharusnya salah satu dari: Koto Baru, "
-                                                       "Pulau Punjung"),
+                                                       "Pulau Punjung", [None]),
 ])
-def test_meeting_asks_for_what_the_data_lacks(tmp_path, folder, key, value, row, words):
+def test_meeting_asks_for_what_the_data_lacks(tmp_path, folder, key, value, row, words, tables):
     path = write_params(tmp_path, folder, **{key: value})
     meeting_ = params.load(path)
     with pytest.raises(InputError) as caught:
         data.load(meeting_, params_file=path)
-    [problem] = caught.value.problems
-    assert (problem.file, problem.row, problem.column) == (display_path(path), row, key)
-    assert words in problem.message
+    found = caught.value.problems
+    assert [(p.file, p.row, p.column) for p in found] == [(display_path(path), row, key)] * len(tables)
+    assert words in found[0].message
+    assert all(table is None or f"/{table};" in p.message for p, table in zip(found, tables))
 
 
 def test_only_with_unknown_name_lists_valid_names(folder):
@@ -241,3 +243,14 @@ def test_title_rows_above_the_header_are_skipped(folder):
     edit(folder, "wilayah", "13.10.02,Pulau Punjung,13.10.02.2001", "13.10.02,,13.10.02.2001")
     [problem] = problems(folder)
     assert (problem.row, problem.column) == (6, "kecamatan")  # the line in the file, title included
+
+
+def test_agent_data_must_cover_the_reported_period(tmp_path, folder):
+    text = (folder / "agen_perisai.csv").read_text(encoding="utf-8")
+    (folder / "agen_perisai.csv").write_text("\n".join(l for l in text.splitlines() if "2026-10" not in l) + "\n")
+    path = write_params(tmp_path, folder)
+    with pytest.raises(InputError) as caught:
+        data.load(params.load(path), params_file=path)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.row, problem.column) == (display_path(path), 7, "period")
+    assert "agen_perisai.csv" in problem.message and "(2026-09 s.d. 2026-09)" in problem.message
