@@ -25,6 +25,8 @@ from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringO
 from briefs import fmt, paths, render, weasy
 
 KIND_LABELS = {"summary": "Ringkasan", "brief": "Brief", "data": "Data"}
+# The contents page links "rkhalaman:7"; after merging, such links become jumps to page 7.
+LINK_SCHEME = "rkhalaman:"
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ def write_book(parts: list[BookPart], target: Path, *, meeting, build_id: str) -
         if i in readers:
             writer.append(readers[i], import_outline=False)
             writer.add_outline_item(title=part.title, page_number=starts[i] - 1)
+    _link_contents(writer, n_front=min(starts.values(), default=len(writer.pages) + 1) - 1)
     _fix_identity(writer, front, readers, parts, meeting)
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -109,10 +112,24 @@ def _render_front(
         meeting=meeting, rows=rows, n_briefs=n_briefs, total_pages=total_pages, build_id=build_id, title=title,
         short_title=render.short_title(meeting.title), date_text=fmt.tanggal(meeting.date),
         period_text=fmt.periode(meeting.period), css=render.stylesheets()[0], csp=render.CSP,
+        link_scheme=LINK_SCHEME,
     )
     with tempfile.TemporaryDirectory() as empty:
         # The front matter needs no file at all: an empty jail.
         return weasy.pdf_bytes(html, base_dir=Path(empty), title=title)
+
+
+def _link_contents(writer: PdfWriter, *, n_front: int) -> None:
+    """Turn the contents page's placeholder links into jumps to the book's own pages."""
+    for page in writer.pages[:n_front]:
+        for ref in page.get("/Annots", []):
+            annot = ref.get_object()
+            uri = str(annot.get("/A", {}).get("/URI", ""))
+            if not uri.startswith(LINK_SCHEME):
+                continue
+            target = writer.pages[int(uri[len(LINK_SCHEME):]) - 1]
+            del annot[NameObject("/A")]
+            annot[NameObject("/Dest")] = ArrayObject([target.indirect_reference, NameObject("/Fit")])
 
 
 def _fix_identity(writer: PdfWriter, front: bytes, readers, parts, meeting) -> None:
