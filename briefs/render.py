@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -140,9 +141,18 @@ def keep_expected_outputs(nb, resources):
 
 # ---- notebook → HTML --------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
+_local = threading.local()
+
+
 def _exporter() -> HTMLExporter:
-    # Building the exporter (template lookup, Jinja env) costs more than one conversion.
+    """One exporter per thread: building one (template lookup, Jinja env) costs more than
+    a conversion, and from_notebook_node re-registers filters, so threads must not share."""
+    if not hasattr(_local, "exporter"):
+        _local.exporter = _new_exporter()
+    return _local.exporter
+
+
+def _new_exporter() -> HTMLExporter:
     # Code is hidden, so the pygments stylesheet the lab template inlines is dead weight.
     config = Config({"CSSHTMLHeaderPreprocessor": {"enabled": False}})
     return HTMLExporter(

@@ -236,3 +236,11 @@ def test_index_hides_empty_figures_column_and_failure_note(meeting):
     soup = BeautifulSoup(render.index_html(meeting, plain, "b1"), "html.parser")
     assert "Angka kunci" not in soup.get_text() and "gagal" not in soup.get_text()
     assert "Angka kunci" in render.index_html(meeting, entries(), "b1")
+
+
+def test_threads_render_the_same_page(executed, page, html):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(3) as pool:
+        results = list(pool.map(lambda _: render.notebook_html(executed, page), range(3)))
+    assert results == [html] * 3
