@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from briefs import intake, paths, schema
+from briefs import intake, paths, reconcile, schema
 from briefs.errors import InputError, Problem, display_path
 from briefs.params import Meeting
 
@@ -111,10 +111,10 @@ def _validate_all(checked: dict[str, schema.Checked]) -> dict[str, pd.DataFrame]
              if name in ("wilayah", "angkatan_kerja") and not c.broken and "kode_nagari" in c.typed}
     for c in checked.values():
         schema.validate(c, known)
-    schema.reconcile(checked)
-    official = schema.official_names(checked["wilayah"]) if "wilayah" in checked else None
+    reconcile.reconcile(checked)
+    official = reconcile.official_names(checked["wilayah"]) if "wilayah" in checked else None
     frames = {name: schema.clean(c, official) for name, c in checked.items()}
-    schema.suspicious(checked, frames)
+    reconcile.suspicious(checked, frames)
     return frames
 
 

@@ -1,0 +1,93 @@
+"""Rules across tables (names against wilayah) and the warnings of the data report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from briefs import reconcile, schema
+from briefs.intake import RawTable, normalise_header
+
+
+def raw(name: str, text: str) -> RawTable:
+    lines = text.strip("\n").split("\n")
+    header = lines[0].split(",")
+    body = [line.split(",") for line in lines[1:]]
+    columns = [normalise_header(h) for h in header]
+    return RawTable(name, Path(f"/data/{name}.csv"), pd.DataFrame(body, columns=columns, dtype=object),
+                    list(range(2, len(body) + 2)), dict(zip(columns, header)), {"decimal": "."})
+
+
+def checked(name: str, text: str) -> schema.Checked:
+    return schema.validate(schema.parse(raw(name, text)), {})
+
+
+def test_clean_wilayah_uses_the_first_spelling_of_each_kecamatan():
+    tables = {
+        "wilayah": checked("wilayah", "kode_kecamatan,kecamatan,kode_nagari,nagari\n"
+                                      "13.10.01,Koto Baru,13.10.01.2003,B\n13.10.01,KOTO  baru,13.10.01.2002,A"),
+        "kepesertaan": checked("kepesertaan", "periode,kode_nagari,segmen,peserta_aktif\n2026-10,13.10.01.2002,JAKON,1"
+                                              "\n2026-10,13.10.01.2002,BPU,2\n2026-09,13.10.01.2002,PU,3"),
+    }
+    reconcile.reconcile(tables)
+    official = reconcile.official_names(tables["wilayah"])
+    wilayah = schema.clean(tables["wilayah"], official)
+    kep = schema.clean(tables["kepesertaan"])
+    assert wilayah["kecamatan"].tolist() == ["Koto Baru", "Koto Baru"]
+    assert wilayah["kode_nagari"].tolist() == ["13.10.01.2002", "13.10.01.2003"]
+    assert wilayah["kode_bps_nagari"].tolist() == ["", ""]  # optional column, always present
+    assert [(w.row, w.column) for w in tables["wilayah"].warnings] == [(3, "kecamatan")]
+    assert kep["segmen"].tolist() == ["PU", "BPU", "JAKON"]
+    assert str(kep["peserta_aktif"].dtype) == "int64" and pd.api.types.is_string_dtype(kep["kode_nagari"])
+
+
+def _suspicious(kep_rows: str, labour: int = 100) -> list:
+    tables = {
+        "wilayah": checked("wilayah", "kode_kecamatan,kecamatan,kode_nagari,nagari\n13.10.01,K,13.10.01.2002,Nagari A"
+                                      "\n13.10.01,K,13.10.01.2003,Nagari B"),
+        "angkatan_kerja": checked("angkatan_kerja", f"kode_nagari,angkatan_kerja\n13.10.01.2002,{labour}\n"
+                                                    "13.10.01.2003,1000"),
+        "kepesertaan": checked("kepesertaan", "periode,kode_nagari,segmen,peserta_aktif\n" + kep_rows),
+    }
+    frames = {name: schema.clean(c) for name, c in tables.items()}
+    reconcile.suspicious(tables, frames)
+    return tables["kepesertaan"].warnings
+
+
+def test_participants_above_labour_force_is_a_warning_at_the_row():
+    rows = "2026-10,13.10.01.2002,PU,60\n2026-10,13.10.01.2002,BPU,50\n2026-10,13.10.01.2003,PU,5"
+    [w] = _suspicious(rows)
+    assert (w.row, w.column) == (3, "peserta_aktif")
+    assert "Nagari A" in w.message and "melebihi angkatan kerja 100" in w.message
+
+
+def test_jump_over_half_in_one_month_is_a_warning_exactly_half_is_not():
+    rows = ("2026-08,13.10.01.2002,PU,40\n2026-09,13.10.01.2002,PU,60\n2026-10,13.10.01.2002,PU,91\n"
+            "2026-08,13.10.01.2003,PU,5\n2026-09,13.10.01.2003,PU,5\n2026-10,13.10.01.2003,PU,5")
+    [w] = _suspicious(rows)
+    assert (w.row, w.column) == (4, "peserta_aktif") and "naik 51,7 persen" in w.message
+
+
+def test_a_nagari_missing_from_a_period_is_a_warning():
+    [w] = _suspicious("2026-10,13.10.01.2002,PU,6")
+    assert w.column == "kode_nagari" and "Nagari B" in w.message and "periode 2026-10" in w.message
+
+
+def test_kecamatan_named_two_ways_or_two_codes_one_name_are_errors():
+    wilayah = checked("wilayah", "kode_kecamatan,kecamatan,kode_nagari,nagari\n13.10.01,Koto Baru,13.10.01.2002,A\n"
+                                 "13.10.01,Koto Baruh,13.10.01.2003,B\n13.10.02,koto baru,13.10.02.2001,C")
+    reconcile.reconcile({"wilayah": wilayah})
+    assert [(p.row, p.column) for p in wilayah.errors] == [(3, "kecamatan"), (4, "kecamatan")]
+    assert "seharusnya 'Koto Baru' seperti di baris 2" in wilayah.errors[0].message
+    assert "sudah dipakai kode 13.10.01" in wilayah.errors[1].message
+
+
+def test_names_in_data_tables_match_case_and_space_insensitively():
+    tables = {
+        "wilayah": checked("wilayah", "kode_kecamatan,kecamatan,kode_nagari,nagari\n13.10.01,K,13.10.01.2002,Koto Baru"),
+        "angkatan_kerja": checked("angkatan_kerja", "kode_nagari,nagari,angkatan_kerja\n13.10.01.2002, koto  BARU,5"),
+    }
+    reconcile.reconcile(tables)
+    assert tables["angkatan_kerja"].errors == []
+    assert list(schema.clean(tables["angkatan_kerja"]).columns) == ["kode_nagari", "angkatan_kerja"]  # names dropped
