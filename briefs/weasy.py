@@ -14,16 +14,12 @@ Two promises the release depends on:
 from __future__ import annotations
 
 import hashlib
-import logging
 import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-# WeasyPrint logs every refused URL as an error; the refusal is the point, so keep it quiet.
-logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
 
 
 class RefusedURL(ValueError):
