@@ -134,6 +134,19 @@ def _delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
+def _decimal(delimiter: str, text: str) -> str:
+    """The decimal mark: `;` files come from Indonesian Excel (`,`), `,` files use `.`.
+
+    Tab-separated text ("Unicode text" from Excel) carries the locale of whoever saved it:
+    Indonesian when a number is grouped as 1.234 or has a decimal comma.
+    """
+    if delimiter == ";":
+        return ","
+    if delimiter == "\t" and re.search(r"(^|\t)\d{1,3}(\.\d{3})+(\t|$)|(^|\t)\d+,\d+(\t|$)", text, re.M):
+        return ","
+    return "."
+
+
 def _read_csv(data: bytes) -> tuple[list[list[str]], list[int], dict] | Failure:
     try:
         decoded = _decode(data)
@@ -160,7 +173,7 @@ def _read_csv(data: bytes) -> tuple[list[list[str]], list[int], dict] | Failure:
         return Failure(f"tanda kutip tidak berpasangan, berkas tidak bisa dibaca mulai baris ini; tertulis "
                        f"'{line[:60]}'; seharusnya setiap isian yang diawali \" juga diakhiri \"", start)
     detected = {"format": "csv", "delimiter": delimiter, "encoding": encoding,
-                "decimal": "," if delimiter == ";" else "."}
+                "decimal": _decimal(delimiter, text)}
     return records, lines, detected
 
 

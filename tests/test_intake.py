@@ -24,7 +24,8 @@ def read(path: Path, name: str = "kepesertaan"):
     (b"a,b\n1,2\n", {"format": "csv", "delimiter": ",", "decimal": ".", "encoding": "utf-8"}),
     (b"\xef\xbb\xbfa,b\n1,2\n", {"delimiter": ",", "encoding": "utf-8-sig"}),
     ("a;b\r\nK\u00f6to;1.234\r\n".encode("cp1252"), {"delimiter": ";", "decimal": ",", "encoding": "cp1252"}),
-    ("a\tb\n1\t2\n".encode("utf-16"), {"delimiter": "\t", "encoding": "utf-16"}),
+    ("a\tb\n1\t2\n".encode("utf-16"), {"delimiter": "\t", "decimal": ".", "encoding": "utf-16"}),
+    ("a\tb\nx\t1.234\n".encode("utf-16"), {"delimiter": "\t", "decimal": ",", "encoding": "utf-16"}),
 ])
 def test_csv_conventions_are_detected_and_recorded(tmp_path, content, expected):
     path = tmp_path / "kepesertaan.csv"
