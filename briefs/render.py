@@ -178,6 +178,7 @@ def stylesheets() -> list[str]:
 def notebook_html(nb: nbformat.NotebookNode, page: Page) -> str:
     """The executed notebook as one self-contained HTML page (code hidden, Bahasa Indonesia)."""
     nb, _ = keep_expected_outputs(copy.deepcopy(nb), {})
+    nb.metadata.pop("title", None)  # the lab template would prefer it to the page's title
     resources = {"metadata": {"name": f"{page.title} — {page.meeting_short}"},
                  "rk": {"page": page, "css": stylesheets(), "csp": CSP}}
     html, _ = _exporter().from_notebook_node(nb, resources=resources)
