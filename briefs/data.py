@@ -263,7 +263,8 @@ def _table_rows(report: DataReport) -> list[dict[str, str]]:
     from briefs.fmt import angka
 
     return [{"table": t.table, "file": t.file, "format": describe_source(t.source), "read": angka(t.read),
-             "used": angka(t.used), "reported": angka(t.reported)} for t in report.tables]
+             "used": angka(t.used), "reported": angka(t.reported), "sha256": t.source.get("sha256", "")[:12]}
+            for t in report.tables]
 
 
 def report_text(report: DataReport) -> str:

@@ -85,8 +85,9 @@ def suspicious(tables: dict[str, Checked], frames: dict[str, pd.DataFrame]) -> N
 
 def _above_labour_force(kep: Checked, frame: pd.DataFrame, labour: pd.DataFrame, names: dict) -> None:
     limit = dict(zip(labour["kode_nagari"], labour["angkatan_kerja"]))
+    # Point at the largest figure of the nagari's period: the likeliest typing error.
     totals = (frame.assign(pos=frame.index).groupby(["periode", "kode_nagari"], sort=True)
-              .agg(total=("peserta_aktif", "sum"), pos=("pos", "max")).reset_index())
+              .agg(total=("peserta_aktif", "sum"), pos=("peserta_aktif", "idxmax")).reset_index())
     totals["cap"] = totals["kode_nagari"].map(limit)
     for row in totals[totals["total"] > totals["cap"]].sort_values("pos").itertuples():
         cap, index = int(row.cap), int(row.pos)

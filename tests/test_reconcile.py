@@ -56,10 +56,10 @@ def _suspicious(kep_rows: str, labour: int = 100) -> list:
 
 
 def test_participants_above_labour_force_is_a_warning_at_the_row():
-    rows = "2026-10,13.10.01.2002,PU,60\n2026-10,13.10.01.2002,BPU,50\n2026-10,13.10.01.2003,PU,5"
+    rows = "2026-10,13.10.01.2002,PU,50\n2026-10,13.10.01.2002,BPU,60\n2026-10,13.10.01.2003,PU,5"
     [w] = _suspicious(rows)
     assert (w.row, w.column) == (3, "peserta_aktif")
-    assert "Nagari A" in w.message and "melebihi angkatan kerja 100" in w.message
+    assert "Nagari A" in w.message and "melebihi angkatan kerja 100" in w.message and "tertulis '60'" in w.message
 
 
 def test_jump_over_half_in_one_month_is_a_warning_exactly_half_is_not():
