@@ -54,6 +54,7 @@ def apportion(total: int, weights: np.ndarray) -> np.ndarray:
 
 
 def read_areas() -> list[dict[str, str]]:
+    """The official area list with both code systems; Kemendagri codes are the keys."""
     with REFERENCE.open(encoding="utf-8", newline="") as f:
         return [
             {
@@ -127,6 +128,7 @@ def generate(areas: list[dict[str, str]], rng: np.random.Generator) -> dict[str,
 
 
 def write(rows: dict[str, list[dict]], out: Path = OUT) -> None:
+    """Plain UTF-8 CSV with \n line ends, so the files are byte-identical on every machine."""
     out.mkdir(parents=True, exist_ok=True)
     for name, table in rows.items():
         with (out / f"{name}.csv").open("w", encoding="utf-8", newline="") as f:
@@ -135,8 +137,9 @@ def write(rows: dict[str, list[dict]], out: Path = OUT) -> None:
             writer.writerows(table)
 
 
-def main(out: Path = OUT) -> None:
-    write(generate(read_areas(), np.random.default_rng(SEED)), out)
+def main(out: Path | str = OUT) -> None:
+    """Write the four sample tables into `out` (a test writes them into a temporary folder)."""
+    write(generate(read_areas(), np.random.default_rng(SEED)), Path(out))
 
 
 if __name__ == "__main__":
