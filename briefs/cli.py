@@ -94,6 +94,9 @@ def _build(argv: list[str]) -> int:
         print(f"GAGAL {outcome.job.title}: {outcome.error}", file=sys.stderr)
     if result.batch.failed:
         print(f"Notebook yang gagal disimpan di {paths.BUILD / 'failed'} untuk diperiksa.", file=sys.stderr)
+    if not result.batch.outcomes:  # nothing changed since the published release
+        print(result.message)
+        return result.exit_code
     ran = sum(1 for o in result.batch.outcomes if not o.cached)
     print(f"{result.message} ({len(result.batch.outcomes)} brief, {ran} dijalankan, "
           f"{len(result.batch.failed)} gagal, {result.batch.seconds:.1f} dtk)")

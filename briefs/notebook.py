@@ -18,7 +18,7 @@ import pandas as pd
 from IPython.display import HTML
 from markupsafe import Markup
 
-from briefs import charts, data, figures, fmt, params, paths
+from briefs import charts, data, figures, fmt, params, paths, slices
 from briefs.errors import InputError, Problem, display_path
 from briefs.params import Meeting
 
@@ -36,7 +36,7 @@ class Brief:
     nagari: pd.DataFrame  # figures.nagari_table rows of this kecamatan
     ringkasan: pd.Series  # its figures.kecamatan_table row
     jumlah_kecamatan: int
-    kabupaten: dict
+    kabupaten: dict  # only what a brief shows of the regency: {"cakupan": average, to 0,1 point}
     segmen: pd.DataFrame  # figures.segment_series of this kecamatan
     build_id: str = ""
 
@@ -78,22 +78,31 @@ def _kecamatan_names(ds: data.Dataset) -> dict[str, str]:
 
 def load_brief(kode_kecamatan: str, params_file: str | Path = paths.DEFAULT_PARAMS,
                snapshot: str | Path = "", build_id: str = "") -> Brief:
-    """Load one kecamatan's brief; an unknown code is an InputError listing the known ones."""
-    meeting, ds = _inputs(params_file, snapshot)
-    names = _kecamatan_names(ds)
-    if kode_kecamatan not in names:
-        known = ", ".join(f"{code} ({name})" for code, name in names.items())
-        raise InputError(Problem(display_path(paths.resolve(params_file)),
-                                 f"kode kecamatan {kode_kecamatan!r} tidak ada di data wilayah; "
-                                 f"yang ada: {known}", column="kode_kecamatan"))
-    kec = figures.kecamatan_table(ds, meeting)
-    nagari = figures.nagari_table(ds, meeting)
+    """Load one kecamatan's brief; an unknown code is an InputError listing the known ones.
+
+    The build passes the kecamatan's own slice (`briefs.slices`); run on its own, the
+    notebook cuts the same slice from the whole data, so both show the same figures.
+    """
+    params_path = paths.resolve(params_file)
+    sliced = slices.read(paths.resolve(snapshot)) if str(snapshot) else None
+    if sliced is not None:
+        meeting, (own, ctx) = params.load(params_path), sliced
+        known = _kecamatan_names(own)
+    else:
+        meeting, ds = _inputs(params_file, snapshot)
+        known = _kecamatan_names(ds)
+        own, ctx = slices.own_rows(ds, kode_kecamatan), slices.context(ds, meeting).get(kode_kecamatan)
+    if kode_kecamatan not in known:
+        listed = ", ".join(f"{code} ({name})" for code, name in known.items())
+        raise InputError(Problem(display_path(params_path), f"kode kecamatan {kode_kecamatan!r} tidak ada "
+                                 f"di data wilayah; yang ada: {listed}", column="kode_kecamatan"))
+    ringkasan = figures.kecamatan_table(own, meeting).set_index("kode_kecamatan").loc[kode_kecamatan].copy()
+    ringkasan["peringkat"] = ctx["peringkat"]
     return Brief(
-        meeting=meeting, kode_kecamatan=kode_kecamatan, kecamatan=names[kode_kecamatan],
-        nagari=nagari[nagari["kode_kecamatan"] == kode_kecamatan].reset_index(drop=True),
-        ringkasan=kec.set_index("kode_kecamatan").loc[kode_kecamatan], jumlah_kecamatan=len(kec),
-        kabupaten=figures.kabupaten(ds, meeting), segmen=figures.segment_series(ds, meeting, kode_kecamatan),
-        build_id=build_id,
+        meeting=meeting, kode_kecamatan=kode_kecamatan, kecamatan=_kecamatan_names(own)[kode_kecamatan],
+        nagari=figures.nagari_table(own, meeting), ringkasan=ringkasan,
+        jumlah_kecamatan=ctx["jumlah_kecamatan"], kabupaten={"cakupan": ctx["cakupan_kabupaten"]},
+        segmen=figures.segment_series(own, meeting, kode_kecamatan), build_id=build_id,
     )
 
 

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,7 +64,7 @@ def build(params_file: Path | str, opts: Options) -> Result:
     current = publish.current(opts.out / meeting.id, inputs) if not opts.force else None
     if current is not None:
         return Result(0, current, execute.Batch(), f"Rilis sudah mutakhir di {display_path(current)}")
-    from briefs import data, release
+    from briefs import data, release, slices
 
     meeting, ds = load_inputs(params_file, meeting)
     if opts.engine:
@@ -72,7 +73,9 @@ def build(params_file: Path | str, opts: Options) -> Result:
         meeting = meeting.model_copy(update={"timeout": opts.timeout})
     codes = _selected(meeting, ds, opts.only)
     snapshot = paths.BUILD / meeting.id / "snapshot"
+    shutil.rmtree(snapshot, ignore_errors=True)  # no slice of a kecamatan that is gone
     data.write_snapshot(ds, snapshot)
+    slices.write(ds, meeting, snapshot / "kecamatan", codes)
     build_id = digest(tree_digest(snapshot), meeting.model_dump_json())[:8]
     jobs = plan(meeting, ds, codes, snapshot, build_id, Path(params_file))
     batch = execute.run(jobs, workers=opts.jobs, scheduler=opts.scheduler, force=opts.force, progress=opts.progress)
@@ -113,28 +116,37 @@ def plan(
     """One job for the regency summary, then one per kecamatan, in code order."""
     from briefs import release, render
 
-    common = digest(
-        tree_digest(snapshot), meeting.model_dump_json(), tree_digest(paths.TEMPLATES),
-        environment_digest(), meeting.engine,
-    )
-    # Paths relative to the root keep executed notebooks identical wherever the build runs.
-    base = {"params_file": _rel(params_file), "snapshot": _rel(snapshot), "build_id": build_id}
+    common = digest(meeting.model_dump_json(), tree_digest(paths.TEMPLATES), environment_digest(), meeting.engine)
     names = ds.wilayah.drop_duplicates("kode_kecamatan").set_index("kode_kecamatan")["kecamatan"]
     slugs = release.unique_slugs({code: names[code] for code in codes})
-    specs = [("ringkasan", "summary", f"Ringkasan {meeting.regency}", meeting.regency, "ringkasan-kabupaten", paths.SUMMARY_NOTEBOOK, base)]
-    specs += [
-        (code, "brief", f"Kecamatan {names[code]}", names[code], slugs[code], paths.BRIEF_NOTEBOOK, {"kode_kecamatan": code, **base})
-        for code in codes
-    ]
+    # The summary reads the whole snapshot; a brief only its own slice, so only a change in
+    # what it shows re-runs it. Its build id is a hash over its own inputs, for the same reason.
+    specs = [("ringkasan", "summary", f"Ringkasan {meeting.regency}", meeting.regency, "ringkasan-kabupaten",
+              paths.SUMMARY_NOTEBOOK, snapshot, build_id)]
+    for code in codes:
+        folder = snapshot / "kecamatan" / code
+        own_id = digest(tree_digest(folder), meeting.model_dump_json())[:8]
+        specs.append((code, "brief", f"Kecamatan {names[code]}", names[code], slugs[code],
+                      paths.BRIEF_NOTEBOOK, folder, own_id))
     jobs = []
-    for key, kind, title, name, slug, notebook, parameters in specs:
-        page = render.page_for(meeting, kind=kind, title=title, build_id=build_id)
-        fp = digest(common, notebook.read_bytes(), json.dumps(parameters, sort_keys=True))
+    for key, kind, title, name, slug, notebook, inputs, job_id in specs:
+        # Paths relative to the root keep executed notebooks identical wherever the build runs.
+        parameters = {"params_file": _rel(params_file), "snapshot": _rel(inputs), "build_id": job_id}
+        if kind == "brief":
+            parameters = {"kode_kecamatan": key, **parameters}
+        page = render.page_for(meeting, kind=kind, title=title, build_id=job_id)
+        fp = digest(common, tree_digest(inputs) if kind == "brief" else _whole(inputs),
+                    notebook.read_bytes(), json.dumps(parameters, sort_keys=True))
         jobs.append(Job(key=key, kind=kind, title=title, name=name, slug=slug,
                         notebook=str(notebook.relative_to(paths.ROOT)), parameters=parameters,
                         timeout=meeting.timeout, page=page, fingerprint=fp, meeting_id=meeting.id))
     return jobs
 
+
+
+def _whole(snapshot: Path) -> str:
+    """Digest of the whole-regency tables only (not the per-kecamatan slices beside them)."""
+    return digest(*(f.read_bytes() for f in sorted(snapshot.glob("*.csv"))))
 
 
 def _rel(path: Path) -> str:
