@@ -90,8 +90,9 @@ def find_tables(folder: Path, names: tuple[str, ...]) -> tuple[dict[str, Path], 
             problems.append(Problem(display_path(old[0]), f"format berkas tidak didukung; tertulis "
                                     f"'{old[0].suffix}'; seharusnya simpan ulang sebagai {name}.xlsx atau {name}.csv"))
         else:
-            problems.append(Problem(f"{where}/{name}.csv", f"berkas tabel {name} tidak ditemukan; "
-                                    f"tertulis tidak ada; seharusnya {name}.csv atau {name}.xlsx di folder {where}"))
+            present = ", ".join(p.name for p in files if not p.name.startswith(".")) or "tidak ada berkas"
+            problems.append(Problem(f"{where}/{name}.csv", f"berkas tabel {name} tidak ditemukan; tertulis "
+                                    f"'{present}'; seharusnya {name}.csv atau {name}.xlsx di folder {where}"))
     return found, problems
 
 
@@ -100,7 +101,11 @@ def read_table(name: str, path: Path, expected: tuple[str, ...] = ()) -> tuple[R
 
     `expected` are column names the header should hold: rows above it (a title) are skipped.
     """
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # locked by Excel, no permission
+        return None, [Problem(display_path(path), f"berkas tidak bisa dibuka; tertulis {exc.strerror}; "
+                                                  "seharusnya berkas yang bisa dibaca (tutup dulu di Excel)")]
     source = {"path": display_path(path), "sha256": hashlib.sha256(data).hexdigest()}
     if path.suffix.lower() == ".xlsx":
         result = _read_xlsx(name, data)
@@ -127,9 +132,13 @@ def _decode(data: bytes) -> tuple[str, str] | None:
     return None
 
 
-def _delimiter(header_line: str) -> str:
-    """The separator the header uses most: `;` for Indonesian Excel, else `,` or tab."""
-    counts = {d: header_line.count(d) for d in (";", ",", "\t")}
+def _delimiter(text: str) -> str:
+    """The separator the top lines use most: `;` for Indonesian Excel, else `,` or tab.
+
+    The top ten lines, not only the first: a title row above the header has no separators.
+    """
+    top = text.splitlines()[:10]
+    counts = {d: max(line.count(d) for line in top) for d in (";", ",", "\t")}
     best = max(counts, key=lambda d: (counts[d], d == ","))
     return best if counts[best] else ","
 
@@ -158,7 +167,7 @@ def _read_csv(data: bytes) -> tuple[list[list[str]], list[int], dict] | Failure:
     text, encoding = decoded
     if not text.strip():
         return Failure("berkas kosong; tertulis tidak ada baris; seharusnya baris judul kolom lalu baris data")
-    delimiter = _delimiter(text.lstrip("\r\n").splitlines()[0])
+    delimiter = _delimiter(text)
     # strict: an unclosed quote must not swallow the rest of the file silently.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     records, lines, start = [], [], 1

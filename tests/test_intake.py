@@ -133,3 +133,17 @@ def test_find_tables_missing_folder(tmp_path):
 def test_normalise_header():
     assert intake.normalise_header("  Kode  Nagari ") == "kode_nagari"
     assert intake.normalise_header("Peserta-Aktif") == "peserta_aktif"
+
+
+def test_title_row_above_an_indonesian_header(tmp_path):
+    path = tmp_path / "kepesertaan.csv"
+    path.write_text("Data Kepesertaan Oktober 2026\n\nperiode;kode_nagari\n2026-10;13.10.01.2002\n", encoding="utf-8")
+    raw, problems = intake.read_table("kepesertaan", path, ("periode", "kode_nagari"))
+    assert problems == [] and raw.source["delimiter"] == ";" and raw.source["header_row"] == 3
+    assert raw.header_line == 3 and raw.rows == [4] and raw.frame["periode"].tolist() == ["2026-10"]
+
+
+def test_missing_table_lists_what_the_folder_holds(tmp_path):
+    (tmp_path / "kepesertaan-oktober.csv").write_text("x\n", encoding="utf-8")
+    _, problems = intake.find_tables(tmp_path, ("kepesertaan",))
+    assert "tertulis 'kepesertaan-oktober.csv'" in problems[0].message
