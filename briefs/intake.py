@@ -107,8 +107,12 @@ def read_table(name: str, path: Path, expected: tuple[str, ...] = ()) -> tuple[R
         return None, [Problem(display_path(path), f"berkas tidak bisa dibuka; tertulis {exc.strerror}; "
                                                   "seharusnya berkas yang bisa dibaca (tutup dulu di Excel)")]
     source = {"path": display_path(path), "sha256": hashlib.sha256(data).hexdigest()}
-    if path.suffix.lower() == ".xlsx":
+    # By content, not by name: a workbook saved as .csv or text saved as .xlsx is still read.
+    if data.startswith(b"PK\x03\x04"):
         result = _read_xlsx(name, data)
+    elif data.startswith(b"\xd0\xcf\x11\xe0"):
+        result = Failure("format Excel lama (.xls) tidak didukung; tertulis buku kerja Excel 97-2003; "
+                         "seharusnya simpan ulang sebagai .xlsx atau .csv")
     else:
         result = _read_csv(data)
     if isinstance(result, Failure):

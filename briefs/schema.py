@@ -174,10 +174,12 @@ def _typed_column(checked: Checked, column: str, kind: Kind) -> pd.Series:
     pattern, thousands = _count_pattern(raw.decimal)
     text = raw.frame[column].astype(str).str.strip()
     whole = text.str.fullmatch(pattern).astype(bool)
-    for index in text.index[~whole & (text != "")]:
-        checked.fail(index, column, f"bukan angka bulat; tertulis '{raw.frame.at[index, column]}'; "
-                                    f"seharusnya {kind.expected}")
     digits = text.where(whole).str.replace(thousands, "", regex=False)
+    huge = digits.str.lstrip("+-").str.len().fillna(0) > 12  # no nagari counts a trillion people
+    for index in text.index[(~whole & (text != "")) | huge]:
+        wrong = "angka terlalu besar" if huge[index] else "bukan angka bulat"
+        checked.fail(index, column, f"{wrong}; tertulis '{raw.frame.at[index, column]}'; seharusnya {kind.expected}")
+    digits = digits.where(~huge)
     return pd.to_numeric(digits, errors="coerce").astype("Int64")  # empty: reported by the schema
 
 

@@ -50,6 +50,8 @@ def problems(folder: Path, **changes) -> list[Problem]:
 ROW_CASES = [
     ("teks di kolom angka", "kepesertaan", "PU,604", "PU,6o4", 2, "peserta_aktif", "bukan angka bulat; tertulis '6o4'"),
     ("angka desimal", "kepesertaan", "BPU,120", 'BPU,"12,5"', 3, "peserta_aktif", "bukan angka bulat; tertulis '12,5'"),
+    ("angka terlalu besar", "kepesertaan", "BPU,120", "BPU,99999999999999999999", 3, "peserta_aktif",
+     "angka terlalu besar; tertulis '99999999999999999999'"),
     ("angka negatif", "kepesertaan", "JAKON,35", "JAKON,-35", 4, "peserta_aktif", "angka negatif; tertulis '-35'"),
     ("isian kosong", "agen_perisai", "2026-10,13.10.01.2002,1,6", "2026-10,13.10.01.2002,,6", 5, "agen_aktif",
      "isian kosong"),
@@ -254,3 +256,14 @@ def test_agent_data_must_cover_the_reported_period(tmp_path, folder):
     [problem] = caught.value.problems
     assert (problem.file, problem.row, problem.column) == (display_path(path), 7, "period")
     assert "agen_perisai.csv" in problem.message and "(2026-09 s.d. 2026-09)" in problem.message
+
+
+def test_workbook_saved_under_a_csv_name_is_read_as_a_workbook(folder):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["kode_nagari", "angkatan_kerja"])
+    for code, n in (("13.10.01.2002", 3724), ("13.10.01.2003", -1354), ("13.10.02.2001", 5210)):
+        book.active.append([code, n])
+    book.save(folder / "angkatan_kerja.csv")
+    [problem] = problems(folder)
+    assert (problem.row, problem.column) == (3, "angkatan_kerja") and "angka negatif" in problem.message
