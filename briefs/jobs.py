@@ -51,6 +51,7 @@ class Outcome:
     error: str = ""
     cached: bool = False
     seconds: float = 0.0
+    worker: int | None = None  # pid of the process that ran it (a Dask worker, or this one)
 
 
 class RunFailed(Exception):
@@ -98,14 +99,15 @@ def run_job(job: Job) -> Outcome:
     except RunFailed as exc:
         _keep_evidence(job, work / "notebook.ipynb")
         shutil.rmtree(work, ignore_errors=True)
-        return Outcome(job=job, ok=False, error=str(exc), seconds=time.monotonic() - start)
+        return Outcome(job=job, ok=False, error=str(exc), seconds=time.monotonic() - start, worker=os.getpid())
     except Exception as exc:  # rendering bugs too must fail one brief, not the batch
         shutil.rmtree(work, ignore_errors=True)
-        return Outcome(job=job, ok=False, error=f"{type(exc).__name__}: {exc}", seconds=time.monotonic() - start)
+        return Outcome(job=job, ok=False, error=f"{type(exc).__name__}: {exc}", seconds=time.monotonic() - start,
+                       worker=os.getpid())
     final = CACHE / job.fingerprint
     shutil.rmtree(final, ignore_errors=True)
     os.replace(work, final)
-    return Outcome(job=job, ok=True, folder=final, seconds=time.monotonic() - start)
+    return Outcome(job=job, ok=True, folder=final, seconds=time.monotonic() - start, worker=os.getpid())
 
 
 def execute(job: Job, target: Path) -> nbformat.NotebookNode:
