@@ -161,13 +161,12 @@ def check_meeting(meeting: Meeting, frames: dict[str, pd.DataFrame], checked: di
                 problems.append(Problem(where, f"periode tidak ada di data {c.raw.display}; tertulis "
                                                f"'{value}'; seharusnya periode yang ada di data ({span})",
                                         _line(text, key), key))
-    if isinstance(meeting.kecamatan, list) and "wilayah" in frames:
-        known = _kecamatan_lookup(frames["wilayah"])
-        valid = ", ".join(dict.fromkeys(frames["wilayah"]["kecamatan"]))
-        for name in meeting.kecamatan:
-            if schema.name_key(name) not in known and name not in known.values():
-                problems.append(Problem(where, f"kecamatan tidak dikenal; tertulis '{name}'; seharusnya salah "
-                                               f"satu dari: {valid}", _line(text, "kecamatan", name), "kecamatan"))
+    wilayah = checked.get("wilayah")
+    if isinstance(meeting.kecamatan, list) and wilayah is not None and not wilayah.broken:
+        # Names as written, bad rows included: a bad code elsewhere in a row is its own problem.
+        _, unknown = _match_kecamatan(wilayah.typed.dropna(subset=["kode_kecamatan", "kecamatan"]),
+                                      meeting.kecamatan)
+        problems += [Problem(where, message, _line(text, "kecamatan", name), "kecamatan") for name, message in unknown]
     return problems
 
 
@@ -192,28 +191,30 @@ def _line(text: str, key: str, value: str | None = None) -> int | None:
     return start + 1
 
 
-def _kecamatan_lookup(wilayah: pd.DataFrame) -> dict[str, str]:
-    return {schema.name_key(n): c for c, n in zip(wilayah["kode_kecamatan"], wilayah["kecamatan"])}
+def _match_kecamatan(wilayah: pd.DataFrame, names: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Codes of the names found (case and spaces ignored, codes accepted); unknown names with a message."""
+    lookup = {schema.name_key(n): c for c, n in zip(wilayah["kode_kecamatan"], wilayah["kecamatan"])}
+    valid = ", ".join(dict.fromkeys(wilayah["kecamatan"]))
+    codes: list[str] = []
+    unknown: list[tuple[str, str]] = []
+    for name in names:
+        code = name.strip() if name.strip() in lookup.values() else lookup.get(schema.name_key(name))
+        if code is None:
+            unknown.append((name, f"kecamatan tidak dikenal; tertulis '{name}'; seharusnya salah satu dari: {valid}"))
+        elif code not in codes:
+            codes.append(code)
+    return codes, unknown
 
 
 def resolve_kecamatan(ds: Dataset, names: list[str], source: str, column: str | None = None) -> list[str]:
-    """kode_kecamatan for each name (case and spaces ignored, codes accepted), in order given.
+    """kode_kecamatan for each name (case and spaces ignored, codes accepted), in the order given.
 
     `source` names where the names came from (`--only`, a params file) for the message;
     unknown names raise InputError listing every valid name.
     """
-    lookup = _kecamatan_lookup(ds.wilayah)
-    valid = ", ".join(dict.fromkeys(ds.wilayah["kecamatan"]))
-    codes, problems = [], []
-    for name in names:
-        code = name.strip() if name.strip() in lookup.values() else lookup.get(schema.name_key(name))
-        if code is None:
-            problems.append(Problem(source, f"kecamatan tidak dikenal; tertulis '{name}'; seharusnya salah satu "
-                                            f"dari: {valid}", column=column))
-        elif code not in codes:
-            codes.append(code)
-    if problems:
-        raise InputError(problems)
+    codes, unknown = _match_kecamatan(ds.wilayah, names)
+    if unknown:
+        raise InputError([Problem(source, message, column=column) for _, message in unknown])
     return codes
 
 
