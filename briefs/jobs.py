@@ -135,7 +135,9 @@ def execute(job: Job, target: Path) -> nbformat.NotebookNode:
         check_complete(nb)
     except PapermillExecutionError as exc:
         kernels.discard()
-        raise RunFailed(f"sel {exc.cell_index}: {exc.ename}: {exc.evalue}") from None
+        first = (exc.source or "").strip().splitlines()[:1]
+        where = f"sel [{exc.exec_count}]" + (f" «{first[0][:60]}»" if first else "")
+        raise RunFailed(f"{where}: {exc.ename}: {exc.evalue}") from None
     except RunFailed:
         kernels.discard()
         raise

@@ -36,7 +36,7 @@ def test_parameters_reach_the_notebook_and_timings_are_scrubbed(tmp_path):
 
 
 def test_an_exception_names_the_cell_and_error(tmp_path):
-    with pytest.raises(jobs.RunFailed, match=r"sel \d+: ZeroDivisionError"):
+    with pytest.raises(jobs.RunFailed, match=r"sel \[3\] «1/0»: ZeroDivisionError"):
         jobs.execute(job(notebook(tmp_path, "y = 2", "1/0")), tmp_path / "out.ipynb")
     # papermill's evidence: the executed notebook with its error banner
     saved = nbformat.read(tmp_path / "out.ipynb", as_version=4)
