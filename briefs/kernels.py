@@ -21,12 +21,15 @@ from jupyter_core.utils import run_sync
 from briefs import paths
 
 KERNEL_NAME = "python3"
-# What a brief may have changed that outlives `%reset`: figures, rc settings, the cwd.
+# What a brief may have changed that outlives `%reset`: figures, rc settings, the cwd,
+# and the execution counter (so In [n] in a released notebook never depends on which
+# briefs ran before it on the same worker).
 RESET = f"""%reset -f
 import matplotlib as _mpl, matplotlib.pyplot as _plt, os as _os
 _plt.close("all"); _mpl.rcdefaults(); _os.chdir({str(paths.ROOT)!r})
 del _mpl, _plt, _os
 %reset -f
+get_ipython().execution_count = 1
 """
 
 _kernel: AsyncKernelManager | None = None

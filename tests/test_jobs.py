@@ -79,6 +79,8 @@ def test_warm_kernel_is_reused_but_globals_do_not_leak(tmp_path):
     first = jobs.execute(job(probe), tmp_path / "a.ipynb").cells[-1].outputs[0]["text"].split()
     second = jobs.execute(job(probe), tmp_path / "b.ipynb").cells[-1].outputs[0]["text"].split()
     assert first[0] == second[0] == "clean"
+    counts = [c.execution_count for c in nbformat.read(tmp_path / "b.ipynb", as_version=4).cells if c.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1))  # In [n] as in a fresh kernel
     assert first[1] == second[1]  # the same kernel process served both: the start was paid once
     cwd = jobs.execute(job(notebook(tmp_path, "import os; print(os.getcwd())")), tmp_path / "c.ipynb")
     assert cwd.cells[-1].outputs[0]["text"].strip() == str(paths.ROOT)
