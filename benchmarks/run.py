@@ -43,7 +43,8 @@ def timed(cmd: list[str], env: dict) -> tuple[float, str]:
 
 def ran(output: str) -> int:
     """How many jobs the build really executed (from its closing line)."""
-    return int(re.search(r"(\d+) dijalankan", output).group(1))
+    found = re.search(r"(\d+) dijalankan", output)
+    return int(found.group(1)) if found else 0  # "Rilis sudah mutakhir": nothing ran
 
 
 def params_for(data_dir: Path, work: Path, name: str = "bench") -> Path:
