@@ -119,6 +119,7 @@ def execute(job: Job, target: Path) -> nbformat.NotebookNode:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    _check_parameter_names(job)
     km = kernels.acquire()
     fired = threading.Event()
     watchdog = threading.Timer(job.timeout, lambda: (fired.set(), kernels.kill(km)))
@@ -153,6 +154,25 @@ def execute(job: Job, target: Path) -> nbformat.NotebookNode:
     nb = scrub(nb, job)
     nbformat.write(nb, str(target))
     return nb
+
+
+def allowed_parameters(notebook: str | Path) -> set[str]:
+    """Names declared in the notebook's `parameters` cell: the only ones the build may pass."""
+    import papermill
+
+    return set(papermill.inspect_notebook(str(paths.ROOT / notebook)))
+
+
+def _check_parameter_names(job: Job) -> None:
+    """Refuse undeclared names before papermill sees them.
+
+    papermill escapes parameter values but pastes parameter *names* into code as they
+    are, so a crafted name would run as code in the kernel.
+    """
+    allowed = allowed_parameters(job.notebook)
+    unknown = sorted(n for n in job.parameters if n not in allowed or not str(n).isidentifier())
+    if unknown:
+        raise RunFailed(f"parameter tidak dideklarasikan di sel parameters: {', '.join(map(repr, unknown))}")
 
 
 def check_complete(nb: nbformat.NotebookNode) -> None:

@@ -101,3 +101,15 @@ def test_whole_run_wall_clock_limit_kills_the_kernel(tmp_path):
     j = jobs.Job(**{**job(notebook(tmp_path, *cells)).__dict__, "timeout": 2})
     with pytest.raises(jobs.RunFailed, match="batas waktu 2 detik"):
         jobs.execute(j, tmp_path / "out.ipynb")
+
+
+def test_undeclared_or_crafted_parameter_names_never_reach_the_kernel(tmp_path):
+    marker = tmp_path / "pwned"
+    crafted = f"x = 1\nimport pathlib; pathlib.Path({str(marker)!r}).touch()\ny"
+    with pytest.raises(jobs.RunFailed, match="tidak dideklarasikan") as info:
+        jobs.execute(job(notebook(tmp_path, "print(x)"), **{crafted: 2}), tmp_path / "out.ipynb")
+    assert "pathlib" in str(info.value)
+    assert not marker.exists()
+    with pytest.raises(jobs.RunFailed, match="'y'"):
+        jobs.execute(job(notebook(tmp_path, "print(x)"), x=1, y=2), tmp_path / "out.ipynb")
+    assert jobs.allowed_parameters(paths.BRIEF_NOTEBOOK) == {"kode_kecamatan", "params_file", "snapshot", "build_id"}
