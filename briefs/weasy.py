@@ -9,12 +9,19 @@ Two promises the release depends on:
   no file outside the release (an analyst's notebook must not be able to smuggle
   `/etc/passwd` or a neighbour's data into a PDF). Attachments are dropped entirely:
   a brief never needs them, and an embedded file is invisible to a reader.
+- *Limits*: every render runs in a forked child with a wall clock and a memory cap,
+  so a document built to hang or exhaust WeasyPrint fails one brief, not the worker.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import mimetypes
+import os
+import select
+import signal
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -50,6 +57,100 @@ class JailedFetcher(URLFetcher):
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": kind})
 
 
+# ---- limits ---------------------------------------------------------------------------------
+
+# A brief renders in about a second and well under 300 MB; these leave ample room for a
+# long summary while stopping a document built to exhaust the worker (deep nesting,
+# a table of a million cells). Tests lower them.
+RENDER_SECONDS = 120
+RENDER_MEMORY = 2 << 30  # bytes of address space on top of what the process already maps
+
+
+class RenderLimit(RuntimeError):
+    """WeasyPrint ran past its time or memory limit; the brief fails, the worker lives on."""
+
+
+def _limited(render):
+    """Run `render` in a forked child under RLIMIT_AS and a wall clock; return its bytes.
+
+    In-process limits cannot work: a Python thread cannot be interrupted inside
+    WeasyPrint's layout, and a memory limit would cap the whole Dask worker. A fork
+    inherits the imported WeasyPrint and costs milliseconds; the child sends the PDF
+    back through a pipe and leaves with `os._exit`, so no atexit handler (the warm
+    kernel's shutdown) runs twice. Without `fork` (Windows) the render runs unlimited.
+    """
+
+    @functools.wraps(render)
+    def limited(*args, **kwargs) -> bytes:
+        if not hasattr(os, "fork"):
+            return render(*args, **kwargs)
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(read_end)
+            _child(write_end, render, args, kwargs)
+        os.close(write_end)
+        return _collect(pid, read_end, RENDER_SECONDS)
+
+    return limited
+
+
+def _child(fd: int, render, args, kwargs) -> None:
+    code = 1
+    try:
+        _cap_memory(RENDER_MEMORY)
+        try:
+            payload = b"O" + render(*args, **kwargs)
+        except MemoryError:
+            payload = b"M"
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises
+            payload = b"E" + f"{type(exc).__name__}: {exc}".encode("utf-8", "replace")
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view):]
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _cap_memory(extra: int) -> None:
+    """Address-space limit: what the process maps now plus `extra` (Linux /proc; else none)."""
+    import resource
+
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            mapped = int(f.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError):
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (mapped + extra, resource.getrlimit(resource.RLIMIT_AS)[1]))
+
+
+def _collect(pid: int, fd: int, seconds: float) -> bytes:
+    """Read the child's answer until EOF or the deadline; kill it at the deadline."""
+    deadline = time.monotonic() + seconds
+    chunks: list[bytes] = []
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                os.kill(pid, signal.SIGKILL)
+                raise RenderLimit(f"PDF melewati batas waktu {seconds:g} detik")
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+        _, status = os.waitpid(pid, 0)
+    answer = b"".join(chunks)
+    if answer[:1] == b"O":
+        return answer[1:]
+    if answer[:1] == b"M" or os.WIFSIGNALED(status):
+        # a C library that cannot allocate may abort instead of raising MemoryError
+        raise RenderLimit(f"PDF melewati batas memori {RENDER_MEMORY >> 20} MB")
+    raise RuntimeError(answer[1:].decode("utf-8", "replace") or "WeasyPrint berhenti tanpa hasil")
+
+
 def pdf_identifier(html: str) -> bytes:
     """A fixed /ID for the PDF trailer: same HTML, same identifier."""
     return hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
@@ -75,6 +176,7 @@ def write_pdf(
     target.write_bytes(data)
 
 
+@_limited
 def pdf_bytes(
     html: str, *, base_dir: Path, title: str, lang: str = "id", date: str | None = None
 ) -> bytes:

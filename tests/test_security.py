@@ -17,9 +17,11 @@ import dataclasses
 import http.server
 import io
 import json
+import os
 import re
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import nbformat
@@ -470,3 +472,39 @@ def test_partial_runs_are_never_published(partial):
     assert pdf_text(book).count("Catatan") >= 1
     toc = book.pages[1].extract_text()
     assert toc.count("gagal") == 3
+
+
+# ---- 3: render limits (real WeasyPrint in a forked child) --------------------------------------
+
+def heavy_html(rows: int = 8000) -> str:
+    body = "".join(f"<tr><td>baris {i}</td><td>{i * 7}</td></tr>" for i in range(rows))
+    return f"<!DOCTYPE html><html lang='id'><body><table>{body}</table></body></html>"
+
+
+def child_pids() -> str:
+    return "".join(Path(f"/proc/self/task/{t}/children").read_text() for t in os.listdir("/proc/self/task"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir() or not hasattr(os, "fork"), reason="needs Linux fork and /proc")
+def test_render_past_its_wall_clock_is_killed(tmp_path, monkeypatch):
+    from briefs import weasy
+
+    monkeypatch.setattr(weasy, "RENDER_SECONDS", 1)
+    assert weasy.pdf_bytes("<p>kecil</p>", base_dir=tmp_path, title="uji").startswith(b"%PDF")  # control
+    start = time.monotonic()
+    with pytest.raises(weasy.RenderLimit, match="batas waktu 1 detik"):
+        weasy.pdf_bytes(heavy_html(), base_dir=tmp_path, title="uji")
+    assert time.monotonic() - start < 3
+    assert child_pids().strip() == ""  # the render was killed and reaped, not left running
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").is_file() or not hasattr(os, "fork"), reason="needs Linux fork and /proc")
+def test_render_past_its_memory_cap_fails_and_the_worker_lives(tmp_path, monkeypatch):
+    from briefs import weasy
+
+    monkeypatch.setattr(weasy, "RENDER_MEMORY", 64 << 20)
+    assert weasy.pdf_bytes("<p>kecil</p>", base_dir=tmp_path, title="uji").startswith(b"%PDF")  # control
+    with pytest.raises(weasy.RenderLimit, match="batas memori 64 MB"):
+        weasy.pdf_bytes(heavy_html(), base_dir=tmp_path, title="uji")
+    monkeypatch.setattr(weasy, "RENDER_MEMORY", 2 << 30)
+    assert weasy.pdf_bytes("<p>lagi</p>", base_dir=tmp_path, title="uji").startswith(b"%PDF")  # this process is fine
