@@ -16,6 +16,7 @@ The only module that knows Quarto. Three promises:
 from __future__ import annotations
 
 import copy
+import json
 import os
 import re
 import shutil
@@ -40,6 +41,7 @@ INSTALL_URL = "https://quarto.org/docs/get-started/"
 # Files copied from templates/quarto/ into each private folder (the rest are rendered).
 STATIC_FILES = ("_quarto.yml", "typst-template.typ", "typst-show.typ", "quarto.css")
 _VERSION = re.compile(r"(\d+)\.(\d+)(?:\.(\d+))?")
+FRAME_SNIPPET = re.compile(r"""^\s*<div class=["']rk-judul["']""")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -192,14 +194,34 @@ def notebook_copy(nb: nbformat.NotebookNode, page, *, typst: bool) -> nbformat.N
             cell.source = nbrender.clean_html(cell.source)
         elif cell.cell_type == "code":
             tags = cell.metadata.setdefault("tags", [])
-            if "remove-input" not in tags:
-                tags.append("remove-input")  # code hidden even if echo were switched on
+            if "remove-code" not in tags:
+                tags.append("remove-code")  # Quarto's tag: code hidden even if echo were on
             for out in cell.outputs:
                 _clean_output(out, typst)
+            cell.outputs = [o for o in cell.outputs if not _shown_by_frame(o)]
+            _alt_text_as_cell_option(cell)
     matter = "---\n" + yaml.safe_dump(front_matter(page, typst=typst), allow_unicode=True,
                                       sort_keys=True) + "---\n"
     nb.cells.insert(0, nbformat.v4.new_raw_cell(matter))
     return nb
+
+
+def _alt_text_as_cell_option(cell) -> None:
+    """Charts carry their alt text in the output's metadata (nbconvert reads it there);
+    Quarto reads it from a `#| fig-alt:` cell option, so the copy says it both ways."""
+    alts = [o.get("metadata", {}).get(mime, {}).get("alt") for o in cell.outputs
+            for mime in ("image/png", "image/jpeg") if mime in o.get("data", {})]
+    alts = [a for a in alts if a]
+    if alts:
+        value = json.dumps(alts[0] if len(alts) == 1 else alts, ensure_ascii=False)
+        cell.source = f"#| fig-alt: {value}\n{cell.source}"
+
+
+def _shown_by_frame(out) -> bool:
+    # The notebook's own title block is for JupyterLab; on the page the frame's title
+    # block says the same (the default engine hides it with `.rk-doc .rk-judul`).
+    markup = out.get("data", {}).get("text/html") or out.get("data", {}).get("text/markdown") or ""
+    return FRAME_SNIPPET.search(markup) is not None
 
 
 def _clean_output(out, typst: bool) -> None:
@@ -210,7 +232,8 @@ def _clean_output(out, typst: bool) -> None:
     data.pop("text/plain", None)  # "<Cards>" must not win over the snippet
     if typst:
         data.pop("text/html")
-        data["text/markdown"] = html
+        # Unindented, so pandoc never reads a nested tag as an indented code block.
+        data["text/markdown"] = "\n".join(line.strip() for line in html.splitlines())
     else:
         data["text/html"] = html
 

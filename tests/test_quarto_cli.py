@@ -220,12 +220,33 @@ def test_notebook_copy_shows_no_more_than_the_default_engine():
             v for c in code for o in c.outputs for k, v in o.get("data", {}).items()
             if k in ("text/html", "text/markdown")]
         assert markup and not any("onerror" in m or "alert(" in m for m in markup), typst
-        assert all("remove-input" in c.metadata["tags"] for c in code)
+        assert all("remove-code" in c.metadata["tags"] for c in code)  # Quarto's own tag
         mimes = {m for c in code for o in c.outputs for m in o.get("data", {})}
         assert ("text/html" in mimes) is (not typst)
         assert ("text/markdown" in mimes) is typst  # Typst cannot show raw HTML
         assert "rk-cards" in text and "image/png" in mimes
     assert len(nb.cells) == len(copy.cells) - 1, "the executed notebook itself is not changed"
+
+
+def test_notebook_title_block_is_left_to_the_frame():
+    nb = nbformat.read(str(EXECUTED), as_version=4)
+    judul = '<div class="rk-judul"><p class="rk-judul-nama">Kecamatan Sitiung</p></div>'
+    nb.cells[2].outputs.insert(0, nbformat.v4.new_output("display_data",
+                                                         data={"text/html": judul}))
+    for typst in (False, True):
+        text = nbformat.writes(quarto_cli.notebook_copy(nb, page(), typst=typst))
+        assert "rk-judul" not in text and "rk-cards" in text
+
+
+def test_chart_alt_text_reaches_quarto_as_a_cell_option():
+    nb = nbformat.read(str(EXECUTED), as_version=4)
+    chart = next(c for c in nb.cells if c.cell_type == "code"
+                 and any("image/png" in o.get("data", {}) for o in c.outputs))
+    chart.outputs[0].metadata = {"image/png": {"alt": 'Cakupan per nagari: "Sitiung" tertinggi'}}
+    copy = quarto_cli.notebook_copy(nb, page(), typst=True)
+    source = next(c.source for c in copy.cells if c.cell_type == "code" and "rk.chart()" in c.source)
+    option = yaml.safe_load(source.splitlines()[0].removeprefix("#|"))
+    assert option == {"fig-alt": 'Cakupan per nagari: "Sitiung" tertinggi'}
 
 
 def test_front_matter_keeps_names_literal_for_pandoc():
