@@ -123,10 +123,10 @@ def command(quarto: Quarto, notebook: str, to: str, output: str) -> list[str]:
     `--no-execute` keeps papermill's outputs (Quarto does not execute .ipynb by default,
     but a stray `execute: enabled: true` must not re-run a kernel); `lang:id` is repeated
     on the command line so Quarto's own words (figure labels, notes) are Indonesian
-    whatever the notebook says.
+    whatever the notebook says. No `--quiet`: it would hide the error text we report.
     """
     return [quarto.path, "render", notebook, "--to", to, "--output", output,
-            "--no-execute", "-M", "lang:id", "--quiet"]
+            "--no-execute", "-M", "lang:id"]
 
 
 def version_tuple(version: str) -> tuple[int, int, int]:

@@ -123,6 +123,7 @@ def test_command_renders_without_executing_in_indonesian():
     assert argv[argv.index("--output") + 1] == "page.pdf"
     assert "--no-execute" in argv and "--execute" not in argv
     assert argv[argv.index("-M") + 1] == "lang:id"
+    assert "--quiet" not in argv, "--quiet would hide Quarto's error text"
 
 
 def test_standin_render_runs_html_then_typst_in_a_private_folder(standin_on_path, tmp_path):
