@@ -22,6 +22,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -273,6 +274,8 @@ def _jinja() -> jinja2.Environment:
 def _run(argv: list[str], cwd: Path, title: str, timeout: int) -> None:
     # Own process group: on timeout Quarto's deno, pandoc and typst children go too.
     env = {**os.environ, "SOURCE_DATE_EPOCH": "0"}  # no build clock in the PDF
+    # Should Quarto look for Jupyter at all, it finds ours rather than some other Python.
+    env.setdefault("QUARTO_PYTHON", sys.executable)
     proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=env, start_new_session=True)
     try:

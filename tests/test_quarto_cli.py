@@ -143,6 +143,7 @@ def test_standin_render_runs_html_then_typst_in_a_private_folder(standin_on_path
                  "sebelum.html", "sesudah.html", "rakor.css", "quarto.css"):
         assert name in html["files"], name
     assert sorted(p.name for p in workdir.iterdir()) == ["page.html", "page.pdf"]
+    assert html["env"]["SOURCE_DATE_EPOCH"] == "0" and html["env"]["QUARTO_PYTHON"]
 
     matter = yaml.safe_load(typst["front_matter"].strip().strip("-"))
     assert matter["title"] == "Kecamatan Sitiung" and matter["lang"] == "id"
