@@ -116,7 +116,7 @@ def _render_front(
     )
     with tempfile.TemporaryDirectory() as empty:
         # The front matter needs no file at all: an empty jail.
-        return weasy.pdf_bytes(html, base_dir=Path(empty), title=title)
+        return weasy.pdf_bytes(html, base_dir=Path(empty), title=title, authors=tuple(meeting.organizers))
 
 
 def _link_contents(writer: PdfWriter, *, n_front: int) -> None:
@@ -141,5 +141,14 @@ def _fix_identity(writer: PdfWriter, front: bytes, readers, parts, meeting) -> N
     ident = ByteStringObject(h.digest()[:16])
     writer._ID = ArrayObject([ident, ident])
     writer.metadata = None
-    writer.add_metadata({"/Title": f"{meeting.title} — buku lengkap", "/Producer": "rakor-briefs"})
+    # The same document information as the front matter's XMP, as PDF/A asks.
+    front_reader = PdfReader(io.BytesIO(front))
+    writer.add_metadata({NameObject(k): v for k, v in (front_reader.metadata or {}).items()})
     writer._root_object[NameObject("/Lang")] = TextStringObject("id")
+    # PDF/A: the parts are PDF/A-2u already; give the whole book the front matter's
+    # output intent and XMP metadata, so it declares the same archival profile.
+    front_root = front_reader.trailer["/Root"]
+    if "/OutputIntents" in front_root:
+        writer._root_object[NameObject("/OutputIntents")] = front_root["/OutputIntents"].clone(writer)
+    if "/Metadata" in front_root:
+        writer._root_object[NameObject("/Metadata")] = front_root["/Metadata"].get_object().clone(writer).indirect_reference

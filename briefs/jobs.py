@@ -41,6 +41,7 @@ class Job:
     page: object  # briefs.render.Page
     fingerprint: str
     meeting_id: str
+    authors: tuple[str, ...] = ()  # the meeting's organizers, for the PDF metadata
 
 
 @dataclass
@@ -95,7 +96,7 @@ def run_job(job: Job) -> Outcome:
         nb = execute(job, work / "notebook.ipynb")
         html = render.notebook_html(nb, job.page)
         (work / "page.html").write_text(html, encoding="utf-8")
-        weasy.write_pdf(html, work / "page.pdf", base_dir=work, title=job.title)
+        weasy.write_pdf(html, work / "page.pdf", base_dir=work, title=job.title, authors=job.authors)
     except RunFailed as exc:
         _keep_evidence(job, work / "notebook.ipynb")
         shutil.rmtree(work, ignore_errors=True)
@@ -197,6 +198,8 @@ def scrub(nb: nbformat.NotebookNode, job: Job) -> nbformat.NotebookNode:
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill gives it a random id
     return nb
 
 

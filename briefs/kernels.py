@@ -49,7 +49,9 @@ def acquire(timeout: float = 20) -> AsyncKernelManager:
             # Async, because nbclient polls an async client: a blocking one would hang its
             # event loop and silence both the cell timeout and dead-kernel detection.
             _kernel = AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=str(sockets / f"k{os.getpid()}"))
-            run_sync(_kernel.start_kernel)(cwd=str(paths.ROOT))
+            # No IPython history: workers would share one sqlite file, and a reset
+            # execution counter makes it print "Session/line number was not unique".
+            run_sync(_kernel.start_kernel)(cwd=str(paths.ROOT), extra_arguments=["--HistoryManager.enabled=False"])
         return _kernel
 
 

@@ -81,7 +81,9 @@ def build(params_file: Path | str, opts: Options) -> Result:
     batch = execute.run(jobs, workers=opts.jobs, scheduler=opts.scheduler, force=opts.force, progress=opts.progress)
     if batch.failed and not opts.allow_partial:
         return Result(1, None, batch, "Rilis tidak diterbitkan: ada brief yang gagal.")
-    target = release.publish_release(meeting, ds, batch, build_id, opts.out, inputs=inputs)
+    run = {"params_file": _rel(Path(params_file)),
+           "options": {"only": sorted(opts.only), "engine": opts.engine, "timeout": opts.timeout}}
+    target = release.publish_release(meeting, ds, batch, build_id, opts.out, inputs=inputs, run=run)
     code = 1 if batch.failed else 0
     return Result(code, target, batch, f"Rilis diterbitkan di {display_path(target)}")
 
@@ -139,7 +141,8 @@ def plan(
                     notebook.read_bytes(), json.dumps(parameters, sort_keys=True))
         jobs.append(Job(key=key, kind=kind, title=title, name=name, slug=slug,
                         notebook=str(notebook.relative_to(paths.ROOT)), parameters=parameters,
-                        timeout=meeting.timeout, page=page, fingerprint=fp, meeting_id=meeting.id))
+                        timeout=meeting.timeout, page=page, fingerprint=fp, meeting_id=meeting.id,
+                        authors=tuple(meeting.organizers)))
     return jobs
 
 

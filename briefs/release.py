@@ -11,7 +11,7 @@ import os
 import shutil
 from pathlib import Path
 
-from briefs import book, data, provenance, render
+from briefs import book, bundle, data, provenance, render
 from briefs.execute import Batch
 from briefs.params import Meeting
 from briefs.paths import slug
@@ -27,7 +27,7 @@ def unique_slugs(names: dict[str, str]) -> dict[str, str]:
 
 
 def publish_release(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, out: Path,
-                    inputs: str = "") -> Path:
+                    inputs: str = "", run: dict | None = None) -> Path:
     """Assemble the release in staging and swap it into `out/<meeting.id>`; return that path."""
     out.mkdir(parents=True, exist_ok=True)
     target = out / meeting.id
@@ -36,15 +36,20 @@ def publish_release(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: 
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        assemble(meeting, ds, batch, build_id, staging, inputs)
+        assemble(meeting, ds, batch, build_id, staging, inputs, run or {})
         swap(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
 
 
-def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, stage: Path, inputs: str = "") -> None:
-    """Write every artefact of the release into `stage`, then the manifest listing them."""
+def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, stage: Path,
+             inputs: str = "", run: dict | None = None) -> None:
+    """Write every artefact of the release into `stage`, then the manifest listing them.
+
+    `run` (params file, options) joins the provenance so `verify --rebuild` can repeat
+    the build exactly.
+    """
     artifacts: list[dict] = []
 
     def add(kind: str, rel: str, name: str | None = None) -> None:
@@ -95,9 +100,20 @@ def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, st
         "meeting": meeting.id,
         "build_id": build_id,
         "inputs": inputs,
-        "artifacts": sorted(artifacts, key=lambda a: a["path"]),
+        "artifacts": artifacts,
         "failed": [{"kecamatan": o.job.name, "error": o.error} for o in batch.failed],
-        "provenance": provenance.collect(meeting, ds),
+        "provenance": {**provenance.collect(meeting, ds), **(run or {})},
     }
+    # The zip carries the manifest of everything but itself; the release's manifest adds it.
+    write_manifest(stage, manifest)
+    zip_rel = f"{meeting.id}.zip"
+    members = [a["path"] for a in artifacts if a["path"].endswith(".pdf")] + ["index.html", "manifest.json"]
+    bundle.write_zip(stage, members, stage / zip_rel, meeting.date)
+    add("zip", zip_rel)
+    write_manifest(stage, manifest)
+
+
+def write_manifest(stage: Path, manifest: dict) -> None:
+    manifest["artifacts"].sort(key=lambda a: a["path"])
     text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     (stage / "manifest.json").write_text(text, encoding="utf-8")

@@ -32,21 +32,21 @@ def verify(release: Path, *, rebuild: bool = False) -> list[str]:
 
 
 def _rebuild_and_compare(release: Path, manifest: dict) -> list[str]:
-    from briefs import params, pipeline
+    """Build again from the recorded params file and options, into a temporary folder."""
+    from briefs import paths, pipeline
 
-    meeting = manifest["provenance"]["parameters"]
+    prov = manifest["provenance"]
+    options = prov.get("options", {})
     with tempfile.TemporaryDirectory(prefix="verify-") as tmp:
-        params_file = Path(tmp) / f"{meeting['id']}.yml"
-        import yaml
-
-        params_file.write_text(yaml.safe_dump(meeting, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        params.load(params_file)
-        result = pipeline.build(params_file, pipeline.Options(out=Path(tmp) / "out"))
+        opts = pipeline.Options(only=options.get("only", []), engine=options.get("engine"),
+                                timeout=options.get("timeout"), force=True, out=Path(tmp))
+        result = pipeline.build(paths.resolve(prov["params_file"]), opts)
         if result.release is None:
             return [f"bangun ulang gagal: {result.message}"]
-        fresh = {a["path"]: a["sha256"] for a in json.loads((result.release / "manifest.json").read_text())["artifacts"]}
-    problems = []
-    for art in manifest["artifacts"]:
-        if fresh.get(art["path"]) != art["sha256"]:
-            problems.append(f"{art['path']}: hasil bangun ulang berbeda dari manifest")
+        fresh = json.loads((result.release / "manifest.json").read_text(encoding="utf-8"))
+    fresh_hashes = {a["path"]: a["sha256"] for a in fresh["artifacts"]}
+    problems = [f"{a['path']}: hasil bangun ulang berbeda dari manifest"
+                for a in manifest["artifacts"] if fresh_hashes.get(a["path"]) != a["sha256"]]
+    problems += [f"{path}: ada di bangun ulang tetapi tidak di manifest"
+                 for path in sorted(set(fresh_hashes) - {a["path"] for a in manifest["artifacts"]})]
     return problems

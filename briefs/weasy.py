@@ -164,21 +164,27 @@ def write_pdf(
     title: str,
     lang: str = "id",
     date: str | None = None,
+    authors: tuple[str, ...] = (),
 ) -> None:
-    """Render `html` to `target` as a deterministic PDF, loading only from `base_dir`.
+    """Render `html` to `target` as a deterministic PDF/A-2u, loading only from `base_dir`.
 
     `date` ("YYYY-MM-DD", the meeting date) becomes the creation and modification
     date; without it the PDF carries no date at all, so a rebuild stays byte-identical.
     """
-    data = pdf_bytes(html, base_dir=base_dir, title=title, lang=lang, date=date)
+    data = pdf_bytes(html, base_dir=base_dir, title=title, lang=lang, date=date, authors=authors)
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
 
 
+# Archival: fonts embedded, sRGB output intent, XMP metadata, Unicode text (PDF/A-2u).
+PDF_VARIANT = "pdf/a-2u"
+
+
 @_limited
 def pdf_bytes(
-    html: str, *, base_dir: Path, title: str, lang: str = "id", date: str | None = None
+    html: str, *, base_dir: Path, title: str, lang: str = "id", date: str | None = None,
+    authors: tuple[str, ...] = (),
 ) -> bytes:
     """The PDF of `html` in memory, for callers that post-process it (the book)."""
     base_dir = Path(base_dir).resolve()
@@ -188,8 +194,9 @@ def pdf_bytes(
         url_fetcher=JailedFetcher(base_dir),
     ).render()
     _set_metadata(document, title=title, lang=lang, date=date)
+    document.metadata.authors = list(authors)
     _drop_attachments(document)
-    return document.write_pdf(pdf_identifier=pdf_identifier(html))
+    return document.write_pdf(pdf_identifier=pdf_identifier(html), pdf_variant=PDF_VARIANT)
 
 
 def _set_metadata(document, *, title: str, lang: str, date: str | None) -> None:

@@ -1,0 +1,82 @@
+"""Same inputs, code and environment: the same bytes, and `verify` can prove it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+
+import pytest
+from pypdf import PdfReader
+
+from briefs import cli, paths
+from tests.conftest import TWO
+
+pytestmark = pytest.mark.slow
+
+
+def files(folder):
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def test_a_second_forced_build_elsewhere_is_byte_identical(small_release, tmp_path):
+    args = [str(paths.DEFAULT_PARAMS), "--out", str(tmp_path), "--force"] + [a for n in TWO for a in ("--only", n)]
+    assert cli.main(args) == 0
+    again = tmp_path / "rakor-2026-11"
+    assert files(again) == files(small_release)
+    different = [f for f in files(again) if (again / f).read_bytes() != (small_release / f).read_bytes()]
+    assert different == []
+
+
+def test_verify_names_a_changed_and_a_missing_file(small_release, tmp_path, capsys):
+    copy = tmp_path / "rilis"
+    shutil.copytree(small_release, copy)
+    assert cli.main(["verify", str(copy)]) == 0
+    pdf = copy / "kecamatan" / "sitiung.pdf"
+    blob = bytearray(pdf.read_bytes())
+    blob[len(blob) // 2] ^= 0x01  # one bit of one byte
+    pdf.write_bytes(bytes(blob))
+    (copy / "index.html").unlink()
+    capsys.readouterr()
+    assert cli.main(["verify", str(copy)]) == 1
+    err = capsys.readouterr().err
+    assert "kecamatan/sitiung.pdf: isi berubah" in err and "index.html: hilang" in err
+    assert "koto-baru.pdf" not in err
+
+
+def test_verify_rebuild_matches_the_manifest(small_release):
+    assert cli.main(["verify", str(small_release), "--rebuild"]) == 0
+
+
+def test_pdfs_are_archival_with_language_title_author_and_embedded_fonts(small_release, manifest):
+    organizers = manifest["provenance"]["parameters"]["organizers"]
+    for pdf in sorted(small_release.rglob("*.pdf")):
+        reader = PdfReader(pdf)
+        root = reader.trailer["/Root"]
+        xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+        assert 'pdfaid:part="2"' in xmp and "/OutputIntents" in root, pdf.name
+        assert root["/Lang"] == "id"
+        assert reader.metadata.title and organizers[0] in reader.metadata.author
+        for page in reader.pages:
+            for font in page["/Resources"]["/Font"].values():
+                font = font.get_object()
+                descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+                descriptor = descendant["/FontDescriptor"].get_object()
+                assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), (pdf.name, font["/BaseFont"])
+
+
+def test_release_zip_holds_pdfs_index_and_manifest_with_fixed_times(small_release, manifest):
+    zip_path = small_release / "rakor-2026-11.zip"
+    with zipfile.ZipFile(zip_path) as zf:
+        names = zf.namelist()
+        assert names == sorted(names)
+        pdfs = [a["path"] for a in manifest["artifacts"] if a["path"].endswith(".pdf")]
+        assert set(names) == set(pdfs) | {"index.html", "manifest.json"}
+        for info in zf.infolist():
+            assert info.date_time == (2026, 11, 24, 0, 0, 0)
+            if info.filename != "manifest.json":
+                assert zf.read(info) == (small_release / info.filename).read_bytes()
+        inner = json.loads(zf.read("manifest.json"))
+    listed = {a["path"] for a in manifest["artifacts"]}
+    assert {a["path"] for a in inner["artifacts"]} == listed - {"rakor-2026-11.zip"}
+    assert [a["kind"] for a in manifest["artifacts"] if a["path"].endswith(".zip")] == ["zip"]
