@@ -26,7 +26,9 @@ from traitlets.config import Config
 
 from briefs import fmt, paths
 
-CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
+# base-uri and form-action do not fall back to default-src: they are named to forbid them too.
+CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
+       "base-uri 'none'; form-action 'none'")
 
 Kind = Literal["brief", "summary", "data"]
 SUBTITLES = {
@@ -99,6 +101,10 @@ def _allowed_attr(tag: str, name: str, value: str) -> bool:
     if name == "href":
         return tag == "a" and value.startswith("#")
     if name == "style" and "url(" in value.lower():
+        return False
+    if name == "class" and "mermaid" in value.lower():
+        # nbconvert puts a ```mermaid fence raw into <pre class="mermaid"> for mermaid.js
+        # (CVE-2026-6658, unfixed); without the class it stays a plain, inert <pre>.
         return False
     return name in _ATTRS or name.startswith("data-rk-")
 

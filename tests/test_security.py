@@ -13,6 +13,7 @@ The rest calls the real papermill (`jobs.execute`) or the real validation (`buil
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import http.server
 import io
@@ -137,7 +138,8 @@ def replace_notebook(monkeypatch, notebooks: dict[str, Path], timeouts: dict[str
             if job.key in notebooks:
                 job = dataclasses.replace(job, notebook=str(notebooks[job.key]),
                                           timeout=(timeouts or {}).get(job.key, job.timeout),
-                                          fingerprint="serang-" + job.fingerprint[:24])
+                                          # its own cache entry: another attack on the same brief must not hit it
+                                          fingerprint="serang-" + jobs.digest(job.fingerprint, notebooks[job.key].read_bytes()))
             out.append(job)
         return out
 
@@ -356,11 +358,21 @@ def jailbreak(tmp_path_factory):
     secret.write_text(SECRET, encoding="utf-8")
     (folder / "evil.css").write_text(f'body::after {{ content: "{SECRET}" }}', encoding="utf-8")
     Image.new("L", (37, 23), 0).save(folder / "outside.png")
+    secret_svg = folder / "secret.svg"
+    secret_svg.write_text(f'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="30">'
+                          f'<text x="0" y="20">{SECRET}</text></svg>', encoding="utf-8")
     _Recorder.hits = []
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}"
     up = "../" * 12
+    # An SVG under an image/png label: the sanitizer lets data:image/png through, and WeasyPrint,
+    # when Pillow cannot read it, parses it as SVG and fetches the SVG's own <image> links.
+    # Its visible text is the control that this route is live; the jail must stop the fetch.
+    disguised = base64.b64encode(
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="300" height="70"><text x="5" y="20">SVG-TAMPIL</text>'
+        f'<image href="{secret_svg.as_uri()}" y="25" width="200" height="30"/>'
+        f'<image href="{url}/svg.png" width="10" height="10"/></svg>'.encode()).decode()
     markdown = f"""Catatan analis. {SCRIPT_NAME} {IMG_NAME}
 
 <img src="file:///etc/hostname"> <img src="{(folder / 'outside.png').as_uri()}"> <img src="{up}{str(folder / 'outside.png').lstrip('/')}">
@@ -370,6 +382,11 @@ def jailbreak(tmp_path_factory):
 <svg onload="alert(6)"></svg> <style>@import url("{url}/import.css"); body {{ background: url("{secret.as_uri()}") }}</style>
 <object data="{secret.as_uri()}"></object> <embed src="{secret.as_uri()}"> <meta http-equiv="refresh" content="0;url={url}/r">
 <div style="background-image: url('{url}/bg.png')">latar</div> <base href="{url}/">
+<img src="data:image/png;base64,{disguised}" alt="grafik palsu">
+
+```mermaid
+graph TD; A["<img src=x onerror=alert(13)>"]-->B
+```
 """
     outputs = f"""from IPython.display import HTML, display
 display(HTML('<script>alert(7)</script><img src="{secret.as_uri()}" onerror="alert(8)"><a rel="attachment" href="{secret.as_uri()}">x</a><b>BOLD-OK</b>'))
@@ -377,6 +394,7 @@ display({{'text/vnd.mermaid': 'graph TD; A-->B', 'text/plain': 'BOCOR-MERMAID'}}
 display({{'application/javascript': 'alert(9)', 'text/plain': 'BOCOR-JS'}}, raw=True)
 display({{'image/svg+xml': '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(10)"><image href="{secret.as_uri()}"/></svg>', 'text/plain': 'BOCOR-SVG'}}, raw=True)
 display({{'text/markdown': '<img src="{url}/md.png" onerror="alert(11)">', 'text/plain': 'x'}}, raw=True)
+display({{'image/png': '{disguised}', 'text/plain': 'x'}}, raw=True)
 print('<script>alert(12)</script>')"""
     notebook = brief_with(folder, "serangan", 3, nbformat.v4.new_markdown_cell(markdown),
                           nbformat.v4.new_code_cell(outputs))
@@ -409,7 +427,8 @@ def test_jailbreak_html_is_inert(jailbreak):
     page = release_dir / "kecamatan" / "sitiung.html"
     soup = assert_inert_html(page)
     html = page.read_text(encoding="utf-8")
-    for leak in ("BOCOR-MERMAID", "BOCOR-JS", "BOCOR-SVG", "alert(7)", "alert(9)", "alert(10)", "mermaid"):
+    for leak in ("BOCOR-MERMAID", "BOCOR-JS", "BOCOR-SVG", "alert(7)", "alert(9)", "alert(10)", "alert(13)",
+                 'class="mermaid"', "jp-Mermaid"):
         assert leak not in html, leak
     assert "<script>alert(12)</script>" in soup.get_text()  # stdout shown as text
     assert SECRET not in html
@@ -423,7 +442,8 @@ def test_jailbreak_pdf_holds_no_outside_bytes(jailbreak):
         assert SECRET.encode() not in pdf.read_bytes()
         sizes = {(img.image.width, img.image.height) for page in reader.pages for img in page.images}
         assert (37, 23) not in sizes  # the image outside the release never got in
-        assert "Catatan analis." in pdf_text(reader) or pdf.name.startswith("buku")
+        if pdf.name == "sitiung.pdf":  # controls: the attack cells and the disguised SVG did render
+            assert "Catatan analis." in pdf_text(reader) and "SVG-TAMPIL" in pdf_text(reader)
 
 
 # ---- 5: partial runs are failures, never published briefs -----------------------------------
@@ -481,30 +501,50 @@ def heavy_html(rows: int = 8000) -> str:
     return f"<!DOCTYPE html><html lang='id'><body><table>{body}</table></body></html>"
 
 
-def child_pids() -> str:
-    return "".join(Path(f"/proc/self/task/{t}/children").read_text() for t in os.listdir("/proc/self/task"))
+def child_pids() -> set[str]:
+    """This process's live children (warm kernels of earlier tests included)."""
+    return {pid for t in os.listdir("/proc/self/task") for pid in Path(f"/proc/self/task/{t}/children").read_text().split()}
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir() or not hasattr(os, "fork"), reason="needs Linux fork and /proc")
 def test_render_past_its_wall_clock_is_killed(tmp_path, monkeypatch):
     from briefs import weasy
 
-    monkeypatch.setattr(weasy, "RENDER_SECONDS", 1)
+    monkeypatch.setattr(weasy, "RENDER_SECONDS", 2)
     assert weasy.pdf_bytes("<p>kecil</p>", base_dir=tmp_path, title="uji").startswith(b"%PDF")  # control
+    before = child_pids()
     start = time.monotonic()
-    with pytest.raises(weasy.RenderLimit, match="batas waktu 1 detik"):
-        weasy.pdf_bytes(heavy_html(), base_dir=tmp_path, title="uji")
-    assert time.monotonic() - start < 3
-    assert child_pids().strip() == ""  # the render was killed and reaped, not left running
+    with pytest.raises(weasy.RenderLimit, match="batas waktu 2 detik"):
+        weasy.pdf_bytes(heavy_html(20000), base_dir=tmp_path, title="uji")
+    assert time.monotonic() - start < 5
+    assert child_pids() <= before  # the render was killed and reaped, not left running
+
+
+MEMORY_PROBE = """
+import sys
+from pathlib import Path
+from briefs import weasy
+heavy, folder = Path(sys.argv[1]).read_text(encoding="utf-8"), Path(sys.argv[2])
+weasy.RENDER_MEMORY = 64 << 20
+assert weasy.pdf_bytes("<p>kecil</p>", base_dir=folder, title="uji").startswith(b"%PDF")  # control
+try:
+    weasy.pdf_bytes(heavy, base_dir=folder, title="uji")
+except weasy.RenderLimit as exc:
+    print("DIBATASI", exc)
+weasy.RENDER_MEMORY = 2 << 30
+print("HIDUP", weasy.pdf_bytes("<p>lagi</p>", base_dir=folder, title="uji")[:5].decode())
+"""
 
 
 @pytest.mark.skipif(not Path("/proc/self/statm").is_file() or not hasattr(os, "fork"), reason="needs Linux fork and /proc")
-def test_render_past_its_memory_cap_fails_and_the_worker_lives(tmp_path, monkeypatch):
-    from briefs import weasy
+def test_render_past_its_memory_cap_fails_and_the_worker_lives(tmp_path):
+    # A fresh process: this one's free heap (earlier builds) would absorb a small cap.
+    import subprocess
+    import sys
 
-    monkeypatch.setattr(weasy, "RENDER_MEMORY", 64 << 20)
-    assert weasy.pdf_bytes("<p>kecil</p>", base_dir=tmp_path, title="uji").startswith(b"%PDF")  # control
-    with pytest.raises(weasy.RenderLimit, match="batas memori 64 MB"):
-        weasy.pdf_bytes(heavy_html(), base_dir=tmp_path, title="uji")
-    monkeypatch.setattr(weasy, "RENDER_MEMORY", 2 << 30)
-    assert weasy.pdf_bytes("<p>lagi</p>", base_dir=tmp_path, title="uji").startswith(b"%PDF")  # this process is fine
+    (tmp_path / "heavy.html").write_text(heavy_html(), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-c", MEMORY_PROBE, str(tmp_path / "heavy.html"), str(tmp_path)],
+                         capture_output=True, text=True, timeout=120, cwd=paths.ROOT)
+    assert run.returncode == 0, run.stderr
+    assert "DIBATASI PDF melewati batas memori 64 MB" in run.stdout, run.stdout
+    assert "HIDUP %PDF-" in run.stdout  # the worker process renders the next page normally
