@@ -42,6 +42,8 @@ class Job:
     fingerprint: str
     meeting_id: str
     authors: tuple[str, ...] = ()  # the meeting's organizers, for the PDF metadata
+    engine: str = "weasyprint"
+    quarto: object = None  # briefs.quarto_cli.Quarto when engine == "quarto"
 
 
 @dataclass
@@ -86,17 +88,13 @@ def cached(job: Job) -> Outcome | None:
 
 def run_job(job: Job) -> Outcome:
     """Execute, check, render; never raises for a notebook's own failure."""
-    from briefs import render, weasy
-
     start = time.monotonic()
     work = CACHE / f"{job.fingerprint}.tmp-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     try:
         nb = execute(job, work / "notebook.ipynb")
-        html = render.notebook_html(nb, job.page)
-        (work / "page.html").write_text(html, encoding="utf-8")
-        weasy.write_pdf(html, work / "page.pdf", base_dir=work, title=job.title, authors=job.authors)
+        render_pages(job, nb, work)
     except RunFailed as exc:
         _keep_evidence(job, work / "notebook.ipynb")
         shutil.rmtree(work, ignore_errors=True)
@@ -109,6 +107,36 @@ def run_job(job: Job) -> Outcome:
     shutil.rmtree(final, ignore_errors=True)
     os.replace(work, final)
     return Outcome(job=job, ok=True, folder=final, seconds=time.monotonic() - start, worker=os.getpid())
+
+
+def render_pages(job: Job, nb: nbformat.NotebookNode, work: Path) -> None:
+    """page.html and page.pdf from the executed notebook, with the job's engine."""
+    if job.engine == "quarto":
+        from briefs import quarto_cli
+
+        try:
+            quarto_cli.render(work / "notebook.ipynb", work, job.page, job.quarto, timeout=job.timeout)
+        except quarto_cli.QuartoFailed as exc:
+            raise RunFailed(str(exc)) from None
+        _readable_pdf(work / "page.pdf")
+        return
+    from briefs import render, weasy
+
+    html = render.notebook_html(nb, job.page)
+    (work / "page.html").write_text(html, encoding="utf-8")
+    weasy.write_pdf(html, work / "page.pdf", base_dir=work, title=job.title, authors=job.authors)
+
+
+def _readable_pdf(pdf: Path) -> None:
+    """An engine outside our process may leave a broken file: a failed brief, not a broken book."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        if len(PdfReader(pdf).pages) == 0:
+            raise RunFailed(f"{pdf.name} tidak berisi halaman")
+    except (PyPdfError, OSError, ValueError) as exc:
+        raise RunFailed(f"PDF dari mesin render tidak terbaca: {exc}") from None
 
 
 def execute(job: Job, target: Path) -> nbformat.NotebookNode:

@@ -71,21 +71,38 @@ def build(params_file: Path | str, opts: Options) -> Result:
         meeting = meeting.model_copy(update={"engine": opts.engine})
     if opts.timeout:
         meeting = meeting.model_copy(update={"timeout": opts.timeout})
+    quarto = _quarto(meeting, opts, params_file)
     codes = _selected(meeting, ds, opts.only)
     snapshot = paths.BUILD / meeting.id / "snapshot"
     shutil.rmtree(snapshot, ignore_errors=True)  # no slice of a kecamatan that is gone
     data.write_snapshot(ds, snapshot)
     slices.write(ds, meeting, snapshot / "kecamatan", codes)
     build_id = digest(tree_digest(snapshot), meeting.model_dump_json())[:8]
-    jobs = plan(meeting, ds, codes, snapshot, build_id, Path(params_file))
+    jobs = plan(meeting, ds, codes, snapshot, build_id, Path(params_file), quarto)
     batch = execute.run(jobs, workers=opts.jobs, scheduler=opts.scheduler, force=opts.force, progress=opts.progress)
     if batch.failed and not opts.allow_partial:
         return Result(1, None, batch, "Rilis tidak diterbitkan: ada brief yang gagal.")
     run = {"params_file": _rel(Path(params_file)),
-           "options": {"only": sorted(opts.only), "engine": opts.engine, "timeout": opts.timeout}}
+           "options": {"only": sorted(opts.only), "engine": opts.engine, "timeout": opts.timeout},
+           "engine_version": quarto.version if quarto else _weasyprint_version()}
     target = release.publish_release(meeting, ds, batch, build_id, opts.out, inputs=inputs, run=run)
     code = 1 if batch.failed else 0
     return Result(code, target, batch, f"Rilis diterbitkan di {display_path(target)}")
+
+
+def _quarto(meeting: Meeting, opts: Options, params_file: Path | str):
+    """With the Quarto engine, find Quarto before any work: missing is bad input (exit 2)."""
+    if meeting.engine != "quarto":
+        return None
+    from briefs import quarto_cli
+
+    return quarto_cli.locate(where="--engine quarto" if opts.engine else f"{display_path(params_file)}:engine")
+
+
+def _weasyprint_version() -> str:
+    from importlib.metadata import version
+
+    return version("weasyprint")
 
 
 def input_key(params_file: Path, meeting: Meeting, opts: Options) -> str:
@@ -113,12 +130,13 @@ def _selected(meeting: Meeting, ds, only: list[str]) -> list[str]:
 
 
 def plan(
-    meeting: Meeting, ds, codes: list[str], snapshot: Path, build_id: str, params_file: Path
+    meeting: Meeting, ds, codes: list[str], snapshot: Path, build_id: str, params_file: Path, quarto=None
 ) -> list[Job]:
     """One job for the regency summary, then one per kecamatan, in code order."""
     from briefs import release, render
 
-    common = digest(meeting.model_dump_json(), tree_digest(paths.TEMPLATES), environment_digest(), meeting.engine)
+    common = digest(meeting.model_dump_json(), tree_digest(paths.TEMPLATES), environment_digest(), meeting.engine,
+                    quarto.version if quarto else "")
     names = ds.wilayah.drop_duplicates("kode_kecamatan").set_index("kode_kecamatan")["kecamatan"]
     slugs = release.unique_slugs({code: names[code] for code in codes})
     # The summary reads the whole snapshot; a brief only its own slice, so only a change in
@@ -142,7 +160,7 @@ def plan(
         jobs.append(Job(key=key, kind=kind, title=title, name=name, slug=slug,
                         notebook=str(notebook.relative_to(paths.ROOT)), parameters=parameters,
                         timeout=meeting.timeout, page=page, fingerprint=fp, meeting_id=meeting.id,
-                        authors=tuple(meeting.organizers)))
+                        authors=tuple(meeting.organizers), engine=meeting.engine, quarto=quarto))
     return jobs
 
 
