@@ -42,6 +42,7 @@ ESCAPE_NAME = "../Ringkasan Kabupaten"  # '../' and the summary's own slug at on
 TITLE = "<script>alert('judul')</script> Rapat Koordinasi Uji"
 PLACE = '"><svg onload=alert(2)>'
 ORGANIZER = "<a href=javascript:alert(3)>Dinas</a>"
+FORMULA = '=HYPERLINK("http://evil.example/x","klik")'  # a spreadsheet formula as a nagari name
 SECRET = "RAHASIA-c0ffee-41"
 MEETING = "rakor-uji"
 BAD_URL = re.compile(r"\s*(javascript|vbscript|file|https?|ftp):|\s*//", re.I)
@@ -163,7 +164,7 @@ def hostile(tmp_path_factory) -> tuple[Path, pipeline.Result]:
     data = hostile_data(
         folder,
         {"13.10.04": SCRIPT_NAME, "13.10.08": ESCAPE_NAME, "13.10.01": "CON", "13.10.06": "a/b"},
-        {"13.10.04": IMG_NAME},
+        {"13.10.04": IMG_NAME, "13.10.01": FORMULA},
     )
     params = params_file(folder, data, title=json.dumps(TITLE), place=json.dumps(PLACE))
     text = params.read_text(encoding="utf-8").replace("  - Pemerintah Kabupaten Dharmasraya",
@@ -229,6 +230,20 @@ def test_two_names_never_write_over_each_other(hostile):
     assert len(listed) == len(set(listed)), sorted(p for p in listed if listed.count(p) > 1)
     notebooks = list((release_dir / "notebooks").glob("*.ipynb"))
     assert len(notebooks) == len(result.batch.outcomes)
+
+
+@pytest.mark.xfail(strict=True, reason="HOLE data.write_snapshot: published data/*.csv keep a name "
+                   "starting with '=' as is, so Excel on an office PC runs it as a formula (CSV injection)")
+def test_published_csv_cells_cannot_run_as_formulas(hostile):
+    import csv
+
+    out, _ = hostile
+    files = sorted((out / MEETING / "data").glob("*.csv"))
+    assert files
+    names = [cell for f in files for row in csv.reader(f.open(encoding="utf-8")) for cell in row]
+    assert any("HYPERLINK" in cell for cell in names)  # control: the name was published
+    risky = [cell for cell in names if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert not risky, risky
 
 
 def test_slugs_are_safe_and_distinct():
