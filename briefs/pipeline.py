@@ -5,8 +5,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,6 +63,24 @@ def check(params_file: Path | str) -> str:
 def build(params_file: Path | str, opts: Options) -> Result:
     """Build and publish the meeting's release; nothing is published unless complete."""
     meeting = params.load(params_file)
+    with _one_build_at_a_time(meeting.id):
+        return _build(params_file, meeting, opts)
+
+
+@contextmanager
+def _one_build_at_a_time(meeting_id: str):
+    """Two builds of one meeting share its snapshot folder: the second waits for the first."""
+    paths.BUILD.mkdir(parents=True, exist_ok=True)
+    with open(paths.BUILD / f"{meeting_id}.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"Menunggu build {meeting_id} lain selesai…", file=sys.stderr, flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _build(params_file: Path | str, meeting: Meeting, opts: Options) -> Result:
     inputs = input_key(Path(params_file), meeting, opts)
     current = publish.current(opts.out / meeting.id, inputs) if not opts.force else None
     if current is not None:
