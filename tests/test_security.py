@@ -477,7 +477,7 @@ def partial(tmp_path_factory):
     try:
         out = folder / "out"
         result = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(
-            only=["Sitiung", "Tiumang", "Timpeh", "Koto Besar"], out=out, jobs=1, allow_partial=True))
+            only=["Sitiung", "Tiumang", "Timpeh"], out=out, jobs=1, allow_partial=True))
     finally:
         mp.undo()
     return out / "rakor-2026-11", result
@@ -500,11 +500,10 @@ def test_partial_runs_are_never_published(partial):
         assert not (release_dir / "kecamatan" / f"{slug}.pdf").exists()
         assert not (release_dir / "kecamatan" / f"{slug}.html").exists()
         assert not (release_dir / "notebooks" / f"{slug}.ipynb").exists()
-    assert (release_dir / "kecamatan" / "koto-besar.pdf").is_file()  # control: the good one is
+    assert (release_dir / "ringkasan-kabupaten.pdf").is_file()  # control: the complete summary is
     manifest = json.loads((release_dir / "manifest.json").read_text(encoding="utf-8"))
     assert sorted(f["kecamatan"] for f in manifest["failed"]) == ["Sitiung", "Timpeh", "Tiumang"]
     book = PdfReader(release_dir / "buku-rakor-2026-11.pdf")
-    assert pdf_text(book).count("Catatan") >= 1
     toc = book.pages[1].extract_text()
     assert toc.count("gagal") == 3
 
