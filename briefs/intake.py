@@ -15,7 +15,6 @@ import datetime as dt
 import hashlib
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -212,20 +211,20 @@ def _read_xlsx(name: str, data: bytes) -> tuple[list[list[str]], list[int], dict
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        try:
+            named = [s for s in book.sheetnames if normalise_header(s) == name]
+            sheet = named[0] if named else book.sheetnames[0]
+            records, lines = [], []
+            for number, row in enumerate(book[sheet].iter_rows(values_only=True), start=1):
+                cells = [_cell_text(v, ",") for v in row]
+                if any(c.strip() for c in cells):
+                    records.append(cells)
+                    lines.append(number)
+        finally:
+            book.close()
+    except Exception as exc:  # noqa: BLE001 - a damaged workbook fails anywhere (zip, zlib, XML): one message
         return Failure(f"berkas Excel tidak bisa dibuka; tertulis {type(exc).__name__}; "
-                       "seharusnya buku kerja .xlsx yang utuh")
-    try:
-        named = [s for s in book.sheetnames if normalise_header(s) == name]
-        sheet = named[0] if named else book.sheetnames[0]
-        records, lines = [], []
-        for number, row in enumerate(book[sheet].iter_rows(values_only=True), start=1):
-            cells = [_cell_text(v, ",") for v in row]
-            if any(c.strip() for c in cells):
-                records.append(cells)
-                lines.append(number)
-    finally:
-        book.close()
+                       "seharusnya buku kerja .xlsx yang utuh (simpan ulang dari Excel)")
     if not records:
         return Failure(f"lembar '{sheet}' kosong; tertulis tidak ada baris; "
                        "seharusnya baris judul kolom lalu baris data")

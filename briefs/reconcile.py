@@ -53,6 +53,8 @@ def _one_name_per_code(wilayah: Checked) -> None:
 
 def official_names(wilayah: Checked) -> dict[str, dict[str, str]]:
     """kode_nagari -> official kecamatan and nagari names (first spelling of each code)."""
+    if wilayah.broken:
+        return {}
     frame = usable(wilayah)
     kecamatan = dict(zip(frame["kode_kecamatan"][::-1], frame["kecamatan"][::-1]))
     return {code: {"kecamatan": kecamatan[kec], "nagari": nagari}

@@ -7,6 +7,7 @@ where a Kemendagri code belongs, a row pasted twice, a column renamed, a file sa
 
 from __future__ import annotations
 
+import random
 import shutil
 from pathlib import Path
 
@@ -267,3 +268,45 @@ def test_workbook_saved_under_a_csv_name_is_read_as_a_workbook(folder):
     book.save(folder / "angkatan_kerja.csv")
     [problem] = problems(folder)
     assert (problem.row, problem.column) == (3, "angkatan_kerja") and "angka negatif" in problem.message
+
+
+# --- Whatever the bytes, an InputError or a dataset: never a traceback ---
+
+_NOISE = [b",", b";", b"\n", b'"', b" ", b"-", b".", b"x", b"\xe9", b"\xff", b"\x00", b"\t", b"\r", b"\xef\xbb\xbf"]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_damaged_csv_bytes_never_end_in_a_traceback(folder, seed):
+    rng = random.Random(seed)
+    for _ in range(rng.randint(1, 4)):
+        path = folder / f"{rng.choice(['wilayah', 'angkatan_kerja', 'kepesertaan', 'agen_perisai'])}.csv"
+        content = bytearray(path.read_bytes())
+        at = rng.randrange(len(content) + 1)
+        content[at:at + rng.randint(0, 4)] = rng.choice(_NOISE)
+        path.write_bytes(bytes(content))
+    try:
+        ds = data.load(meeting(folder))
+    except InputError as exc:
+        assert exc.problems and all(p.file and p.message for p in exc.problems)
+        assert all(t.read == t.used + t.reported for t in exc.report.tables)
+    else:
+        assert all(t.read == t.used for t in ds.report.tables)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_damaged_workbook_never_ends_in_a_traceback(folder, seed):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    for line in (folder / "kepesertaan.csv").read_text(encoding="utf-8").splitlines():
+        book.active.append(line.split(","))
+    (folder / "kepesertaan.csv").unlink()
+    target = folder / "kepesertaan.xlsx"
+    book.save(target)
+    content = bytearray(target.read_bytes())
+    at = random.Random(seed).randrange(200, len(content) - 200)
+    content[at:at + 40] = b"\x00" * 40
+    target.write_bytes(bytes(content))
+    try:
+        data.load(meeting(folder))
+    except InputError as exc:
+        assert all(p.file == display_path(target) for p in exc.problems if "kepesertaan" in p.file)
