@@ -14,35 +14,13 @@ from pathlib import Path
 import pandas as pd
 
 from briefs import intake, paths, reconcile, schema
+from briefs.data_report import DataReport, TableReport, describe_source, report_html, report_text  # noqa: F401
 from briefs.errors import InputError, Problem, display_path
 from briefs.params import Meeting
 
 TABLES = ("wilayah", "angkatan_kerja", "kepesertaan", "agen_perisai")
 CODES = ("kode_kecamatan", "kode_nagari", "kode_bps_kecamatan", "kode_bps_nagari", "periode", "segmen")
 TEXT = CODES + ("kecamatan", "nagari")
-
-
-@dataclass(frozen=True)
-class TableReport:
-    """How one input table was read, and what became of its rows."""
-
-    table: str
-    file: str
-    source: dict
-    read: int
-    used: int
-    reported: int  # rows with at least one error (all rows when the header is unusable)
-
-
-@dataclass(frozen=True)
-class DataReport:
-    """What an analyst needs to trust the data: row counts, formats, warnings and errors."""
-
-    folder: str = ""
-    tables: tuple[TableReport, ...] = ()
-    warnings: tuple[Problem, ...] = ()
-    errors: tuple[Problem, ...] = ()
-    periods: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -244,65 +222,3 @@ def read_snapshot(folder: Path | str) -> Dataset:
     """Read a snapshot written by `write_snapshot` (what notebooks call)."""
     folder = Path(folder)
     return Dataset(**{name: _read(folder / f"{name}.csv") for name in TABLES})
-
-
-
-# --- The data report: `build.py check` prints it, the release carries it (kind `data`) ---
-
-def describe_source(source: dict) -> str:
-    """How a file was read, in words: 'CSV; pemisah ;, desimal ,, Windows-1252'."""
-    header = f", judul kolom di baris {source['header_row']}" if "header_row" in source else ""
-    if source.get("format") == "xlsx":
-        return f"Excel (.xlsx), lembar '{source.get('sheet', '')}'{header}"
-    encodings = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 dengan BOM", "cp1252": "Windows-1252", "utf-16": "UTF-16"}
-    delimiter = {"\t": "tab"}.get(source.get("delimiter", ","), source.get("delimiter", ","))
-    return (f"CSV, pemisah '{delimiter}', desimal '{source.get('decimal', '.')}', "
-            f"{encodings.get(source.get('encoding', ''), source.get('encoding', ''))}{header}")
-
-
-def _table_rows(report: DataReport) -> list[dict[str, str]]:
-    from briefs.fmt import angka
-
-    return [{"table": t.table, "file": t.file, "format": describe_source(t.source), "read": angka(t.read),
-             "used": angka(t.used), "reported": angka(t.reported), "sha256": t.source.get("sha256", "")[:12]}
-            for t in report.tables]
-
-
-def report_text(report: DataReport) -> str:
-    """The data report for the terminal, in Bahasa Indonesia (what `build.py check` prints)."""
-    from briefs.fmt import angka
-
-    lines = [f"Laporan data: {report.folder}"]
-    rows = _table_rows(report)
-    header = {"table": "tabel", "file": "berkas", "read": "dibaca", "used": "dipakai", "reported": "dilaporkan"}
-    widths = {k: max(len(header[k]), *(len(r[k]) for r in rows)) if rows else len(header[k]) for k in header}
-    for r in [header, *rows]:
-        lines.append("  " + "  ".join(r[k].rjust(widths[k]) if k in ("read", "used", "reported")
-                                      else r[k].ljust(widths[k]) for k in header).rstrip())
-    lines.append("Format terbaca:")
-    lines += [f"  {r['table']}: {r['format']}" for r in rows]
-    if report.periods:
-        lines.append(f"Periode: {report.periods[0]} s.d. {report.periods[-1]} ({len(report.periods)} periode)")
-    for title, problems in (("Peringatan", report.warnings), ("Kesalahan", report.errors)):
-        lines.append(f"{title}: {angka(len(problems)) if problems else 'tidak ada'}")
-        lines += [f"  {p}" for p in problems]
-    return "\n".join(lines) + "\n"
-
-
-def report_html(report: DataReport, meeting: Meeting) -> str:
-    """The data report page of the release: self-contained HTML from templates/data_report.html.j2."""
-    import jinja2
-
-    from briefs import fmt
-
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths.TEMPLATES), autoescape=True,
-                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    css_file = paths.TEMPLATES / "rakor" / "static" / "rakor.css"
-    css = css_file.read_text(encoding="utf-8") if css_file.is_file() else ""
-    period = fmt.periode
-    return env.get_template("data_report.html.j2").render(
-        meeting=meeting, css=css, tables=_table_rows(report),
-        warnings=[str(p) for p in report.warnings], errors=[str(p) for p in report.errors],
-        date_text=fmt.tanggal(meeting.date), period_text=period(meeting.period),
-        span=(f"{period(report.periods[0])} s.d. {period(report.periods[-1])}" if report.periods else ""),
-        n_periods=len(report.periods), folder=report.folder)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -95,51 +94,3 @@ def test_resolve_kecamatan_reports_every_unknown_name(ds):
 
 def test_names_in_meeting_are_matched_like_only(folder):
     assert data.load(meeting(folder, kecamatan=["KOTO BARU ", "PulauPunjung"])).report.errors == ()
-
-
-def test_report_text_lists_counts_formats_and_warnings(folder):
-    text = (folder / "kepesertaan.csv").read_text(encoding="utf-8").replace("JAKON,40", "JAKON,400")
-    (folder / "kepesertaan.csv").write_bytes(text.replace(",", ";").encode("cp1252"))
-    ds = data.load(meeting(folder))
-    out = data.report_text(ds.report)
-    assert "kepesertaan     " in out and "CSV, pemisah ';', desimal ',', UTF-8" in out
-    assert "Peringatan: 1" in out and "kepesertaan.csv:7:peserta_aktif: peserta aktif JAKON" in out
-    assert "Kesalahan: tidak ada" in out
-
-
-def test_data_error_carries_the_report_for_check(folder):
-    (folder / "agen_perisai.csv").write_text("periode,kode_nagari,agen_aktif,peserta_diakuisisi\n2026-10,x,1,1\n")
-    with pytest.raises(data.DataError) as caught:
-        data.load(meeting(folder))
-    text = data.report_text(caught.value.report)
-    assert "Kesalahan: 1" in text and "agen_perisai.csv:2:kode_nagari" in text
-
-
-class _Page(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.text, self.loads, self.cells = [], [], []
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag in ("link", "script", "img", "iframe") or "src" in a:
-            self.loads.append((tag, a))
-
-    def handle_data(self, d):
-        self.text.append(d)
-
-
-def test_report_html_is_self_contained_escaped_and_marked_sample(ds, folder):
-    html = data.report_html(ds.report, meeting(folder))
-    page = _Page()
-    page.feed(html)
-    text = " ".join(page.text)
-    assert page.loads == []
-    assert "DATA CONTOH" in text and "Rakor <Uji> & Evaluasi" in text  # escaped in the source, intact as text
-    assert "Rakor <Uji>" not in html
-    assert display_path(folder / "kepesertaan.csv") in text and "Selasa, 24 November 2026" in text
-    assert "September 2026 s.d. Oktober 2026" in text
-
-
-def test_report_html_without_sample_has_no_banner(ds, folder):
-    assert "DATA CONTOH" not in data.report_html(ds.report, meeting(folder, sample=False))

@@ -1,0 +1,93 @@
+"""The data report: terminal text for `build.py check`, HTML page for the release."""
+
+from __future__ import annotations
+
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from briefs import data, data_report
+from briefs.errors import display_path
+from briefs.params import Meeting
+
+MINI = Path(__file__).parent / "fixtures" / "data" / "mini"
+
+
+def meeting(folder: Path, **changes) -> Meeting:
+    fields = dict(id="uji", title="Rakor <Uji> & Evaluasi", date="2026-11-24", place="Pulau Punjung",
+                  regency="Kabupaten Uji", data=str(folder), period="2026-10", previous_period="2026-09",
+                  target={"coverage": 32.15, "source": "RPJMN"}, sample=True)
+    return Meeting.model_validate(fields | changes)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(MINI, target)
+    return target
+
+
+@pytest.fixture
+def ds(folder) -> data.Dataset:
+    return data.load(meeting(folder))
+
+
+@pytest.mark.parametrize("source,words", [
+    ({"format": "csv", "delimiter": ";", "decimal": ",", "encoding": "cp1252"},
+     "CSV, pemisah ';', desimal ',', Windows-1252"),
+    ({"format": "csv", "delimiter": "\t", "decimal": ".", "encoding": "utf-16", "header_row": 3},
+     "CSV, pemisah 'tab', desimal '.', UTF-16, judul kolom di baris 3"),
+    ({"format": "xlsx", "sheet": "Data"}, "Excel (.xlsx), lembar 'Data'"),
+])
+def test_describe_source_in_words(source, words):
+    assert data_report.describe_source(source) == words
+
+
+def test_report_text_lists_counts_formats_and_warnings(folder):
+    text = (folder / "kepesertaan.csv").read_text(encoding="utf-8").replace("JAKON,40", "JAKON,400")
+    (folder / "kepesertaan.csv").write_bytes(text.replace(",", ";").encode("cp1252"))
+    ds = data.load(meeting(folder))
+    out = data_report.report_text(ds.report)
+    assert "kepesertaan     " in out and "CSV, pemisah ';', desimal ',', UTF-8" in out
+    assert "Peringatan: 1" in out and "kepesertaan.csv:7:peserta_aktif: peserta aktif JAKON" in out
+    assert "Kesalahan: tidak ada" in out
+
+
+def test_data_error_carries_the_report_for_check(folder):
+    (folder / "agen_perisai.csv").write_text("periode,kode_nagari,agen_aktif,peserta_diakuisisi\n2026-10,x,1,1\n")
+    with pytest.raises(data.DataError) as caught:
+        data.load(meeting(folder))
+    text = data_report.report_text(caught.value.report)
+    assert "Kesalahan: 1" in text and "agen_perisai.csv:2:kode_nagari" in text
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.text, self.loads, self.cells = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in ("link", "script", "img", "iframe") or "src" in a:
+            self.loads.append((tag, a))
+
+    def handle_data(self, d):
+        self.text.append(d)
+
+
+def test_report_html_is_self_contained_escaped_and_marked_sample(ds, folder):
+    html = data_report.report_html(ds.report, meeting(folder))
+    page = _Page()
+    page.feed(html)
+    text = " ".join(page.text)
+    assert page.loads == []
+    assert "DATA CONTOH" in text and "Rakor <Uji> & Evaluasi" in text  # escaped in the source, intact as text
+    assert "Rakor <Uji>" not in html
+    assert display_path(folder / "kepesertaan.csv") in text and "Selasa, 24 November 2026" in text
+    assert "September 2026 s.d. Oktober 2026" in text
+
+
+def test_report_html_without_sample_has_no_banner(ds, folder):
+    assert "DATA CONTOH" not in data_report.report_html(ds.report, meeting(folder, sample=False))
