@@ -242,6 +242,23 @@ def _header_at(records: list[list[str]], expected: tuple[str, ...]) -> int:
     return 0
 
 
+def _read_header(header: list[str], body: list[list[str]], line: int,
+                 where: str) -> tuple[dict[str, str], list[Problem]]:
+    """Normalised name -> header as written; a doubled name or data under no name is a problem."""
+    headers: dict[str, str] = {}
+    problems: list[Problem] = []
+    for position, written in enumerate(header, start=1):
+        written, key = written.strip(), normalise_header(written)
+        if not key and any(len(r) >= position and r[position - 1].strip() for r in body):
+            problems.append(Problem(where, f"kolom ke-{position} berisi data tetapi tanpa judul; tertulis ''; "
+                                    "seharusnya nama kolom", line, f"kolom ke-{position}"))
+        elif key in headers:
+            problems.append(Problem(where, f"judul kolom ganda; tertulis '{written}'; seharusnya "
+                                    "setiap kolom hanya sekali", line, written))
+        headers.setdefault(key or f"kolom_{position}", written)  # no name: skipped unless it holds data
+    return headers, problems
+
+
 def _to_table(name: str, path: Path, records: list[list[str]], lines: list[int], source: dict,
               expected: tuple[str, ...] = ()) -> tuple[RawTable | None, list[Problem]]:
     """Header row + data rows -> RawTable; ragged rows and doubled headers are problems."""
@@ -253,17 +270,7 @@ def _to_table(name: str, path: Path, records: list[list[str]], lines: list[int],
     header, header_line = records[0], lines[0]
     while header and not header[-1].strip():
         header = header[:-1]  # Excel often keeps empty trailing columns
-    headers: dict[str, str] = {}
-    problems: list[Problem] = []
-    for position, written in enumerate(header, start=1):
-        written, key = written.strip(), normalise_header(written)
-        if not key and any(len(r) >= position and r[position - 1].strip() for r in records[1:]):
-            problems.append(Problem(where, f"kolom ke-{position} berisi data tetapi tanpa judul; tertulis ''; "
-                                    "seharusnya nama kolom", header_line, f"kolom ke-{position}"))
-        elif key in headers:
-            problems.append(Problem(where, f"judul kolom ganda; tertulis '{written}'; seharusnya "
-                                    "setiap kolom hanya sekali", header_line, written))
-        headers.setdefault(key or f"kolom_{position}", written)
+    headers, problems = _read_header(header, records[1:], header_line, where)
     width = len(header)
     body: list[list[str]] = []
     for record, line in zip(records[1:], lines[1:]):

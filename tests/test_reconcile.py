@@ -85,7 +85,8 @@ def test_kecamatan_named_two_ways_or_two_codes_one_name_are_errors():
 
 def test_names_in_data_tables_match_case_and_space_insensitively():
     tables = {
-        "wilayah": checked("wilayah", "kode_kecamatan,kecamatan,kode_nagari,nagari\n13.10.01,K,13.10.01.2002,Koto Baru"),
+        "wilayah": checked("wilayah", "kode_kecamatan,kecamatan,kode_nagari,nagari\n"
+                                      "13.10.01,K,13.10.01.2002,Koto Baru"),
         "angkatan_kerja": checked("angkatan_kerja", "kode_nagari,nagari,angkatan_kerja\n13.10.01.2002, koto  BARU,5"),
     }
     reconcile.reconcile(tables)

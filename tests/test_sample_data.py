@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import importlib.util
 import io
-import shutil
 from pathlib import Path
 
 import pandas as pd

@@ -66,7 +66,8 @@ def test_every_failing_cell_is_reported_with_value_and_expectation():
                         (3, "agen_aktif")]
     messages = [p.message for p in c.errors]
     assert messages[0] == "bukan angka bulat; tertulis 'x'; seharusnya bilangan bulat tidak negatif"
-    assert messages[1] == "periode tidak sesuai format; tertulis '2026-13'; seharusnya periode YYYY-MM, misalnya 2026-10"
+    assert messages[1] == ("periode tidak sesuai format; tertulis '2026-13'; "
+                           "seharusnya periode YYYY-MM, misalnya 2026-10")
     assert "tertulis '-1'" in messages[3] and "isian kosong" in messages[4]
     assert c.bad == {0, 1}
 
@@ -100,5 +101,6 @@ def test_clean_tables_have_string_codes_int64_counts_and_key_order():
     kep = schema.clean(c)
     assert kep["segmen"].tolist() == ["PU", "BPU", "JAKON"] and kep.index.tolist() == [2, 1, 0]  # bad row 3 left out
     assert str(kep["peserta_aktif"].dtype) == "int64" and pd.api.types.is_string_dtype(kep["kode_nagari"])
-    wilayah = schema.clean(checked("wilayah", "kode_kecamatan,kecamatan,kode_nagari,nagari\n13.10.01,K,13.10.01.2002,A"))
+    wilayah = schema.clean(checked("wilayah", "kode_kecamatan,kecamatan,kode_nagari,nagari\n"
+                                              "13.10.01,K,13.10.01.2002,A"))
     assert wilayah["kode_bps_nagari"].tolist() == [""]  # optional column, always present
