@@ -71,13 +71,16 @@ def _names_match(checked: Checked, column: str, official: dict[str, dict[str, st
 
 
 def suspicious(tables: dict[str, Checked], frames: dict[str, pd.DataFrame]) -> None:
-    """Participants above the labour force, jumps over 50 % in a month, nagari missing a period."""
+    """Participants above the labour force, jumps over 50 % in a month, acquisitions without an
+    agent, nagari missing a period."""
     kep, labour = tables.get("kepesertaan"), frames.get("angkatan_kerja")
     names = dict(zip(frames["wilayah"]["kode_nagari"], frames["wilayah"]["nagari"])) if "wilayah" in frames else {}
     if kep is not None and labour is not None:
         _above_labour_force(kep, frames["kepesertaan"], labour, names)
     if kep is not None:
         _jumps(kep, frames["kepesertaan"], names)
+    if "agen_perisai" in tables:
+        _acquired_without_agent(tables["agen_perisai"], frames["agen_perisai"], names)
     if "wilayah" in frames:
         for name in ("kepesertaan", "agen_perisai"):
             if name in tables and not tables[name].broken:
@@ -122,6 +125,16 @@ def _jumps(kep: Checked, frame: pd.DataFrame, names: dict) -> None:
                  f"{angka(int(prev['value']))} pada {prev['periode']}), tetap dipakai; tertulis "
                  f"'{kep.written(int(index), 'peserta_aktif')}'; seharusnya perubahan paling banyak "
                  f"50 persen per bulan (periksa kembali)")
+
+
+def _acquired_without_agent(agen: Checked, frame: pd.DataFrame, names: dict) -> None:
+    """Participants acquired by agents in a nagari and month that had no active agent."""
+    for index, row in frame[(frame["agen_aktif"] == 0) & (frame["peserta_diakuisisi"] > 0)].iterrows():
+        agen.warn(int(index), "peserta_diakuisisi",
+                  f"nagari {names.get(row['kode_nagari'], row['kode_nagari'])} periode {row['periode']} tanpa "
+                  f"agen aktif tetapi ada peserta diakuisisi agen, tetap dipakai; tertulis "
+                  f"'{agen.written(int(index), 'peserta_diakuisisi')}'; seharusnya 0 bila agen_aktif 0 "
+                  f"(periksa kembali)")
 
 
 def _missing_nagari(checked: Checked, frame: pd.DataFrame, wilayah: pd.DataFrame) -> None:

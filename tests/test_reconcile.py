@@ -92,3 +92,15 @@ def test_names_in_data_tables_match_case_and_space_insensitively():
     reconcile.reconcile(tables)
     assert tables["angkatan_kerja"].errors == []
     assert list(schema.clean(tables["angkatan_kerja"]).columns) == ["kode_nagari", "angkatan_kerja"]  # names dropped
+
+
+def test_acquisitions_in_a_month_without_agent_are_a_warning():
+    tables = {
+        "wilayah": checked("wilayah", "kode_kecamatan,kecamatan,kode_nagari,nagari\n13.10.01,K,13.10.01.2002,Nagari A"),
+        "agen_perisai": checked("agen_perisai", "periode,kode_nagari,agen_aktif,peserta_diakuisisi\n"
+                                                "2026-09,13.10.01.2002,0,0\n2026-10,13.10.01.2002,0,7"),
+    }
+    frames = {name: schema.clean(c) for name, c in tables.items()}
+    reconcile.suspicious(tables, frames)
+    [w] = tables["agen_perisai"].warnings
+    assert (w.row, w.column) == (3, "peserta_diakuisisi") and "Nagari A periode 2026-10" in w.message
