@@ -41,4 +41,9 @@ def slug(name: str) -> str:
     """
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     s = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    if s in _DEVICES:  # con.html cannot be opened or written on Windows
+        s += "-wilayah"
     return s or "tanpa-nama"
+
+
+_DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}

@@ -162,7 +162,7 @@ def plan(
     slugs = release.unique_slugs({code: names[code] for code in codes})
     # The summary reads the whole snapshot; a brief only its own slice, so only a change in
     # what it shows re-runs it. Its build id is a hash over its own inputs, for the same reason.
-    specs = [("ringkasan", "summary", f"Ringkasan {meeting.regency}", meeting.regency, "ringkasan-kabupaten",
+    specs = [("ringkasan", "summary", f"Ringkasan {meeting.regency}", meeting.regency, release.SUMMARY_SLUG,
               paths.SUMMARY_NOTEBOOK, snapshot, build_id)]
     for code in codes:
         folder = snapshot / "kecamatan" / code

@@ -11,19 +11,40 @@ import os
 import shutil
 from pathlib import Path
 
+import pandas as pd
+
 from briefs import book, bundle, data, provenance, render
 from briefs.execute import Batch
 from briefs.params import Meeting
 from briefs.paths import slug
 from briefs.publish import STAGING_PREFIX, digest_file, recover, swap
 
+SUMMARY_SLUG = "ringkasan-kabupaten"
+
+
 def unique_slugs(names: dict[str, str]) -> dict[str, str]:
-    """File names per code: the slug of the name, with the code added when two names collide."""
-    plain = {code: slug(name) for code, name in names.items()}
+    """File names per code: the slug of the name, unique among themselves and the summary's.
+
+    A clash adds the slug of the official code; should even that clash (a name written
+    like another's code), a counter follows. Codes are taken in order, so the result
+    does not depend on dict order.
+    """
+    plain = {code: slug(name) for code, name in sorted(names.items())}
     counts: dict[str, int] = {}
     for s in plain.values():
         counts[s] = counts.get(s, 0) + 1
-    return {code: s if counts[s] == 1 else f"{s}-{slug(code)}" for code, s in plain.items()}
+    taken = {SUMMARY_SLUG} | {s for s in plain.values() if counts[s] == 1}
+    out = {}
+    for code, s in plain.items():
+        if counts[s] == 1 and s != SUMMARY_SLUG:
+            out[code] = s
+            continue
+        candidate, n = f"{s}-{slug(code)}", 2
+        while candidate in taken:
+            candidate, n = f"{s}-{slug(code)}-{n}", n + 1
+        taken.add(candidate)
+        out[code] = candidate
+    return out
 
 
 def publish_release(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, out: Path,
@@ -81,7 +102,7 @@ def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, st
                                    pdf=stage / pdf_rel if outcome.ok else None,
                                    status="ok" if outcome.ok else "gagal"))
 
-    for f in data.write_snapshot(ds, stage / "data"):
+    for f in data.write_snapshot(spreadsheet_safe(ds), stage / "data"):
         add("data", f"data/{f.name}")
     (stage / "laporan-data.html").write_text(data.report_html(ds.report, meeting), encoding="utf-8")
     add("data", "laporan-data.html")
@@ -111,6 +132,23 @@ def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, st
     bundle.write_zip(stage, members, stage / zip_rel, meeting.date)
     add("zip", zip_rel)
     write_manifest(stage, manifest)
+
+
+def spreadsheet_safe(ds: data.Dataset) -> data.Dataset:
+    """The published copy of the data: no text cell that Excel would run as a formula.
+
+    Names come from spreadsheets many hands touched; a cell starting with = + - @ or a
+    tab is prefixed with an apostrophe, as spreadsheets themselves do. Only the copy in
+    the release changes: notebooks read the snapshot as validated.
+    """
+    def defuse(frame):
+        frame = frame.copy()
+        for column in frame.columns:
+            if not pd.api.types.is_numeric_dtype(frame[column]):
+                frame[column] = frame[column].map(lambda v: "'" + v if isinstance(v, str) and v[:1] in "=+-@\t\r" and v else v)
+        return frame
+
+    return data.Dataset(**{name: defuse(frame) for name, frame in ds.tables().items()})
 
 
 def write_manifest(stage: Path, manifest: dict) -> None:
