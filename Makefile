@@ -17,7 +17,7 @@ check: venv
 	$(PY) build.py check $(PARAMS)
 
 test: venv debs-test
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto
 
 bench: venv debs-release
 	$(PY) benchmarks/run.py

@@ -17,6 +17,9 @@ from pathlib import Path
 from briefs.jobs import Job, Outcome, cached, run_job
 
 
+SMALL_BATCH = 3  # up to this many jobs run here, in order; more go to the Dask cluster
+
+
 @dataclass
 class Batch:
     """What happened to every job of one build, in the order the jobs were planned."""
@@ -77,8 +80,9 @@ def run(
 def _run_parallel(todo: list[Job], workers: int, scheduler: str | None) -> Iterable[Outcome]:
     from distributed import as_completed
 
-    if not scheduler and (workers <= 1 or len(todo) == 1):
-        # No cluster for a single job: starting one costs more than the job.
+    if not scheduler and (workers <= 1 or len(todo) <= SMALL_BATCH):
+        # Starting a local cluster (~3 s, and a kernel per worker) costs more than a
+        # few jobs in this process's own warm kernel.
         yield from (run_job(job) for job in todo)
         return
     with _client(min(workers, len(todo)), scheduler) as client:
