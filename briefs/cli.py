@@ -60,7 +60,15 @@ def _check(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="build.py check")
     p.add_argument("params")
     args = p.parse_args(argv)
-    print(pipeline.check(args.params))
+    try:
+        print(pipeline.check(args.params))
+    except InputError as exc:
+        report = getattr(exc, "report", None)  # bad data still has a report: rows read, used, reported
+        if report is not None:
+            from briefs import data
+
+            print(data.report_text(report))
+        raise
     print("Parameter dan data valid.")
     return 0
 
