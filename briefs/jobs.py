@@ -156,7 +156,7 @@ def execute(job: Job, target: Path) -> nbformat.NotebookNode:
     try:
         nb = papermill.execute_notebook(
             str(paths.ROOT / job.notebook), str(target), parameters=job.parameters,
-            kernel_name=kernels.KERNEL_NAME, km=km, progress_bar=False,
+            kernel_name=kernels.KERNEL_NAME, km=km, engine_name=kernels.ENGINE, progress_bar=False,
             execution_timeout=job.timeout, log_output=False,
             # Saving after every cell costs ~1 s a brief; on failure papermill still
             # writes the notebook with its error banner, which is the evidence we keep.

@@ -129,10 +129,13 @@ def _collect(pid: int, fd: int, seconds: float) -> bytes:
     """Read the child's answer until EOF or the deadline; kill it at the deadline."""
     deadline = time.monotonic() + seconds
     chunks: list[bytes] = []
+    # poll, not select: a long-lived worker may hold descriptors above select's 1024
+    waiter = select.poll()
+    waiter.register(fd, select.POLLIN | select.POLLHUP)
     try:
         while True:
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
+            if left <= 0 or not waiter.poll(left * 1000):
                 os.kill(pid, signal.SIGKILL)
                 raise RenderLimit(f"PDF melewati batas waktu {seconds:g} detik")
             chunk = os.read(fd, 1 << 20)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from briefs import cli, paths
+from tests.helpers import MINI, meeting
 
 TWO = ["Sitiung", "koto  baru"]  # the second as an analyst might type it
 
@@ -39,3 +40,18 @@ def manifest(small_release) -> dict:
 
 def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A private copy of the mini data, free to break."""
+    target = tmp_path / "data"
+    shutil.copytree(MINI, target)
+    return target
+
+
+@pytest.fixture
+def ds(folder):
+    from briefs import data
+
+    return data.load(meeting(folder))

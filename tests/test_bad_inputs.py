@@ -16,22 +16,10 @@ import pytest
 from briefs import data, params
 from briefs.errors import InputError, Problem, display_path
 from briefs.params import Meeting
-
-MINI = Path(__file__).parent / "fixtures" / "data" / "mini"
-
-
-def meeting(folder: Path, **changes) -> Meeting:
-    fields = dict(id="uji", title="Rakor Uji", date="2026-11-24", place="Pulau Punjung", regency="Kabupaten Uji",
-                  data=str(folder), period="2026-10", previous_period="2026-09",
-                  target={"coverage": 32.15, "source": "RPJMN"})
-    return Meeting.model_validate(fields | changes)
+from tests.helpers import MINI, meeting
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(MINI, target)
-    return target
+
 
 
 def edit(folder: Path, table: str, old: str, new: str) -> None:

@@ -11,27 +11,11 @@ import pytest
 from briefs import data
 from briefs.errors import InputError, display_path
 from briefs.params import Meeting
-
-MINI = Path(__file__).parent / "fixtures" / "data" / "mini"
-
-
-def meeting(folder: Path, **changes) -> Meeting:
-    fields = dict(id="uji", title="Rakor <Uji> & Evaluasi", date="2026-11-24", place="Pulau Punjung",
-                  regency="Kabupaten Uji", data=str(folder), period="2026-10", previous_period="2026-09",
-                  target={"coverage": 32.15, "source": "RPJMN"}, sample=True)
-    return Meeting.model_validate(fields | changes)
+from tests.helpers import MINI, meeting
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(MINI, target)
-    return target
 
 
-@pytest.fixture
-def ds(folder) -> data.Dataset:
-    return data.load(meeting(folder))
 
 
 def test_load_gives_typed_tables_sources_and_a_report(ds, folder):

@@ -6,22 +6,12 @@ import nbformat
 import pytest
 
 from briefs import jobs, paths
+from tests import helpers
+from tests.helpers import job
 
 
 def notebook(tmp_path: Path, *sources: str) -> str:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    params = nbformat.v4.new_code_cell("x = 1")
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [params] + [nbformat.v4.new_code_cell(s) for s in sources]
-    f = tmp_path / f"nb{len(list(tmp_path.glob('nb*.ipynb')))}.ipynb"
-    nbformat.write(nb, f)
-    return str(f)
-
-
-def job(path: str, **parameters) -> jobs.Job:
-    return jobs.Job(key="k", kind="brief", title="Kecamatan Uji", name="Uji", slug="uji", notebook=path,
-                    parameters=parameters, timeout=30, page=None, fingerprint="f" * 64, meeting_id="uji")
+    return helpers.notebook(tmp_path, "x = 1", *sources)
 
 
 def test_parameters_reach_the_notebook_and_timings_are_scrubbed(tmp_path):
@@ -113,3 +103,15 @@ def test_undeclared_or_crafted_parameter_names_never_reach_the_kernel(tmp_path):
     with pytest.raises(jobs.RunFailed, match="'y'"):
         jobs.execute(job(notebook(tmp_path, "print(x)"), x=1, y=2), tmp_path / "out.ipynb")
     assert jobs.allowed_parameters(paths.BRIEF_NOTEBOOK) == {"kode_kecamatan", "params_file", "snapshot", "build_id"}
+
+
+def test_many_runs_in_one_worker_leak_no_file_descriptors(tmp_path):
+    """A worker runs hundreds of briefs: each run must give back its sockets and pipes."""
+    import os
+
+    probe = notebook(tmp_path, "print(x)")
+    counts = []
+    for i in range(5):
+        jobs.execute(job(probe, x=i), tmp_path / f"o{i}.ipynb")
+        counts.append(len(os.listdir("/proc/self/fd")))
+    assert counts[-1] <= counts[1], counts

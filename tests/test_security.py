@@ -32,6 +32,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from briefs import cli, jobs, paths, pipeline, release
+from tests import helpers
 
 pytestmark = pytest.mark.slow
 
@@ -272,29 +273,13 @@ def test_empty_name_is_refused_before_anything_runs(tmp_path, capsys):
 
 # ---- 1: parameter names and values; YAML surprises ------------------------------------------
 
-def small_notebook(tmp_path: Path, parameters: str, *sources: str) -> str:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    cell = nbformat.v4.new_code_cell(parameters)
-    cell.metadata["tags"] = ["parameters"]
-    nb.cells = [cell] + [nbformat.v4.new_code_cell(s) for s in sources]
-    target = tmp_path / f"nb{len(list(tmp_path.glob('nb*.ipynb')))}.ipynb"
-    nbformat.write(nb, target)
-    return str(target)
-
-
-def small_job(notebook: str, **parameters) -> jobs.Job:
-    return jobs.Job(key="13.10.99", kind="brief", title="Kecamatan Uji", name="Uji", slug="uji", notebook=notebook,
-                    parameters=parameters, timeout=60, page=None, fingerprint="e" * 64, meeting_id="uji")
-
-
 def test_crafted_parameter_name_is_refused_before_papermill(tmp_path):
     marker = tmp_path / "pwned"
     crafted = f"x = 1\nimport os; os.system('touch {marker}')\ny"
-    nb = small_notebook(tmp_path, "x = 0", "print('dijalankan')")
+    nb = helpers.notebook(tmp_path, "x = 0", "print('dijalankan')")
     target = tmp_path / "out.ipynb"
     with pytest.raises(jobs.RunFailed) as info:
-        jobs.execute(small_job(nb, **{crafted: 1}), target)
+        jobs.execute(helpers.job(nb, **{crafted: 1}), target)
     assert "os.system" in str(info.value)  # the message names the refused parameter
     assert not marker.exists()
     assert not target.exists()  # papermill never ran: no executed notebook at all
@@ -311,8 +296,8 @@ def test_values_round_trip_unchanged_and_inert(tmp_path):
         "suntik": f"\"; import os; os.system('touch {marker}'); x = \"",
     }
     assignments = "\n".join(f"{k} = ''" for k in values)
-    nb = small_notebook(tmp_path, assignments, "import json; print(json.dumps([" + ", ".join(values) + "]))")
-    run = jobs.execute(small_job(nb, **values), tmp_path / "out.ipynb")
+    nb = helpers.notebook(tmp_path, assignments, "import json; print(json.dumps([" + ", ".join(values) + "]))")
+    run = jobs.execute(helpers.job(nb, **values), tmp_path / "out.ipynb")
     printed = json.loads(run.cells[-1].outputs[0]["text"])
     assert printed == list(values.values())
     assert run.metadata.papermill["parameters"] == values
