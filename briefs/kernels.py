@@ -32,7 +32,6 @@ RESET = f"""%reset -f
 import matplotlib as _mpl, matplotlib.pyplot as _plt, os as _os
 _plt.close("all"); _mpl.rcdefaults(); _os.chdir({str(paths.ROOT)!r})
 del _mpl, _plt, _os
-%reset -f
 get_ipython().execution_count = 1
 """
 
