@@ -24,6 +24,8 @@ from briefs.params import Meeting
 
 @dataclass
 class Options:
+    """The command-line options of a build (see README, "Command line")."""
+
     only: list[str] = field(default_factory=list)
     jobs: int = 2
     scheduler: str | None = None
@@ -37,6 +39,8 @@ class Options:
 
 @dataclass
 class Result:
+    """Exit code (0 complete, 1 a brief failed), the published folder if any, what ran."""
+
     exit_code: int
     release: Path | None
     batch: execute.Batch
@@ -183,7 +187,6 @@ def plan(
                         timeout=meeting.timeout, page=page, fingerprint=fp, meeting_id=meeting.id,
                         authors=tuple(meeting.organizers), engine=meeting.engine, quarto=quarto))
     return jobs
-
 
 
 def _whole(snapshot: Path) -> str:
