@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from briefs import book, bundle, data, provenance, render
+from briefs import book, bundle, data, figures, fmt, provenance, render
 from briefs.execute import Batch
 from briefs.params import Meeting
 from briefs.paths import slug
@@ -81,6 +81,7 @@ def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, st
         artifacts.append(entry)
 
     entries, parts = [], []
+    key_figures = _key_figures(ds, meeting)
     for outcome in batch.outcomes:
         job = outcome.job
         folder = "" if job.kind == "summary" else "kecamatan/"
@@ -97,6 +98,7 @@ def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, st
             kind=job.kind, title=job.title, html=html_rel if outcome.ok else None,
             pdf=pdf_rel if outcome.ok else None, status="ok" if outcome.ok else "gagal",
             pdf_bytes=(stage / pdf_rel).stat().st_size if outcome.ok else None,
+            figures=key_figures.get(job.key) if job.kind == "brief" else None,
         ))
         parts.append(book.BookPart(title=job.title, kind=job.kind,
                                    pdf=stage / pdf_rel if outcome.ok else None,
@@ -132,6 +134,13 @@ def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, st
     bundle.write_zip(stage, members, stage / zip_rel, meeting.date)
     add("zip", zip_rel)
     write_manifest(stage, manifest)
+
+
+def _key_figures(ds: data.Dataset, meeting: Meeting) -> dict[str, str]:
+    """Per kecamatan code, the line the index shows beside its brief."""
+    table = figures.kecamatan_table(ds, meeting)
+    return {row.kode_kecamatan: f"cakupan {fmt.persen(row.cakupan)} · peringkat {row.peringkat} dari {len(table)}"
+            for row in table.itertuples()}
 
 
 def spreadsheet_safe(ds: data.Dataset) -> data.Dataset:
