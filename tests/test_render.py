@@ -206,7 +206,7 @@ def test_index_lists_everything_with_sizes(meeting):
     text = soup.get_text(" ", strip=True)
     hrefs = [a["href"] for a in soup.find_all("a")]
     assert hrefs == ["ringkasan.html", "ringkasan.pdf", "buku.pdf", "laporan-data.html",
-                     "kecamatan/sitiung.html", "kecamatan/sitiung.pdf"]
+                     f"{meeting.id}.zip", "kecamatan/sitiung.html", "kecamatan/sitiung.pdf"]
     assert "229 KB" in text and "1,5 MB" in text and "3,3 MB" in text
     assert "cakupan 24,3% · peringkat 3 dari 11" in text
     assert "Kecamatan <Koto> Baru" in text and "gagal" in text  # escaped, and marked
