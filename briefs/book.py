@@ -14,15 +14,13 @@ import hashlib
 import io
 import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import jinja2
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringObject
 
-from briefs import fmt, paths, render, weasy
+from briefs import fmt, render, templating, weasy
 
 KIND_LABELS = {"summary": "Ringkasan", "brief": "Brief", "data": "Data"}
 # The contents page links "rkhalaman:7"; after merging, such links become jumps to page 7.
@@ -96,19 +94,11 @@ def _start_pages(parts, readers, front_pages: int) -> dict[int, int]:
     return starts
 
 
-@lru_cache(maxsize=1)
-def _jinja() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(paths.TEMPLATES)),
-        autoescape=True, undefined=jinja2.StrictUndefined,
-    )
-
-
 def _render_front(
     meeting, build_id: str, rows: list[TocRow], *, total_pages: int, n_briefs: int
 ) -> bytes:
     title = f"{meeting.title} — buku lengkap"
-    html = _jinja().get_template("book/front.html.j2").render(
+    html = templating.environment().get_template("book/front.html.j2").render(
         meeting=meeting, rows=rows, n_briefs=n_briefs, total_pages=total_pages, build_id=build_id, title=title,
         short_title=render.short_title(meeting.title), date_text=fmt.tanggal(meeting.date),
         period_text=fmt.periode(meeting.period), css=render.stylesheets()[0], csp=render.CSP,

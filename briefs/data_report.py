@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import jinja2
 
-from briefs import fmt, paths
+from briefs import fmt, paths, templating
 from briefs.errors import Problem
 from briefs.fmt import angka
 from briefs.params import Meeting
@@ -79,8 +78,7 @@ def report_text(report: DataReport) -> str:
 
 def report_html(report: DataReport, meeting: Meeting) -> str:
     """The data report page of the release: self-contained HTML from templates/data_report.html.j2."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths.TEMPLATES), autoescape=True,
-                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env = templating.environment()
     css_file = paths.TEMPLATES / "rakor" / "static" / "rakor.css"
     css = css_file.read_text(encoding="utf-8") if css_file.is_file() else ""
     period = fmt.periode

@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from briefs.jobs import Job, Outcome, cached, run_job
 

@@ -8,7 +8,6 @@ rename, so an interrupted run never leaves half a result behind.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import sys

@@ -18,7 +18,7 @@ import pandas as pd
 from IPython.display import HTML
 from markupsafe import Markup
 
-from briefs import charts, data, figures, fmt, params, paths, slices
+from briefs import charts, data, figures, fmt, params, paths, slices, templating
 from briefs.errors import InputError, Problem, display_path
 from briefs.params import Meeting
 
@@ -119,11 +119,7 @@ def load_summary(params_file: str | Path = paths.DEFAULT_PARAMS, snapshot: str |
 
 @lru_cache(maxsize=1)
 def _env() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(CELLS)), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    for name in ("angka", "angka_bertanda", "persen", "persen_kata", "poin", "rupiah", "rupiah_ringkas",
-                 "tanggal", "tanggal_pendek", "periode", "periode_singkat"):
-        env.filters[name] = getattr(fmt, name)
+    env = templating.environment(CELLS, compact=True)
     env.filters["target"] = charts.persen_target
     return env
 

@@ -25,14 +25,12 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-import jinja2
 import nbformat
 import yaml
 
-from briefs import paths, render as nbrender
+from briefs import paths, render as nbrender, templating
 from briefs.errors import InputError, Problem
 
 TEMPLATES = paths.TEMPLATES / "quarto"
@@ -180,7 +178,7 @@ def prepare(folder: Path, nb: nbformat.NotebookNode, page, quarto: Quarto) -> No
                     folder / "rk-halaman.typ")
     (folder / "rakor.css").write_text("\n".join(nbrender.stylesheets()), encoding="utf-8")
     for name in ("sebelum.html", "sesudah.html"):
-        html = _jinja().get_template(name + ".j2").render(page=page)
+        html = templating.environment(TEMPLATES).get_template(name + ".j2").render(page=page)
         (folder / name).write_text(html, encoding="utf-8")
     nbformat.write(notebook_copy(nb, page, typst=False), str(folder / "page.ipynb"))
     nbformat.write(notebook_copy(nb, page, typst=True), str(folder / "page-typst.ipynb"))
@@ -263,12 +261,6 @@ def front_matter(page, *, typst: bool) -> dict:
 def _md(text: str) -> str:
     """Backslash-escape ASCII punctuation: pandoc then reads the value as plain text."""
     return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", str(text))
-
-
-@lru_cache(maxsize=1)
-def _jinja() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
 
 
 def _run(argv: list[str], cwd: Path, title: str, timeout: int) -> None:

@@ -24,7 +24,7 @@ from bleach.css_sanitizer import CSSSanitizer
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
-from briefs import fmt, paths
+from briefs import fmt, paths, templating
 
 # base-uri and form-action do not fall back to default-src: they are named to forbid them too.
 CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
@@ -217,10 +217,7 @@ def ukuran(n: int | None) -> str:
 
 @lru_cache(maxsize=1)
 def _jinja() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(paths.TEMPLATES)),
-        autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-    )
+    env = templating.environment()
     env.filters["ukuran"] = ukuran
     return env
 

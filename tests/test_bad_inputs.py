@@ -15,8 +15,7 @@ import pytest
 
 from briefs import data, params
 from briefs.errors import InputError, Problem, display_path
-from briefs.params import Meeting
-from tests.helpers import MINI, meeting
+from tests.helpers import meeting
 
 
 

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from briefs import data
 from briefs.errors import InputError, display_path
-from briefs.params import Meeting
-from tests.helpers import MINI, meeting
+from tests.helpers import meeting
 
 
 

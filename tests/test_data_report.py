@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
 from briefs import data, data_report
 from briefs.errors import display_path
-from briefs.params import Meeting
-from tests.helpers import MINI, meeting
+from tests.helpers import meeting
 
 
 
