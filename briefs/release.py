@@ -116,7 +116,8 @@ def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, st
     entries.insert(1, render.IndexEntry(kind="book", title="Buku lengkap", html=None, pdf=book_rel,
                                         pdf_bytes=(stage / book_rel).stat().st_size))
 
-    (stage / "index.html").write_text(render.index_html(meeting, entries, build_id), encoding="utf-8")
+    audit = tuple(sorted(a["path"] for a in artifacts if a["path"].endswith((".ipynb", ".csv")))) + ("manifest.json",)
+    (stage / "index.html").write_text(render.index_html(meeting, entries, build_id, audit), encoding="utf-8")
     add("index", "index.html")
 
     manifest = {

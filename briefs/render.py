@@ -231,20 +231,20 @@ def _relative_link(link: str | None) -> None:
         raise ValueError(f"tautan harus relatif di dalam folder rilis: {link!r}")
 
 
-def index_html(meeting, entries: list[IndexEntry], build_id: str) -> str:
+def index_html(meeting, entries: list[IndexEntry], build_id: str, audit: tuple[str, ...] = ()) -> str:
     """The release's `index.html`: every brief, the summary, the book and the data report.
 
     Lists the summary, the book and the data report first, then the briefs in the
-    order given. Links must be relative paths inside the release (ValueError otherwise).
+    order given; `audit` (executed notebooks, data, manifest) goes last, for auditors.
+    Links must be relative paths inside the release (ValueError otherwise).
     """
-    for e in entries:
-        _relative_link(e.html)
-        _relative_link(e.pdf)
+    for link in [l for e in entries for l in (e.html, e.pdf)] + list(audit):
+        _relative_link(link)
     kinds = ("summary", "book", "data")
     return _jinja().get_template("index.html.j2").render(
         meeting=meeting, page=page_for(meeting, kind="summary", title="Daftar isi rilis",
                                        build_id=build_id),
         main=[e for k in kinds for e in entries if e.kind == k],
         briefs=[e for e in entries if e.kind == "brief"],
-        css=stylesheets()[0], csp=CSP, build_id=build_id,
+        css=stylesheets()[0], csp=CSP, build_id=build_id, audit=list(audit),
     )

@@ -104,6 +104,10 @@ def test_index_links_resolve_and_load_nothing_from_outside(small_release):
     assert parser.scripts == 0
     targets = [l for l in parser.links if not l.startswith("#") and not l.startswith("data:")]
     assert len(targets) >= 6
+    # for auditors: every executed notebook and the manifest are one click away
+    assert "manifest.json" in targets and "rakor-2026-11.zip" in targets
+    assert {t for t in targets if t.endswith(".ipynb")} == {
+        str(p.relative_to(small_release)) for p in (small_release / "notebooks").glob("*.ipynb")}
     for link in targets:
         assert urlparse(link).scheme == "", link
         assert (small_release / unquote(link)).resolve().is_file(), link
