@@ -88,6 +88,11 @@ def cached(job: Job) -> Outcome | None:
 def run_job(job: Job) -> Outcome:
     """Execute, check, render; never raises for a notebook's own failure."""
     start = time.monotonic()
+
+    def outcome(ok: bool, error: str = "", folder: Path | None = None) -> Outcome:
+        return Outcome(job=job, ok=ok, folder=folder, error=error, seconds=time.monotonic() - start,
+                       worker=os.getpid())
+
     work = CACHE / f"{job.fingerprint}.tmp-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -97,15 +102,14 @@ def run_job(job: Job) -> Outcome:
     except RunFailed as exc:
         _keep_evidence(job, work / "notebook.ipynb")
         shutil.rmtree(work, ignore_errors=True)
-        return Outcome(job=job, ok=False, error=str(exc), seconds=time.monotonic() - start, worker=os.getpid())
+        return outcome(False, str(exc))
     except Exception as exc:  # rendering bugs too must fail one brief, not the batch
         shutil.rmtree(work, ignore_errors=True)
-        return Outcome(job=job, ok=False, error=f"{type(exc).__name__}: {exc}", seconds=time.monotonic() - start,
-                       worker=os.getpid())
+        return outcome(False, f"{type(exc).__name__}: {exc}")
     final = CACHE / job.fingerprint
     shutil.rmtree(final, ignore_errors=True)
-    os.replace(work, final)
-    return Outcome(job=job, ok=True, folder=final, seconds=time.monotonic() - start, worker=os.getpid())
+    os.replace(work, final)  # one rename: a cache entry is complete or absent
+    return outcome(True, folder=final)
 
 
 def render_pages(job: Job, nb: nbformat.NotebookNode, work: Path) -> None:
