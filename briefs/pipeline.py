@@ -160,7 +160,8 @@ def plan(
     """One job for the regency summary, then one per kecamatan, in code order."""
     from briefs import release, render
 
-    common = digest(meeting.model_dump_json(), tree_digest(paths.TEMPLATES), environment_digest(), meeting.engine,
+    meeting_json = meeting.model_dump_json()
+    common = digest(meeting_json, tree_digest(paths.TEMPLATES), environment_digest(), meeting.engine,
                     quarto.version if quarto else "")
     names = ds.wilayah.drop_duplicates("kode_kecamatan").set_index("kode_kecamatan")["kecamatan"]
     slugs = release.unique_slugs({code: names[code] for code in codes})
@@ -168,11 +169,12 @@ def plan(
     # what it shows re-runs it. Its build id is a hash over its own inputs, for the same reason.
     specs = [("ringkasan", "summary", f"Ringkasan {meeting.regency}", meeting.regency, release.SUMMARY_SLUG,
               paths.SUMMARY_NOTEBOOK, snapshot, build_id)]
+    slice_digests = {code: tree_digest(snapshot / "kecamatan" / code) for code in codes}
     for code in codes:
-        folder = snapshot / "kecamatan" / code
-        own_id = digest(tree_digest(folder), meeting.model_dump_json())[:8]
+        own_id = digest(slice_digests[code], meeting_json)[:8]
         specs.append((code, "brief", f"Kecamatan {names[code]}", names[code], slugs[code],
-                      paths.BRIEF_NOTEBOOK, folder, own_id))
+                      paths.BRIEF_NOTEBOOK, snapshot / "kecamatan" / code, own_id))
+    sources = {nb: nb.read_bytes() for nb in (paths.SUMMARY_NOTEBOOK, paths.BRIEF_NOTEBOOK)}
     jobs = []
     for key, kind, title, name, slug, notebook, inputs, job_id in specs:
         # Paths relative to the root keep executed notebooks identical wherever the build runs.
@@ -180,8 +182,8 @@ def plan(
         if kind == "brief":
             parameters = {"kode_kecamatan": key, **parameters}
         page = render.page_for(meeting, kind=kind, title=title, build_id=job_id)
-        fp = digest(common, tree_digest(inputs) if kind == "brief" else _whole(inputs),
-                    notebook.read_bytes(), json.dumps(parameters, sort_keys=True))
+        fp = digest(common, slice_digests[key] if kind == "brief" else _whole(inputs),
+                    sources[notebook], json.dumps(parameters, sort_keys=True))
         jobs.append(Job(key=key, kind=kind, title=title, name=name, slug=slug,
                         notebook=str(notebook.relative_to(paths.ROOT)), parameters=parameters,
                         timeout=meeting.timeout, page=page, fingerprint=fp, meeting_id=meeting.id,
@@ -195,5 +197,6 @@ def _whole(snapshot: Path) -> str:
 
 
 def _rel(path: Path) -> str:
+    """Like display_path, but resolved outside the root too: notebooks re-open these paths."""
     path = path.resolve()
     return str(path.relative_to(paths.ROOT)) if path.is_relative_to(paths.ROOT) else str(path)

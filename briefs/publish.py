@@ -32,13 +32,21 @@ def current(target: Path, inputs: str) -> Path | None:
         manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if manifest.get("inputs") != inputs or manifest.get("failed"):
+    if manifest.get("inputs") != inputs or manifest.get("failed") or changed_files(target, manifest):
         return None
-    for art in manifest.get("artifacts", []):
-        f = target / art["path"]
-        if not f.is_file() or f.stat().st_size != art["bytes"] or digest_file(f) != art["sha256"]:
-            return None
     return target
+
+
+def changed_files(release: Path, manifest: dict) -> list[str]:
+    """One line per listed file that is missing or whose bytes differ from the manifest."""
+    problems = []
+    for art in manifest.get("artifacts", []):
+        f = release / art["path"]
+        if not f.is_file():
+            problems.append(f"{art['path']}: hilang")
+        elif f.stat().st_size != art["bytes"] or digest_file(f) != art["sha256"]:
+            problems.append(f"{art['path']}: isi berubah (sha256 tidak cocok dengan manifest)")
+    return problems
 
 
 def swap(staging: Path, target: Path) -> None:

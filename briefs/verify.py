@@ -10,7 +10,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from briefs.publish import digest_file
+from briefs.publish import changed_files
 
 
 def verify(release: Path, *, rebuild: bool = False) -> list[str]:
@@ -19,13 +19,7 @@ def verify(release: Path, *, rebuild: bool = False) -> list[str]:
     if not manifest_file.is_file():
         return [f"{manifest_file}: manifest.json tidak ditemukan"]
     manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-    problems = []
-    for art in manifest["artifacts"]:
-        f = release / art["path"]
-        if not f.is_file():
-            problems.append(f"{art['path']}: hilang")
-        elif digest_file(f) != art["sha256"]:
-            problems.append(f"{art['path']}: isi berubah (sha256 tidak cocok dengan manifest)")
+    problems = changed_files(release, manifest)
     if rebuild and not problems:
         problems += _rebuild_and_compare(release, manifest)
     return problems
