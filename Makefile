@@ -8,7 +8,7 @@ PARAMS  ?= params/rakor-2026-11.yml
 RELEASE_DEBS := fonts-open-sans fonts-dejavu-core
 TEST_DEBS    := $(RELEASE_DEBS) poppler-utils chromium
 
-.PHONY: release test check bench audit clean venv debs-release debs-test
+.PHONY: release test check bench audit lab clean venv hooks debs-release debs-test
 
 release: venv debs-release
 	$(PY) build.py $(PARAMS)
@@ -19,6 +19,11 @@ check: venv
 test: venv debs-test
 	$(PY) -m pytest -q -n auto
 
+# JupyterLab on the project's notebooks, in the project's environment: the notebooks run
+# on the sample meeting's defaults and show their charts and tables as the brief will.
+lab: venv debs-release
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=. notebooks/brief_kecamatan.ipynb
+
 bench: venv debs-release
 	$(PY) benchmarks/run.py
 
@@ -28,12 +33,23 @@ audit: venv
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt requirements.lock pyproject.toml
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-lab.txt requirements.lock pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements-dev.txt -c requirements.lock
 	$(PY) -m pip install -q --no-deps -e .
+	@$(MAKE) --no-print-directory hooks
 	touch $@
+
+# Notebooks are committed without outputs: git runs them through nbstripout when they are
+# staged (.gitattributes names the filter; this tells this clone's git what it is).
+hooks:
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  git config filter.nbstripout.clean "'$(abspath $(PY))' -m nbstripout"; \
+	  git config filter.nbstripout.smudge cat; \
+	  git config filter.nbstripout.required true; \
+	  git config diff.ipynb.textconv "'$(abspath $(PY))' -m nbstripout -t"; \
+	fi
 
 debs-release:
 	@sh .ci/debs.sh $(RELEASE_DEBS)

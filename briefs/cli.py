@@ -13,8 +13,8 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from briefs import paths
-from briefs.errors import InputError
+from briefs import fmt, paths
+from briefs.errors import InputError, warning_text
 
 USAGE = """python build.py [PARAMS] [opsi]        bangun rilis rakor (bawaan: params/rakor-2026-11.yml)
        python build.py check PARAMS           periksa parameter dan data saja
@@ -32,6 +32,8 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-partial", action="store_true", help="terbitkan walau ada brief yang gagal")
     p.add_argument("--timeout", type=int, metavar="DETIK", help="batas waktu per brief")
     p.add_argument("--out", default=str(paths.OUTPUTS), metavar="FOLDER", help="folder rilis (bawaan: outputs/)")
+    p.add_argument("--strict", action="store_true",
+                   help="setiap peringatan (data, keluaran yang tidak tampil, halaman berlebih) menggagalkan build")
     return p
 
 
@@ -95,6 +97,7 @@ def _build(argv: list[str]) -> int:
     opts = pipeline.Options(
         only=args.only, jobs=max(args.jobs, 1), scheduler=args.scheduler, engine=args.engine,
         force=args.force, allow_partial=args.allow_partial, timeout=args.timeout, out=Path(args.out),
+        strict=args.strict,
     )
     with _progress() as opts.progress:
         result = pipeline.build(args.params, opts)
@@ -102,13 +105,23 @@ def _build(argv: list[str]) -> int:
         print(f"GAGAL {outcome.job.title}: {outcome.error}", file=sys.stderr)
     if result.batch.failed:
         print(f"Notebook yang gagal disimpan di {paths.BUILD / 'failed'} untuk diperiksa.", file=sys.stderr)
+    _print_warnings(result.warnings)
     if not result.batch.outcomes:  # nothing changed since the published release
         print(result.message)
         return result.exit_code
     ran = sum(1 for o in result.batch.outcomes if not o.cached)
     print(f"{result.message} ({len(result.batch.outcomes)} brief, {ran} dijalankan, "
-          f"{len(result.batch.failed)} gagal, {result.batch.seconds:.1f} dtk)")
+          f"{len(result.batch.failed)} gagal, {fmt.angka(result.batch.seconds, 1)} dtk)")
     return result.exit_code
+
+
+def _print_warnings(warnings: list[dict]) -> None:
+    """Every warning, one line each: what the reader will not see, and where to fix it."""
+    if not warnings:
+        return
+    print(f"Peringatan ({len(warnings)}); juga di laporan-data.html dan manifest.json:", file=sys.stderr)
+    for w in warnings:
+        print(f"  {warning_text(w)}", file=sys.stderr)
 
 
 @contextmanager

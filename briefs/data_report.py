@@ -76,8 +76,12 @@ def report_text(report: DataReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def report_html(report: DataReport, meeting: Meeting) -> str:
-    """The data report page of the release: self-contained HTML from templates/data_report.html.j2."""
+def report_html(report: DataReport, meeting: Meeting, page_notices: list[str] | tuple = ()) -> str:
+    """The data report page of the release: self-contained HTML from templates/data_report.html.j2.
+
+    `page_notices` are the build's warnings about the pages (outputs not shown, pages over
+    budget), one line each: the report is where an analyst looks for what went missing.
+    """
     env = templating.environment()
     css_file = paths.TEMPLATES / "rakor" / "static" / "rakor.css"
     css = css_file.read_text(encoding="utf-8") if css_file.is_file() else ""
@@ -87,4 +91,4 @@ def report_html(report: DataReport, meeting: Meeting) -> str:
         warnings=[str(p) for p in report.warnings], errors=[str(p) for p in report.errors],
         date_text=fmt.tanggal(meeting.date), period_text=period(meeting.period),
         span=(f"{period(report.periods[0])} s.d. {period(report.periods[-1])}" if report.periods else ""),
-        n_periods=len(report.periods), folder=report.folder)
+        n_periods=len(report.periods), folder=report.folder, page_notices=list(page_notices))

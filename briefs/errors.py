@@ -45,3 +45,19 @@ def display_path(path: Path | str) -> str:
         return str(p.resolve().relative_to(ROOT))
     except ValueError:
         return str(p)
+
+
+def warning_text(warning: dict) -> str:
+    """One build warning as the analyst reads it (terminal, data report, manifest readers).
+
+    `warning` is a manifest entry: {"scope": "Kecamatan Sitiung" or "data", "notebook",
+    "cell", "source", "message"}; cell numbers count the source notebook's cells from 1.
+    """
+    where = [warning.get("scope", "")]
+    if warning.get("notebook"):
+        where.append(warning["notebook"])
+    if warning.get("cell"):
+        source = warning.get("source") or ""
+        short = source if len(source) <= 50 else source[:49] + "…"
+        where.append(f"sel {warning['cell']}" + (f" «{short}»" if short else ""))
+    return " · ".join(w for w in where if w) + f": {warning['message']}"

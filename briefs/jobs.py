@@ -8,12 +8,13 @@ rename, so an interrupted run never leaves half a result behind.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -22,7 +23,11 @@ from briefs import kernels, paths
 
 CACHE = paths.BUILD / "cache"
 FAILED = paths.BUILD / "failed"
-FILES = ("notebook.ipynb", "page.html", "page.pdf")
+NOTICES = "peringatan.json"  # what the page leaves out, kept with the run it describes
+FILES = ("notebook.ipynb", "page.html", "page.pdf", NOTICES)
+# A brief is read on at most two A4 pages (DESIGN.md); a longer one is reported. The
+# summary grows with the number of kecamatan, so it has no budget.
+PAGE_BUDGET = {"brief": 2}
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ class Outcome:
     cached: bool = False
     seconds: float = 0.0
     worker: int | None = None  # pid of the process that ran it (a Dask worker, or this one)
+    notices: list[dict] = field(default_factory=list)  # sanitize.Notice.as_dict(), in cell order
 
 
 class RunFailed(Exception):
@@ -81,8 +87,12 @@ def tree_digest(*folders: Path, pattern: str = "*") -> str:
 def cached(job: Job) -> Outcome | None:
     folder = CACHE / job.fingerprint
     if all((folder / name).is_file() for name in FILES):
-        return Outcome(job=job, ok=True, folder=folder, cached=True)
+        return Outcome(job=job, ok=True, folder=folder, cached=True, notices=read_notices(folder))
     return None
+
+
+def read_notices(folder: Path) -> list[dict]:
+    return json.loads((folder / NOTICES).read_text(encoding="utf-8"))
 
 
 def run_job(job: Job) -> Outcome:
@@ -91,7 +101,7 @@ def run_job(job: Job) -> Outcome:
 
     def outcome(ok: bool, error: str = "", folder: Path | None = None) -> Outcome:
         return Outcome(job=job, ok=ok, folder=folder, error=error, seconds=time.monotonic() - start,
-                       worker=os.getpid())
+                       worker=os.getpid(), notices=read_notices(folder) if folder else [])
 
     work = CACHE / f"{job.fingerprint}.tmp-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
@@ -113,33 +123,49 @@ def run_job(job: Job) -> Outcome:
 
 
 def render_pages(job: Job, nb: nbformat.NotebookNode, work: Path) -> None:
-    """page.html and page.pdf from the executed notebook, with the job's engine."""
+    """page.html and page.pdf from the executed notebook, with the job's engine; and the notices.
+
+    The notices (peringatan.json) say what of the notebook the page leaves out and
+    whether the brief ran past its page budget: the build reports them.
+    """
+    from briefs import sanitize
+
+    images = (paths.ROOT / job.notebook).parent  # Markdown images come from the notebook's own folder
+    notices = [n.as_dict() for n in sanitize.prepare(nb, images)[1]]
     if job.engine == "quarto":
         from briefs import quarto_cli
 
         try:
-            quarto_cli.render(work / "notebook.ipynb", work, job.page, job.quarto, timeout=job.timeout)
+            quarto_cli.render(work / "notebook.ipynb", work, job.page, job.quarto, timeout=job.timeout, images=images)
         except quarto_cli.QuartoFailed as exc:
             raise RunFailed(str(exc)) from None
-        _readable_pdf(work / "page.pdf")
-        return
-    from briefs import render, weasy
+        pages = _readable_pdf(work / "page.pdf")
+    else:
+        from briefs import render, weasy
 
-    html = render.notebook_html(nb, job.page)
-    (work / "page.html").write_text(html, encoding="utf-8")
-    weasy.write_pdf(html, work / "page.pdf", base_dir=work, title=job.title, authors=job.authors)
+        html = render.notebook_html(nb, job.page, images)
+        (work / "page.html").write_text(html, encoding="utf-8")
+        weasy.write_pdf(html, work / "page.pdf", base_dir=work, title=job.title, authors=job.authors)
+        pages = _readable_pdf(work / "page.pdf")
+    budget = PAGE_BUDGET.get(job.kind)
+    if budget and pages > budget:
+        notices.append({"cell": None, "source": "", "message": f"{pages} halaman A4, melebihi batas {budget} halaman"})
+    (work / NOTICES).write_text(json.dumps(notices, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
-def _readable_pdf(pdf: Path) -> None:
-    """An engine outside our process may leave a broken file: a failed brief, not a broken book."""
+def _readable_pdf(pdf: Path) -> int:
+    """The PDF's page count; an unreadable or empty file (an engine outside our process
+    may leave one) is a failed brief, not a broken book."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
     try:
-        if len(PdfReader(pdf).pages) == 0:
-            raise RunFailed(f"{pdf.name} tidak berisi halaman")
+        pages = len(PdfReader(pdf).pages)
     except (PyPdfError, OSError, ValueError) as exc:
         raise RunFailed(f"PDF dari mesin render tidak terbaca: {exc}") from None
+    if pages == 0:
+        raise RunFailed(f"{pdf.name} tidak berisi halaman")
+    return pages
 
 
 def execute(job: Job, target: Path) -> nbformat.NotebookNode:

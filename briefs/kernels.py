@@ -84,7 +84,11 @@ def acquire(timeout: float = 20) -> AsyncKernelManager:
             _kernel = AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=str(sockets / f"k{os.getpid()}"))
             # No IPython history: workers would share one sqlite file, and a reset
             # execution counter makes it print "Session/line number was not unique".
-            run_sync(_kernel.start_kernel)(cwd=str(paths.ROOT), extra_arguments=["--HistoryManager.enabled=False"])
+            # Jupyter's own figure backend, whatever the analyst's shell sets: with MPLBACKEND=Agg
+            # `plt.show()` in a cell would silently show nothing.
+            env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+            run_sync(_kernel.start_kernel)(cwd=str(paths.ROOT), env=env,
+                                           extra_arguments=["--HistoryManager.enabled=False"])
         return _kernel
 
 

@@ -1,26 +1,33 @@
-"""What the two notebooks call: load their slice of the figures, then show it.
+"""What the notebooks import: the meeting and its data, the house style, formats and boxes.
 
-Notebooks tell the story in a few short cells; loading, validation, formatting and
-layout live here. Every display helper renders a Jinja2 snippet from
-`templates/cells/` with autoescaping on, because area names come from data files and
-are untrusted: a `<script>` in a nagari name must reach the reader as text.
-Styles for the snippets' `rk-` classes live in `templates/rakor/static/cells.css`.
+The analysis lives in the notebook cells, in plain pandas and matplotlib. This module
+gives those cells what they should not have to write: loading and validating the data
+slice (`load_brief`, `load_summary`), the house style (`briefs.house_style`, installed
+on import), Indonesian formats (`angka`, `persen`, `rupiah`, …), and the page's
+snippets: title block, key-figure cards, the boxed call to action, notes. Snippets
+render Jinja2 templates from `templates/cells/` with autoescaping on, because area
+names come from data files and are untrusted: a `<script>` in a nagari name must reach
+the reader as text. Their styles (`rk-` classes) live in `templates/rakor/static/cells.css`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
 import pandas as pd
 from IPython.display import HTML
 from markupsafe import Markup
 
-from briefs import charts, data, figures, fmt, params, paths, slices, templating
+from briefs import data, figures, house_style, params, paths, slices, templating
+from briefs.charts import (ARSIR, FULL, GELAP, HALF, PUTIH, SEDANG, TERANG, cm, garis_acuan, label_batang,  # noqa: F401
+                           label_bulan, label_ujung, legenda, persen_target, tinggi_grafik)
 from briefs.errors import InputError, Problem, display_path
+from briefs.figures import IURAN_JKK, IURAN_JKM, IURAN_PEKERJA_RENTAN, SEGMEN  # noqa: F401
+from briefs.fmt import (angka, angka_bertanda, periode, periode_singkat, persen, persen_kata, rupiah,  # noqa: F401
+                        rupiah_ringkas, tanggal)
 from briefs.params import Meeting
+from briefs.tables import tabel  # noqa: F401
 
 CELLS = paths.TEMPLATES / "cells"
 CELLS_CSS = paths.TEMPLATES / "rakor" / "static" / "cells.css"
@@ -28,29 +35,50 @@ CELLS_CSS = paths.TEMPLATES / "rakor" / "static" / "cells.css"
 
 @dataclass(frozen=True)
 class Brief:
-    """Everything one kecamatan's brief shows, computed once from the figures."""
+    """One kecamatan: its own rows of the four tables, its key figures, and what it shows of the regency.
+
+    The rows are the kecamatan's nagari only (the build passes exactly that slice, so a
+    brief's cache key stays honest); of the rest of the regency a brief knows three
+    figures: its rank, the number of kecamatan and the regency's average coverage.
+    """
 
     meeting: Meeting
     kode_kecamatan: str
     kecamatan: str
-    nagari: pd.DataFrame  # figures.nagari_table rows of this kecamatan
-    ringkasan: pd.Series  # its figures.kecamatan_table row
+    wilayah: pd.DataFrame  # kode_kecamatan, kecamatan, kode_nagari, nagari
+    angkatan_kerja: pd.DataFrame  # kode_nagari, angkatan_kerja
+    kepesertaan: pd.DataFrame  # periode, kode_nagari, segmen, peserta_aktif (every period)
+    agen_perisai: pd.DataFrame  # periode, kode_nagari, agen_aktif, peserta_diakuisisi
+    nagari: pd.DataFrame  # figures.nagari_table: one row per nagari in the data period
+    ringkasan: pd.Series  # figures.kecamatan_table row: the sums of `nagari`, rank, change, gap
+    peringkat: int
     jumlah_kecamatan: int
-    kabupaten: dict  # only what a brief shows of the regency: {"cakupan": average, to 0,1 point}
-    segmen: pd.DataFrame  # figures.segment_series of this kecamatan
+    cakupan_kabupaten: float  # the regency average, to 0,1 point (as shown)
     build_id: str = ""
+
+    @property
+    def periode_seri(self) -> list[str]:
+        """The 12 periods ending at the data period, oldest first ('2025-11' … '2026-10')."""
+        return figures.periods(self.meeting)
 
 
 @dataclass(frozen=True)
 class Summary:
-    """Everything the regency summary shows."""
+    """The whole regency: every row, and the key figures per kecamatan, per nagari and in total."""
 
     meeting: Meeting
+    wilayah: pd.DataFrame
+    angkatan_kerja: pd.DataFrame
+    kepesertaan: pd.DataFrame
+    agen_perisai: pd.DataFrame
     kecamatan: pd.DataFrame  # figures.kecamatan_table
     nagari: pd.DataFrame  # figures.nagari_table
-    kabupaten: dict
-    segmen: pd.DataFrame  # figures.segment_series of the regency
+    kabupaten: dict = field(default_factory=dict)  # figures.kabupaten
     build_id: str = ""
+
+    @property
+    def periode_seri(self) -> list[str]:
+        return figures.periods(self.meeting)
 
 
 # ---- loading ------------------------------------------------------------------------------
@@ -82,7 +110,9 @@ def load_brief(kode_kecamatan: str, params_file: str | Path = paths.DEFAULT_PARA
 
     The build passes the kecamatan's own slice (`briefs.slices`); run on its own, the
     notebook cuts the same slice from the whole data, so both show the same figures.
+    Applies the house style, so the charts and tables of the cells below look as printed.
     """
+    house_style.apply()
     params_path = paths.resolve(params_file)
     sliced = slices.read(paths.resolve(snapshot)) if str(snapshot) else None
     if sliced is not None:
@@ -100,48 +130,37 @@ def load_brief(kode_kecamatan: str, params_file: str | Path = paths.DEFAULT_PARA
     ringkasan["peringkat"] = ctx["peringkat"]
     return Brief(
         meeting=meeting, kode_kecamatan=kode_kecamatan, kecamatan=_kecamatan_names(own)[kode_kecamatan],
-        nagari=figures.nagari_table(own, meeting), ringkasan=ringkasan,
-        jumlah_kecamatan=ctx["jumlah_kecamatan"], kabupaten={"cakupan": ctx["cakupan_kabupaten"]},
-        segmen=figures.segment_series(own, meeting, kode_kecamatan), build_id=build_id,
+        wilayah=own.wilayah, angkatan_kerja=own.angkatan_kerja, kepesertaan=own.kepesertaan,
+        agen_perisai=own.agen_perisai, nagari=figures.nagari_table(own, meeting), ringkasan=ringkasan,
+        peringkat=int(ctx["peringkat"]), jumlah_kecamatan=int(ctx["jumlah_kecamatan"]),
+        cakupan_kabupaten=float(ctx["cakupan_kabupaten"]), build_id=build_id,
     )
 
 
 def load_summary(params_file: str | Path = paths.DEFAULT_PARAMS, snapshot: str | Path = "",
                  build_id: str = "") -> Summary:
     """Load the regency summary: every kecamatan and nagari of the meeting's data."""
+    house_style.apply()
     meeting, ds = _inputs(params_file, snapshot)
-    return Summary(meeting=meeting, kecamatan=figures.kecamatan_table(ds, meeting),
-                   nagari=figures.nagari_table(ds, meeting), kabupaten=figures.kabupaten(ds, meeting),
-                   segmen=figures.segment_series(ds, meeting, None), build_id=build_id)
+    return Summary(meeting=meeting, wilayah=ds.wilayah, angkatan_kerja=ds.angkatan_kerja,
+                   kepesertaan=ds.kepesertaan, agen_perisai=ds.agen_perisai,
+                   kecamatan=figures.kecamatan_table(ds, meeting), nagari=figures.nagari_table(ds, meeting),
+                   kabupaten=figures.kabupaten(ds, meeting), build_id=build_id)
 
 
-# ---- rendering snippets ---------------------------------------------------------------------
-
-@lru_cache(maxsize=1)
-def _env() -> jinja2.Environment:
-    env = templating.environment(CELLS, compact=True)
-    env.filters["target"] = charts.persen_target
-    return env
-
+# ---- snippets -----------------------------------------------------------------------------------
 
 def render(template: str, **context) -> HTML:
     """One snippet of `templates/cells/` as an HTML output (escaped, strict about names)."""
-    return HTML(_env().get_template(template).render(**context).strip())
+    return HTML(templating.environment(CELLS, compact=True).get_template(template).render(**context).strip())
 
 
-def _meeting_context(meeting: Meeting, build_id: str) -> dict:
+def _meeting_context(meeting: Meeting, build_id: str = "") -> dict:
     window = figures.periods(meeting)
-    return {"meeting": meeting, "build_id": build_id, "periode": fmt.periode(meeting.period),
-            "pembanding": fmt.periode(meeting.previous_period), "tanggal": fmt.tanggal(meeting.date),
-            "jendela": f"{fmt.periode(window[0])}–{fmt.periode(window[-1])}",
-            "iuran": {"jkk": figures.IURAN_JKK, "jkm": figures.IURAN_JKM, "total": figures.IURAN_PEKERJA_RENTAN}}
+    return {"meeting": meeting, "build_id": build_id, "periode": periode(meeting.period),
+            "pembanding": periode(meeting.previous_period), "tanggal": tanggal(meeting.date),
+            "jendela": f"{periode(window[0])}–{periode(window[-1])}", "target": persen_target(meeting.target.coverage)}
 
-
-def _rows(frame: pd.DataFrame) -> list[dict]:
-    return frame.to_dict("records")
-
-
-# ---- the brief ----------------------------------------------------------------------------
 
 def judul(x: Brief | Summary) -> HTML:
     """Title block: who, which meeting, when, which data period.
@@ -156,46 +175,47 @@ def judul(x: Brief | Summary) -> HTML:
     return render("judul.html.j2", nama=name, jenis=kind, css=css, **_meeting_context(x.meeting, x.build_id))
 
 
-def angka_kunci(brief: Brief) -> HTML:
-    """The key-figure cards of a kecamatan: what an official should read first."""
-    return render("angka_kunci.html.j2", k=brief.ringkasan.to_dict(), kab=brief.kabupaten,
-                  jumlah_kecamatan=brief.jumlah_kecamatan, **_meeting_context(brief.meeting, brief.build_id))
+@dataclass(frozen=True)
+class Kartu:
+    """One key-figure card: what it is, the figure, one line of context."""
+
+    label: str
+    nilai: str
+    keterangan: str = ""
+    utama: bool = False  # the card an official should read first: drawn heavier
 
 
-def grafik_cakupan(brief: Brief) -> None:
-    """Coverage by nagari (half page wide: the notebook cell puts the segment chart beside it)."""
-    height = charts.chart_height(len(brief.nagari))
-    fig = charts.coverage_by_nagari(brief.nagari, brief.kabupaten["cakupan"], brief.meeting.target.coverage,
-                                    height_cm=height)
-    charts.show(fig, alt=f"Cakupan per nagari di Kecamatan {brief.kecamatan}, {fmt.periode(brief.meeting.period)}")
+def kartu(label: str, nilai: str, keterangan: str = "", utama: bool = False) -> Kartu:
+    """A card for `kartu_angka`; `nilai` is already formatted (nb.angka, nb.persen …)."""
+    return Kartu(label, nilai, keterangan, utama)
 
 
-def grafik_segmen(brief: Brief) -> None:
-    """Active participants by segment over 12 periods, as tall as the coverage chart beside it."""
-    fig = charts.segments_over_time(brief.segmen, height_cm=charts.chart_height(len(brief.nagari)))
-    window = _meeting_context(brief.meeting, brief.build_id)["jendela"]
-    charts.show(fig, alt=f"Peserta aktif per segmen di Kecamatan {brief.kecamatan}, {window}")
+def kartu_angka(*cards: Kartu, catatan: str = "") -> HTML:
+    """A row of key-figure cards (five fit an A4 line), with a short note under them."""
+    return render("kartu.html.j2", cards=cards, catatan=catatan)
 
 
-def tabel_nagari(brief: Brief) -> HTML:
-    """The per-nagari table with a Jumlah row that adds up to the key figures."""
-    return render("tabel_nagari.html.j2", rows=_rows(brief.nagari), total=brief.ringkasan.to_dict(),
-                  **_meeting_context(brief.meeting, brief.build_id))
+_markdown = None
 
 
-def _tanpa_agen(nagari: pd.DataFrame) -> pd.DataFrame:
-    rows = nagari[nagari["agen_aktif"] == 0].sort_values(["belum_terlindungi", "kode_nagari"], ascending=[False, True])
-    return rows.assign(biaya_bulan=rows["belum_terlindungi"] * figures.IURAN_PEKERJA_RENTAN)
+def kotak(teks: str, catatan: str = "") -> HTML:
+    """The boxed call to action: Markdown text (bold, lists), names from data escaped.
+
+    Raw HTML in `teks` is shown as text, never interpreted: the text is built from
+    nagari names, which come from spreadsheets.
+    """
+    global _markdown
+    if _markdown is None:
+        import mistune
+
+        _markdown = mistune.create_markdown(escape=True)
+    return render("kotak.html.j2", isi=Markup(_markdown(teks)), catatan=catatan)
 
 
-def tindak_lanjut(brief: Brief) -> HTML:
-    """The boxed call to action: nagari without an active Perisai agent, and what protecting costs."""
-    rows = _tanpa_agen(brief.nagari)
-    gap = int(brief.ringkasan["kurang_dari_target"])
-    return render("tindak_lanjut.html.j2", rows=_rows(rows), jumlah_nagari=len(brief.nagari),
-                  belum=int(rows["belum_terlindungi"].sum()), biaya_bulan=int(rows["biaya_bulan"].sum()),
-                  kurang=gap, biaya_target=gap * figures.IURAN_PEKERJA_RENTAN,
-                  **_meeting_context(brief.meeting, brief.build_id))
+def daftar(items: list[str], kata: str = "dan") -> str:
+    """Join the way Indonesian prose does: 'A', 'A dan B', 'A, B dan C'."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {kata} {items[-1]}" if items else ""
 
 
 def catatan(x: Brief | Summary) -> HTML:
@@ -203,42 +223,4 @@ def catatan(x: Brief | Summary) -> HTML:
     return render("catatan.html.j2", **_meeting_context(x.meeting, x.build_id))
 
 
-# ---- the regency summary --------------------------------------------------------------------
-
-def angka_kunci_kabupaten(summary: Summary) -> HTML:
-    """The regency's key-figure cards."""
-    return render("angka_kunci_kabupaten.html.j2", kab=summary.kabupaten,
-                  **_meeting_context(summary.meeting, summary.build_id))
-
-
-def tabel_peringkat(summary: Summary) -> HTML:
-    """Kecamatan ranked by coverage, with change, gap to target and agents; a Jumlah row."""
-    ranked = summary.kecamatan.sort_values("peringkat")
-    return render("tabel_peringkat.html.j2", rows=_rows(ranked), total=summary.kabupaten,
-                  **_meeting_context(summary.meeting, summary.build_id))
-
-
-def grafik_kecamatan(summary: Summary) -> None:
-    """Coverage by kecamatan, ranked, with the regency average and the target."""
-    fig = charts.coverage_by_kecamatan(summary.kecamatan, summary.kabupaten["cakupan"],
-                                       summary.meeting.target.coverage)
-    charts.show(fig, alt=f"Cakupan per kecamatan, {summary.meeting.regency}, {fmt.periode(summary.meeting.period)}")
-
-
-def grafik_segmen_kabupaten(summary: Summary) -> None:
-    """The regency's active participants by segment over 12 periods."""
-    fig = charts.segments_over_time(summary.segmen, width_cm=charts.FULL, height_cm=6.0)
-    charts.show(fig, alt=f"Peserta aktif per segmen, {summary.meeting.regency}")
-
-
-def tanpa_agen_kabupaten(summary: Summary) -> HTML:
-    """Nagari without an active Perisai agent, grouped per kecamatan, with the cost of protecting them."""
-    rows = _tanpa_agen(summary.nagari)
-    groups = [
-        {"kecamatan": name, "nagari": _rows(part), "belum": int(part["belum_terlindungi"].sum()),
-         "biaya_bulan": int(part["biaya_bulan"].sum())}
-        for (_, name), part in rows.groupby(["kode_kecamatan", "kecamatan"], sort=True)
-    ]
-    return render("tanpa_agen_kabupaten.html.j2", groups=groups, jumlah=len(rows),
-                  jumlah_nagari=len(summary.nagari), belum=int(rows["belum_terlindungi"].sum()),
-                  biaya_bulan=int(rows["biaya_bulan"].sum()), **_meeting_context(summary.meeting, summary.build_id))
+house_style.apply()  # a notebook that only imports this module gets the house style too

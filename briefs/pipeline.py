@@ -35,16 +35,18 @@ class Options:
     timeout: int | None = None
     out: Path = paths.OUTPUTS
     progress: object = None  # callable(outcome, n, total)
+    strict: bool = False  # every warning fails the build (exit 1, nothing published)
 
 
 @dataclass
 class Result:
-    """Exit code (0 complete, 1 a brief failed), the published folder if any, what ran."""
+    """Exit code (0 complete, 1 a brief failed), the published folder if any, what ran, warnings."""
 
     exit_code: int
     release: Path | None
     batch: execute.Batch
     message: str
+    warnings: list[dict] = field(default_factory=list)  # as in the manifest: errors.warning_text reads them
 
 
 def load_inputs(params_file: Path | str, meeting: Meeting | None = None):
@@ -88,7 +90,11 @@ def _build(params_file: Path | str, meeting: Meeting, opts: Options) -> Result:
     inputs = input_key(Path(params_file), meeting, opts)
     current = publish.current(opts.out / meeting.id, inputs) if not opts.force else None
     if current is not None:
-        return Result(0, current, execute.Batch(), f"Rilis sudah mutakhir di {display_path(current)}")
+        warnings = json.loads((current / "manifest.json").read_text(encoding="utf-8")).get("warnings", [])
+        if opts.strict and warnings:
+            return Result(1, current, execute.Batch(), f"Rilis {display_path(current)} sudah mutakhir, tetapi memuat "
+                          f"{len(warnings)} peringatan (--strict).", warnings)
+        return Result(0, current, execute.Batch(), f"Rilis sudah mutakhir di {display_path(current)}", warnings)
     from briefs import data, release, slices
 
     meeting, ds = load_inputs(params_file, meeting)
@@ -105,14 +111,29 @@ def _build(params_file: Path | str, meeting: Meeting, opts: Options) -> Result:
     build_id = digest(tree_digest(snapshot), meeting.model_dump_json())[:8]
     jobs = plan(meeting, ds, codes, snapshot, build_id, Path(params_file), quarto)
     batch = execute.run(jobs, workers=opts.jobs, scheduler=opts.scheduler, force=opts.force, progress=opts.progress)
+    warnings = collect_warnings(batch, ds)
     if batch.failed and not opts.allow_partial:
-        return Result(1, None, batch, "Rilis tidak diterbitkan: ada brief yang gagal.")
+        return Result(1, None, batch, "Rilis tidak diterbitkan: ada brief yang gagal.", warnings)
+    if opts.strict and warnings:
+        return Result(1, None, batch, f"Rilis tidak diterbitkan: {len(warnings)} peringatan (--strict).", warnings)
     run = {"params_file": _rel(Path(params_file)),
            "options": {"only": sorted(opts.only), "engine": opts.engine, "timeout": opts.timeout},
            "engine_version": quarto.version if quarto else _weasyprint_version()}
-    target = release.publish_release(meeting, ds, batch, build_id, opts.out, inputs=inputs, run=run)
+    target = release.publish_release(meeting, ds, batch, build_id, opts.out, inputs=inputs, run=run, warnings=warnings)
     code = 1 if batch.failed else 0
-    return Result(code, target, batch, f"Rilis diterbitkan di {display_path(target)}")
+    return Result(code, target, batch, f"Rilis diterbitkan di {display_path(target)}", warnings)
+
+
+def collect_warnings(batch: execute.Batch, ds) -> list[dict]:
+    """Every warning of a build: the data's (rows kept but suspicious), then each page's notices.
+
+    A page's notices say what of its notebook the reader does not get (a dropped output,
+    a stripped tag, a table cut short) and whether it ran past its page budget.
+    """
+    out = [{"scope": "data", "message": str(p)} for p in ds.report.warnings]
+    for o in batch.outcomes:
+        out += [{"scope": o.job.title, "notebook": o.job.notebook, **n} for n in o.notices]
+    return out
 
 
 def _quarto(meeting: Meeting, opts: Options, params_file: Path | str):

@@ -15,7 +15,6 @@ The only module that knows Quarto. Three promises:
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import re
@@ -30,7 +29,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from briefs import paths, render as nbrender, templating
+from briefs import paths, render as nbrender, sanitize, templating
 from briefs.errors import InputError, Problem
 
 TEMPLATES = paths.TEMPLATES / "quarto"
@@ -136,21 +135,22 @@ def version_tuple(version: str) -> tuple[int, int, int]:
     return tuple(int(n or 0) for n in match.groups())  # type: ignore[return-value]
 
 
-def render(notebook: Path, workdir: Path, page, quarto: Quarto, *, timeout: int = 600) -> None:
+def render(notebook: Path, workdir: Path, page, quarto: Quarto, *, timeout: int = 600,
+           images: Path | None = None) -> None:
     """Render an executed notebook into `workdir/page.html` (self-contained) and `workdir/page.pdf`.
 
     The notebook is never re-executed. Quarto runs in a fresh private folder under
     `workdir` (removed afterwards), once for HTML and once for Typst: `--to html,typst`
     is not accepted by Quarto (quarto-cli issue 5947). `page` is a `briefs.render.Page`.
     Raises QuartoFailed with Quarto's own error text on a non-zero exit, a timeout or a
-    missing output.
+    missing output. `images` is the source notebook's folder, where Markdown images may come from.
     """
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     nb = nbformat.read(str(notebook), as_version=4)
     private = Path(tempfile.mkdtemp(prefix=".quarto-", dir=workdir))
     try:
-        prepare(private, nb, page, quarto)
+        prepare(private, nb, page, quarto, images)
         for source, to, output in (("page.ipynb", "html", "page.html"),
                                    ("page-typst.ipynb", "typst", "page.pdf")):
             _run(command(quarto, source, to, output), private, page.title, timeout)
@@ -162,7 +162,7 @@ def render(notebook: Path, workdir: Path, page, quarto: Quarto, *, timeout: int 
         shutil.rmtree(private, ignore_errors=True)
 
 
-def prepare(folder: Path, nb: nbformat.NotebookNode, page, quarto: Quarto) -> None:
+def prepare(folder: Path, nb: nbformat.NotebookNode, page, quarto: Quarto, images: Path | None = None) -> None:
     """Fill a private folder: templates, stylesheet, the HTML frame and two notebook copies.
 
     The copies keep only the outputs the default engine keeps, with markup sanitized by
@@ -180,17 +180,18 @@ def prepare(folder: Path, nb: nbformat.NotebookNode, page, quarto: Quarto) -> No
     for name in ("sebelum.html", "sesudah.html"):
         html = templating.environment(TEMPLATES).get_template(name + ".j2").render(page=page)
         (folder / name).write_text(html, encoding="utf-8")
-    nbformat.write(notebook_copy(nb, page, typst=False), str(folder / "page.ipynb"))
-    nbformat.write(notebook_copy(nb, page, typst=True), str(folder / "page-typst.ipynb"))
+    shown, _ = sanitize.prepare(nb, images)
+    nbformat.write(notebook_copy(shown, page, typst=False), str(folder / "page.ipynb"))
+    nbformat.write(notebook_copy(shown, page, typst=True), str(folder / "page-typst.ipynb"))
 
 
 def notebook_copy(nb: nbformat.NotebookNode, page, *, typst: bool) -> nbformat.NotebookNode:
     """The notebook as Quarto should see it: front matter first, outputs sanitized."""
-    nb, _ = nbrender.keep_expected_outputs(copy.deepcopy(nb), {})
+    nb, _ = sanitize.prepare(nb)
     nb.metadata.pop("title", None)  # the page's title wins, as with the default engine
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            cell.source = nbrender.clean_html(cell.source)
+            cell.source = sanitize.clean_html(cell.source)
         elif cell.cell_type == "code":
             tags = cell.metadata.setdefault("tags", [])
             if "remove-code" not in tags:
@@ -227,7 +228,7 @@ def _clean_output(out, typst: bool) -> None:
     data = out.get("data", {})
     if "text/html" not in data:
         return
-    html = nbrender.clean_html(data["text/html"])
+    html = sanitize.clean_html(data["text/html"])
     data.pop("text/plain", None)  # "<Cards>" must not win over the snippet
     if typst:
         data.pop("text/html")

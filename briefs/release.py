@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from briefs import book, bundle, data, figures, fmt, provenance, render
+from briefs.errors import warning_text
 from briefs.execute import Batch
 from briefs.params import Meeting
 from briefs.paths import slug
@@ -48,7 +49,7 @@ def unique_slugs(names: dict[str, str]) -> dict[str, str]:
 
 
 def publish_release(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, out: Path,
-                    inputs: str = "", run: dict | None = None) -> Path:
+                    inputs: str = "", run: dict | None = None, warnings: list[dict] | None = None) -> Path:
     """Assemble the release in staging and swap it into `out/<meeting.id>`; return that path."""
     out.mkdir(parents=True, exist_ok=True)
     target = out / meeting.id
@@ -57,7 +58,7 @@ def publish_release(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: 
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        assemble(meeting, ds, batch, build_id, staging, inputs, run or {})
+        assemble(meeting, ds, batch, build_id, staging, inputs, run or {}, warnings or [])
         swap(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -65,12 +66,14 @@ def publish_release(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: 
 
 
 def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, stage: Path,
-             inputs: str = "", run: dict | None = None) -> None:
+             inputs: str = "", run: dict | None = None, warnings: list[dict] | None = None) -> None:
     """Write every artefact of the release into `stage`, then the manifest listing them.
 
     `run` (params file, options) joins the provenance so `verify --rebuild` can repeat
-    the build exactly.
+    the build exactly; `warnings` (pipeline.collect_warnings) go into the manifest and
+    the data report, so what a reader does not see is on record with the release.
     """
+    warnings = warnings or []
     artifacts: list[dict] = []
 
     def add(kind: str, rel: str, name: str | None = None) -> None:
@@ -106,7 +109,8 @@ def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, st
 
     for f in data.write_snapshot(spreadsheet_safe(ds), stage / "data"):
         add("data", f"data/{f.name}")
-    (stage / "laporan-data.html").write_text(data.report_html(ds.report, meeting), encoding="utf-8")
+    page_notices = [warning_text(w) for w in warnings if w.get("scope") != "data"]
+    (stage / "laporan-data.html").write_text(data.report_html(ds.report, meeting, page_notices), encoding="utf-8")
     add("data", "laporan-data.html")
     entries.append(render.IndexEntry(kind="data", title="Laporan data", html="laporan-data.html", pdf=None))
 
@@ -126,6 +130,7 @@ def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, st
         "inputs": inputs,
         "artifacts": artifacts,
         "failed": [{"kecamatan": o.job.name, "error": o.error} for o in batch.failed],
+        "warnings": warnings,
         "provenance": {**provenance.collect(meeting, ds), **(run or {})},
     }
     # The zip carries the manifest of everything but itself; the release's manifest adds it.

@@ -4,27 +4,24 @@ The HTML is what officials open offline and what WeasyPrint turns into the PDF, 
 it must load nothing (no require.js, MathJax, mermaid, widgets, fonts or images from
 the internet), run no script, and show only what the notebook meant to show: code is
 hidden, prompts are hidden, and only the output types our notebooks produce survive.
-Markdown and text/html pass through one allow-list sanitizer, so a stray
-`<img onerror=…>` in a cell becomes inert.
+Markdown and text/html pass through one allow-list sanitizer (`briefs.sanitize`), so a
+stray `<img onerror=…>` in a cell becomes inert.
 """
 
 from __future__ import annotations
 
-import copy
-import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
-import bleach
 import jinja2
 import nbformat
-from bleach.css_sanitizer import CSSSanitizer
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
-from briefs import fmt, paths, templating
+from briefs import fmt, paths, sanitize, templating
 
 # base-uri and form-action do not fall back to default-src: they are named to forbid them too.
 CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
@@ -76,75 +73,6 @@ def page_for(meeting, *, kind: Kind, title: str, build_id: str) -> Page:
     )
 
 
-# ---- sanitizing -------------------------------------------------------------------------
-
-KEEP_MIMETYPES = ("text/html", "text/markdown", "image/png", "image/jpeg", "text/plain")
-_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "div",
-    "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
-    "img", "li", "ol", "p", "pre", "section", "small", "span", "strong", "sub", "sup",
-    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
-}
-_ATTRS = {"class", "id", "title", "colspan", "rowspan", "scope", "alt", "width", "height",
-          "style", "role", "aria-label", "aria-hidden"}
-_CSS = CSSSanitizer(allowed_css_properties=[
-    "width", "height", "min-width", "max-width", "text-align", "vertical-align", "color",
-    "background-color", "font-weight", "font-style", "white-space", "border-left",
-    "padding-left", "margin-left",
-])
-
-
-def _allowed_attr(tag: str, name: str, value: str) -> bool:
-    # Images only from data: (charts are embedded), links only inside the page.
-    if name == "src":
-        return tag == "img" and value.startswith(("data:image/png;", "data:image/jpeg;"))
-    if name == "href":
-        return tag == "a" and value.startswith("#")
-    if name == "style" and "url(" in value.lower():
-        return False
-    if name == "class" and "mermaid" in value.lower():
-        # nbconvert puts a ```mermaid fence raw into <pre class="mermaid"> for mermaid.js
-        # (CVE-2026-6658, unfixed); without the class it stays a plain, inert <pre>.
-        return False
-    return name in _ATTRS or name.startswith("data-rk-")
-
-
-_INERT_BLOCKS = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
-_IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>", re.I)
-
-
-def clean_html(html: str | bytes) -> str:
-    """Allow-list sanitizer for every bit of HTML a notebook produces (markdown, text/html).
-
-    bleach decides what is safe; the two regexes only tidy what it leaves behind
-    (a script's text, an image whose remote src was removed) so the page reads cleanly.
-    """
-    text = html.decode() if isinstance(html, bytes) else str(html)
-    text = _INERT_BLOCKS.sub("", text)
-    safe = bleach.clean(text, tags=_TAGS, attributes=_allowed_attr, protocols=["data"],
-                        css_sanitizer=_CSS, strip=True, strip_comments=True)
-    return _IMG_WITHOUT_SRC.sub("", safe)
-
-
-def keep_expected_outputs(nb, resources):
-    """Preprocessor: only the output types our notebooks make; no widgets, no stderr noise."""
-    nb.metadata.pop("widgets", None)
-    for cell in nb.cells:
-        cell.pop("attachments", None)
-        if cell.cell_type != "code":
-            continue
-        outputs = []
-        for out in cell.get("outputs", []):
-            if out.output_type in ("display_data", "execute_result"):
-                # A widget or script with a text/plain fallback would leave "<Widget>" behind.
-                if out.data and all(k in KEEP_MIMETYPES for k in out.data):
-                    outputs.append(out)
-            elif out.output_type == "error" or (out.output_type == "stream" and out.name == "stdout"):
-                outputs.append(out)
-        cell.outputs = outputs
-    return nb, resources
-
-
 # ---- notebook → HTML --------------------------------------------------------------------
 
 _local = threading.local()
@@ -170,7 +98,7 @@ def _new_exporter() -> HTMLExporter:
         exclude_output_prompt=True,
         sanitize_html=True,
         language_code="id",
-        filters={"clean_html": clean_html},
+        filters={"clean_html": sanitize.clean_html},
     )
 
 
@@ -181,9 +109,13 @@ def stylesheets() -> list[str]:
     return [f.read_text(encoding="utf-8") for f in files if f.is_file()]
 
 
-def notebook_html(nb: nbformat.NotebookNode, page: Page) -> str:
-    """The executed notebook as one self-contained HTML page (code hidden, Bahasa Indonesia)."""
-    nb, _ = keep_expected_outputs(copy.deepcopy(nb), {})
+def notebook_html(nb: nbformat.NotebookNode, page: Page, folder: Path | None = None) -> str:
+    """The executed notebook as one self-contained HTML page (code hidden, Bahasa Indonesia).
+
+    Only what `sanitize.prepare` keeps reaches the page; `folder` (the source notebook's)
+    is where Markdown images may come from.
+    """
+    nb, _ = sanitize.prepare(nb, folder)
     nb.metadata.pop("title", None)  # the lab template would prefer it to the page's title
     resources = {"metadata": {"name": f"{page.title} — {page.meeting_short}"},
                  "rk": {"page": page, "css": stylesheets(), "csp": CSP}}

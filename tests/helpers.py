@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import nbformat
 
-from briefs import jobs
+from briefs import jobs, paths, pipeline
 from briefs.params import Meeting
 
 MINI = Path(__file__).parent / "fixtures" / "data" / "mini"
@@ -36,3 +37,30 @@ def job(path: str, timeout: int = 30, **parameters) -> jobs.Job:
     """A brief job for a test notebook (no page: tests call jobs.execute, not run_job)."""
     return jobs.Job(key="13.10.99", kind="brief", title="Kecamatan Uji", name="Uji", slug="uji", notebook=path,
                     parameters=parameters, timeout=timeout, page=None, fingerprint="f" * 64, meeting_id="uji")
+
+
+def brief_with(folder: Path, name: str, at: int, *cells) -> Path:
+    """A copy of the real brief notebook with `cells` inserted before cell `at`, in `folder`."""
+    nb = nbformat.read(paths.BRIEF_NOTEBOOK, as_version=4)
+    nb.cells[at:at] = list(cells)
+    target = folder / f"{name}.ipynb"
+    nbformat.write(nb, target)
+    return target
+
+
+def replace_notebook(monkeypatch, notebooks: dict[str, Path], timeouts: dict[str, int] | None = None) -> None:
+    """Point the named kecamatan's job (by code) at another notebook, with a cache entry of its own."""
+    real_plan = pipeline.plan
+
+    def plan(*args, **kwargs):
+        out = []
+        for job in real_plan(*args, **kwargs):
+            if job.key in notebooks:
+                job = dataclasses.replace(job, notebook=str(notebooks[job.key]),
+                                          timeout=(timeouts or {}).get(job.key, job.timeout),
+                                          # another edit of the same brief must not hit this one's cache entry
+                                          fingerprint="ganti-" + jobs.digest(job.fingerprint, notebooks[job.key].read_bytes()))
+            out.append(job)
+        return out
+
+    monkeypatch.setattr(pipeline, "plan", plan)

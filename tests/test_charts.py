@@ -1,141 +1,161 @@
-"""briefs.charts: grayscale, Indonesian labels, deterministic PNG, shown at printed size."""
+"""briefs.charts: any figure becomes a grayscale, deterministic PNG with Indonesian numbers."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import io
 import subprocess
 import sys
 
+import matplotlib
+
+matplotlib.use("Agg")  # the test process has no display; notebooks keep Jupyter's backend
+
 import numpy as np
 import pandas as pd
 import pytest
-from IPython.core.interactiveshell import InteractiveShell
-from IPython.utils.capture import capture_output
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 from PIL import Image
 
 from briefs import charts, fmt
 
-NAGARI = pd.DataFrame({
-    "nagari": ["Siguntur", "Sitiung", "Koto $x$ <b>"],  # '$' must not turn into mathematics
-    "cakupan": [0.2901, 0.3121, 0.1650],
-    "agen_aktif": [0, 1, 2],
-})
 SERIES = pd.DataFrame(
     {"PU": range(900, 912), "BPU": range(600, 612), "JAKON": [60] * 12},
     index=pd.Index([f"2025-{m:02d}" for m in (11, 12)] + [f"2026-{m:02d}" for m in range(1, 11)], name="periode"),
 )
-KECAMATAN = pd.DataFrame({"kecamatan": ["Alpha", "Beta"], "cakupan": [0.21, 0.3], "peringkat": [2, 1]})
+DRAW = """
+import pandas as pd
+from matplotlib.figure import Figure
+from briefs import charts
+charts.use_style()
+fig = Figure(figsize=charts.cm(charts.HALF, 5))
+ax = fig.subplots()
+s = pd.DataFrame({"PU": range(900, 912), "BPU": range(600, 612)})
+s.plot.bar(stacked=True, ax=ax, legend=False)
+ax.plot(range(12), range(1000, 1600, 50))
+ax.set_title("Peserta $aktif$ <b>")
+"""
 
 
-def _texts(fig) -> list[str]:
-    return [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
-
-
-def _top_to_bottom(ax) -> list[str]:
-    labels = sorted(ax.get_yticklabels(), key=lambda t: -t.get_position()[1])
-    return [t.get_text() for t in labels]
+def _draw() -> Figure:
+    scope: dict = {}
+    exec(DRAW, scope)
+    return scope["fig"]
 
 
 def test_png_is_byte_identical_across_builds():
-    first = charts.png_bytes(charts.coverage_by_nagari(NAGARI, 0.21, 32.15))
-    second = charts.png_bytes(charts.coverage_by_nagari(NAGARI, 0.21, 32.15))
+    first, second = charts.png_bytes(_draw()), charts.png_bytes(_draw())
     assert first == second
     assert first.startswith(b"\x89PNG") and b"Software" not in first and b"tIME" not in first
 
 
 def test_png_is_byte_identical_in_another_process():
-    """A fresh interpreter (new hash seed, new font cache lookup) draws the same bytes."""
-    script = ("import hashlib, pandas as pd; from briefs import charts; "
-              "s = pd.DataFrame({'PU': range(900, 912), 'BPU': range(600, 612), 'JAKON': [60] * 12}, "
-              "index=[f'2025-{m:02d}' for m in (11, 12)] + [f'2026-{m:02d}' for m in range(1, 11)]); "
-              "print(hashlib.sha256(charts.png_bytes(charts.segments_over_time(s))).hexdigest())")
+    """A fresh interpreter (new hash seed, new font lookup) draws the same bytes."""
+    script = DRAW + "import hashlib; print(hashlib.sha256(charts.png_bytes(fig)).hexdigest())"
     other = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                           env={"PYTHONHASHSEED": "12345", "PATH": ""}).stdout.strip()
-    assert other == hashlib.sha256(charts.png_bytes(charts.segments_over_time(SERIES))).hexdigest()
+                           env={"PYTHONHASHSEED": "12345", "PATH": "/usr/bin:/bin"}).stdout.strip()
+    assert other == hashlib.sha256(charts.png_bytes(_draw())).hexdigest()
 
 
-def test_png_is_grayscale_at_print_resolution():
-    fig = charts.segments_over_time(SERIES)
-    image = Image.open(io.BytesIO(charts.png_bytes(fig)))
+def test_png_is_grayscale_at_print_resolution_and_printed_width():
+    data, meta = charts.figure_png(_draw())
+    image = Image.open(io.BytesIO(data))
     assert image.mode == "L"
     assert image.info["dpi"] == pytest.approx((charts.DPI, charts.DPI), abs=0.5)
     assert image.width == pytest.approx(charts.HALF / 2.54 * charts.DPI, abs=1)
+    assert meta == {"width": round(charts.HALF / 2.54 * 96), "alt": "Peserta $aktif$ <b>"}
 
 
-@pytest.mark.parametrize("build", [
-    lambda: charts.coverage_by_nagari(NAGARI, 0.21, 32.15),
-    lambda: charts.segments_over_time(SERIES),
-    lambda: charts.coverage_by_kecamatan(KECAMATAN, 0.21, 32.15),
-])
-def test_charts_draw_without_colour(build):
-    fig = build()
-    fig.canvas.draw()
-    rgba = np.asarray(fig.canvas.buffer_rgba())
+def test_house_style_draws_without_colour():
+    """Default colours of the style, for lines and bars alike, are grays: nothing relies on hue."""
+    canvas = FigureCanvasAgg(_draw())
+    canvas.draw()
+    rgba = np.asarray(canvas.buffer_rgba())
     assert (rgba[..., 0] == rgba[..., 1]).all() and (rgba[..., 1] == rgba[..., 2]).all()
 
 
-def test_coverage_bars_are_sorted_and_labelled_in_indonesian():
-    fig = charts.coverage_by_nagari(NAGARI, 0.21, 32.15)
-    ax = fig.axes[0]
-    top_to_bottom = _top_to_bottom(ax)
-    assert top_to_bottom == ["Sitiung", "Siguntur", "Koto $x$ <b>"]
-    texts = _texts(fig)
-    for value in NAGARI["cakupan"]:
-        assert fmt.persen(value) in texts  # "31,2%"
-    assert "rata-rata kab. 21,0%" in texts
-    assert "target 32,15%" in texts
-    assert "tanpa agen" in texts  # the hatching is explained because a bar is hatched
-    charts.png_bytes(fig)  # renders: the '$' name is plain text
+def test_house_style_sets_the_pages_typeface_and_sizes_for_a4():
+    charts.use_style()
+    assert matplotlib.rcParams["font.sans-serif"][0] == "Open Sans"
+    assert matplotlib.rcParams["figure.figsize"][0] == pytest.approx(17 / 2.54, abs=0.01)
+    assert matplotlib.rcParams["text.parse_math"] is False  # '$' in a name is text
+    styles = [d["linestyle"] for d in matplotlib.rcParams["axes.prop_cycle"]]
+    assert len(set(map(str, styles))) == len(styles)  # lines differ by dash, not only by shade
 
 
-def test_legend_only_when_some_nagari_lacks_an_agent():
-    fig = charts.coverage_by_nagari(NAGARI.assign(agen_aktif=1), 0.21, 30)
-    assert "tanpa agen" not in _texts(fig)
-    assert "target 30%" in _texts(fig)
-
-
-def test_segment_chart_uses_short_months_and_indonesian_thousands():
-    fig = charts.segments_over_time(SERIES)
+@pytest.mark.parametrize(("ticks", "labels"), [
+    ([0, 500, 1000, 1500, 2000], ["0", "500", "1.000", "1.500", "2.000"]),
+    ([0, 0.25, 0.5], ["0,00", "0,25", "0,50"]),
+    ([-1.5, 0, 1.5], ["\u22121,5", "0,0", "1,5"]),
+    ([0, 1_200_000], ["0", "1.200.000"]),
+])
+def test_tick_labels_are_indonesian(ticks, labels):
+    fig = Figure()
+    ax = fig.subplots()
+    ax.plot(ticks, ticks)
+    ax.set_yticks(ticks)
+    charts.indonesian_ticks(fig)
     fig.canvas.draw()
-    ax = fig.axes[0]
-    labels = [t.get_text() for t in ax.get_xticklabels()]
-    assert labels[-1] == "Okt" and labels[1] == "Des\n2025" and labels[3] == "Feb"
-    assert "1.500" in [t.get_text() for t in ax.get_yticklabels()]
-    texts = _texts(fig)
-    assert f"PU {fmt.angka(911)}" in texts and "JAKON 60" in texts
+    assert [t.get_text() for t in ax.get_yticklabels()] == labels
 
 
-def test_a_labelled_january_carries_its_year():
+def test_only_the_default_formatter_is_replaced():
+    fig = Figure()
+    ax = fig.subplots()
+    ax.plot([1, 10, 100], [1, 2, 3])
+    mine = FuncFormatter(lambda v, _: f"<{v:g}>")
+    ax.xaxis.set_major_formatter(mine)
+    ax.set_yscale("log")
+    charts.indonesian_ticks(fig)
+    assert ax.xaxis.get_major_formatter() is mine
+    assert not isinstance(ax.yaxis.get_major_formatter(), charts.AngkaFormatter)
+
+
+def test_alt_text_from_label_then_titles():
+    fig = Figure()
+    ax = fig.subplots()
+    assert charts.alt_text(fig) == ""
+    ax.set_title("Cakupan")
+    assert charts.alt_text(fig) == "Cakupan"
+    fig.suptitle("Judul")
+    assert charts.alt_text(fig) == "Judul; Cakupan"
+    fig.set_label("Cakupan per nagari di Kecamatan Sitiung")
+    assert charts.alt_text(fig) == "Cakupan per nagari di Kecamatan Sitiung"
+
+
+def test_month_labels_every_other_month_with_the_year_once():
+    labels = charts.label_bulan(list(SERIES.index))
+    assert labels[-1] == "Okt" and labels[1] == "Des\n2025" and labels[3] == "Feb" and labels[0] == ""
     periods = [f"2025-{m:02d}" for m in range(2, 13)] + ["2026-01"]
-    labels = [t.get_text() for t in charts.segments_over_time(SERIES.set_axis(periods)).axes[0].get_xticklabels()]
+    labels = charts.label_bulan(periods)
     assert labels[-1] == "Jan\n26"  # fmt.periode_singkat, on two lines
     assert labels[:2] == ["", "Mar\n2025"]
 
 
-def test_segment_labels_never_overlap_on_a_thin_band():
+def test_end_labels_never_overlap_on_a_thin_band():
     thin = SERIES.assign(JAKON=0, BPU=5)
-    fig = charts.segments_over_time(thin)
-    ys = sorted(t.xy[1] for t in fig.axes[0].texts)
-    assert min(b - a for a, b in zip(ys, ys[1:])) >= fig.axes[0].get_ylim()[1] * 0.09 - 1e-9
+    fig = Figure()
+    ax = fig.subplots()
+    thin.plot.bar(stacked=True, ax=ax)
+    ax.set_ylim(0, 1000)
+    charts.label_ujung(ax, thin)
+    texts = {t.get_text(): t.xy[1] for t in ax.texts}
+    assert set(texts) == {f"PU {fmt.angka(911)}", "BPU 5", "JAKON 0"}
+    ys = sorted(texts.values())
+    assert min(b - a for a, b in zip(ys, ys[1:])) >= 1000 * 0.09 - 1e-9
 
 
-def test_kecamatan_chart_ranks_names():
-    fig = charts.coverage_by_kecamatan(KECAMATAN, 0.25, 32.15)
-    assert _top_to_bottom(fig.axes[0]) == ["1. Beta", "2. Alpha"]
-
-
-def test_show_displays_a_png_at_printed_width_with_alt_text():
-    InteractiveShell.instance()
-    fig = charts.coverage_by_nagari(NAGARI, 0.21, 32.15, width_cm=17.0)
-    expected = charts.png_bytes(charts.coverage_by_nagari(NAGARI, 0.21, 32.15, width_cm=17.0))
-    with capture_output() as captured:
-        charts.show(fig, alt="Cakupan per nagari")
-    (output,) = captured.outputs
-    assert base64.b64decode(output.data["image/png"]) == expected
-    assert output.metadata["image/png"] == {"width": round(17.0 / 2.54 * 96), "alt": "Cakupan per nagari"}
-    assert not fig.axes  # released
+def test_reference_lines_are_labelled_apart():
+    fig = Figure()
+    ax = fig.subplots()
+    ax.set_xlim(0, 40)
+    charts.garis_acuan(ax, {"rata-rata kab. 21,0%": 21.0, "target 32,15%": 32.15})
+    labels = {t.get_text(): t for t in ax.texts}
+    assert labels["rata-rata kab. 21,0%"].get_horizontalalignment() == "right"  # left of its line
+    assert labels["target 32,15%"].get_horizontalalignment() == "left"
+    assert [line.get_xdata()[0] for line in ax.lines] == [21.0, 32.15]
 
 
 def test_target_keeps_the_decimals_of_its_source():

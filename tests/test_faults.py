@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
@@ -16,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from briefs import jobs, paths, pipeline, publish
+from tests import helpers
 
 pytestmark = pytest.mark.slow
 THREE = ["Sitiung", "Tiumang", "Timpeh"]
@@ -29,21 +29,8 @@ def hashes(folder: Path) -> dict[str, str]:
 @pytest.fixture
 def breaking(monkeypatch, tmp_path):
     """Make Tiumang's brief run a notebook whose third cell raises: a real failing run."""
-    source = nbformat.read(paths.BRIEF_NOTEBOOK, as_version=4)
-    source.cells.insert(3, nbformat.v4.new_code_cell("raise RuntimeError('data nagari rusak')"))
-    broken = tmp_path / "rusak.ipynb"
-    nbformat.write(source, broken)
-    real_plan = pipeline.plan
-
-    def plan(*args, **kwargs):
-        out = []
-        for job in real_plan(*args, **kwargs):
-            if job.name == "Tiumang":
-                job = dataclasses.replace(job, notebook=str(broken), fingerprint="rusak-" + job.fingerprint[:20])
-            out.append(job)
-        return out
-
-    monkeypatch.setattr(pipeline, "plan", plan)
+    broken = helpers.brief_with(tmp_path, "rusak", 3, nbformat.v4.new_code_cell("raise RuntimeError('data nagari rusak')"))
+    helpers.replace_notebook(monkeypatch, {"13.10.08": broken})
 
 
 @pytest.fixture(scope="module")

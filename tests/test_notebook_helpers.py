@@ -2,47 +2,38 @@
 
 from __future__ import annotations
 
-import dataclasses
 from html.parser import HTMLParser
 
 import jinja2
 import pandas as pd
 import pytest
 
-from briefs import data, figures, fmt, notebook as nb, paths
+from briefs import data, fmt, notebook as nb, paths
 from briefs.errors import InputError
 
 EVIL = "<script>alert(1)</script>"
 
 
-class _Rows(HTMLParser):
-    """Text of every table row, per section (thead, tbody, tfoot): the table as a reader sees it."""
+class _Cards(HTMLParser):
+    """The value of every card, and of the heavier (main) ones."""
 
     def __init__(self, html: str):
         super().__init__()
-        self.sections: dict[str, list[list[str]]] = {}
-        self._section, self._row, self._cell = "tbody", None, None
+        self.values, self.main, self._in, self._main = [], [], False, False
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("thead", "tbody", "tfoot"):
-            self._section = tag
-        elif tag == "tr":
-            self._row = []
-        elif tag in ("td", "th"):
-            self._cell = ""
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self._row is not None:
-            self._row.append(self._cell.strip())
-            self._cell = None
-        elif tag == "tr":
-            self.sections.setdefault(self._section, []).append(self._row)
-            self._row = None
+        classes = dict(attrs).get("class", "").split()
+        if "rk-card" in classes:
+            self._main = "rk-card-utama" in classes
+        self._in = "rk-card-value" in classes
 
     def handle_data(self, text):
-        if self._cell is not None:
-            self._cell += text
+        if self._in and text.strip():
+            self.values.append(text.strip())
+            if self._main:
+                self.main.append(text.strip())
+            self._in = False
 
 
 def tiny() -> data.Dataset:
@@ -101,9 +92,14 @@ def test_relative_paths_resolve_from_any_working_directory(monkeypatch):
 def test_snapshot_is_what_a_brief_reads(brief):
     assert brief.kecamatan == "Alpha"
     assert list(brief.nagari["nagari"]) == ["Koto Tuo", EVIL]
-    assert brief.jumlah_kecamatan == 2
+    own = {"13.99.01.2001", "13.99.01.2002"}
+    for rows in (brief.kepesertaan, brief.angkatan_kerja, brief.agen_perisai, brief.wilayah):
+        assert set(rows["kode_nagari"]) == own  # the kecamatan's own rows, nothing of Beta
+    assert len(brief.kepesertaan) == 12  # every period and segment, for new analyses
+    assert (brief.peringkat, brief.jumlah_kecamatan) == (1, 2)
     # of the regency a brief shows only the average coverage, to 0,1 point
-    assert brief.kabupaten == {"cakupan": round(brief.kabupaten["cakupan"], 3)} and 0 < brief.kabupaten["cakupan"] < 1
+    assert brief.cakupan_kabupaten == round(brief.cakupan_kabupaten, 3) and 0 < brief.cakupan_kabupaten < 1
+    assert brief.periode_seri[-1] == brief.meeting.period and len(brief.periode_seri) == 12
 
 
 def test_unknown_kecamatan_is_an_input_error_naming_the_parameter(snapshot):
@@ -120,12 +116,6 @@ def test_missing_snapshot_is_an_input_error(tmp_path):
     assert caught.value.problems[0].column == "snapshot"
 
 
-def test_names_from_data_are_escaped(brief):
-    for html in (nb.tabel_nagari(brief).data, nb.tindak_lanjut(brief).data):
-        assert EVIL not in html
-        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-
-
 def test_snippets_refuse_missing_values():
     with pytest.raises(jinja2.UndefinedError):
         nb.render("catatan.html.j2")
@@ -140,44 +130,32 @@ def test_title_block_names_kecamatan_meeting_date_and_period(brief):
 def test_title_block_carries_the_snippet_styles_for_jupyterlab(brief):
     html = nb.judul(brief).data
     css = (paths.TEMPLATES / "rakor" / "static" / "cells.css").read_text(encoding="utf-8")
-    assert f"<style>\n{css}" in html  # verbatim: quotes in font names are not escaped
+    assert f"<style data-rk-gaya>\n{css}" in html  # verbatim: quotes in font names are not escaped
     assert ".rk-doc .rk-judul { display: none; }" in css  # the page's masthead replaces it
 
 
-def test_key_figures_are_formatted_in_indonesian(brief):
-    html = nb.angka_kunci(brief).data
-    k = brief.ringkasan
-    for text in (fmt.angka(k["angkatan_kerja"]), fmt.angka(k["peserta_aktif"]), fmt.persen(k["cakupan"]),
-                 fmt.angka(k["belum_terlindungi"]), fmt.angka(k["kurang_dari_target"])):
-        assert text in html
-    assert "peringkat 1 dari 2 kecamatan" in html  # Alpha 660/3000 = 22 %, Beta 75/500 = 15 %
-    assert "0 sejak Juli 2026" in html
+def test_cards_in_a_row_with_the_main_one_heavier():
+    html = nb.kartu_angka(nb.kartu("Angkatan kerja", nb.angka(8961), "4 nagari"),
+                          nb.kartu("Cakupan", nb.persen(0.297), "peringkat 2 dari 11", utama=True),
+                          nb.kartu(EVIL, "1"), catatan="Cakupan = peserta aktif ÷ angkatan kerja.").data
+    cards = _Cards(html)
+    assert cards.values == ["8.961", "29,7%", "1"]
+    assert cards.main == ["29,7%"]
+    assert EVIL not in html and "&lt;script&gt;" in html
+    assert '<p class="rk-cards-note">Cakupan = peserta aktif ÷ angkatan kerja.</p>' in html
 
 
-def test_nagari_table_rows_and_jumlah_add_up(brief):
-    rows = _Rows(nb.tabel_nagari(brief).data).sections
-    assert [r[0] for r in rows["tbody"]] == ["Koto Tuo", EVIL]
-    (total,) = rows["tfoot"]
-    assert total[0] == "Jumlah"
-    assert total[1] == fmt.angka(brief.nagari["angkatan_kerja"].sum()) == "3.000"
-    assert total[5] == fmt.angka(660) and total[6] == fmt.persen(0.22)
-    assert rows["tbody"][0][-1] == "7"  # peserta via agen
+def test_call_to_action_box_renders_markdown_and_escapes_html():
+    html = nb.kotak(f"**2 dari 4 nagari**: {EVIL}\n\n- satu\n- dua", catatan="Iuran Rp16.800.").data
+    assert html.startswith('<div class="rk-callout">')
+    assert "<strong>2 dari 4 nagari</strong>" in html and "<li>satu</li>" in html
+    assert EVIL not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert '<p class="rk-callout-note">Iuran Rp16.800.</p>' in html
 
 
-def test_call_to_action_names_nagari_without_agent_and_the_cost(brief):
-    html = nb.tindak_lanjut(brief).data
-    unprotected = 2000 - 350
-    assert "1 dari 2 nagari" in html
-    assert "Koto Tuo" not in html  # it has an agent
-    assert fmt.rupiah_ringkas(unprotected * figures.IURAN_PEKERJA_RENTAN) in html  # Rp27,7 juta
-    assert "Rp16.800" in html and "JKK Rp10.000" in html and "JKM Rp6.800" in html
-
-
-def test_call_to_action_when_every_nagari_has_an_agent():
-    brief = nb.load_brief("13.10.04", "params/rakor-2026-11.yml", "")
-    everyone = brief.nagari.assign(agen_aktif=1)
-    html = nb.tindak_lanjut(dataclasses.replace(brief, nagari=everyone)).data
-    assert "Semua 4 nagari sudah memiliki agen Perisai aktif" in html
+@pytest.mark.parametrize(("items", "text"), [([], ""), (["A"], "A"), (["A", "B"], "A dan B"), (["A", "B", "C"], "A, B dan C")])
+def test_lists_join_the_indonesian_way(items, text):
+    assert nb.daftar(items) == text
 
 
 def test_notes_name_denominator_source_target_and_provenance(brief):
@@ -195,12 +173,8 @@ def test_no_sample_mark_on_official_data(official_params, snapshot):
     assert "dijalankan langsung" in nb.catatan(brief).data  # no build_id given
 
 
-def test_summary_ranks_kecamatan_and_groups_nagari_without_agent(snapshot):
+def test_summary_holds_every_row_and_the_ranked_kecamatan(snapshot):
     summary = nb.load_summary("params/rakor-2026-11.yml", str(snapshot), "b1d")
-    ranking = _Rows(nb.tabel_peringkat(summary).data).sections
-    assert [r[:2] for r in ranking["tbody"]] == [["1", "Alpha"], ["2", "Beta"]]
-    assert ranking["tfoot"][0][2] == fmt.angka(3500)
-    cards = nb.angka_kunci_kabupaten(summary).data
-    assert fmt.angka(summary.kabupaten["peserta_aktif"]) in cards and "2 kecamatan, 3 nagari" in cards
-    groups = _Rows(nb.tanpa_agen_kabupaten(summary).data).sections
-    assert groups["tbody"] == [["Alpha", f"{EVIL} (1.650)", "1.650", fmt.rupiah_ringkas(1650 * 16_800)]]
+    assert list(summary.kecamatan.sort_values("peringkat")["kecamatan"]) == ["Alpha", "Beta"]
+    assert summary.kabupaten["angkatan_kerja"] == 3500 and len(summary.nagari) == 3
+    assert len(summary.kepesertaan) == 18

@@ -7,6 +7,7 @@ import base64
 import nbformat
 import papermill as pm
 import pytest
+from bs4 import BeautifulSoup
 
 from briefs import data, figures, fmt, params, paths
 
@@ -17,6 +18,7 @@ BRIEF_PARAMETERS = {
     "build_id": '""',
 }
 SUMMARY_PARAMETERS = {k: v for k, v in BRIEF_PARAMETERS.items() if k != "kode_kecamatan"}
+EVIL = "<script>alert(1)</script>"
 
 
 @pytest.mark.parametrize(("notebook", "expected"), [
@@ -114,3 +116,71 @@ def test_summary_shows_the_regency_totals(executed, sample):
     assert "137.520" in text and "21,0%" in text  # and they are the published ones
     for name in figures.kecamatan_table(ds, meeting)["kecamatan"]:
         assert name in text
+
+
+# ---- the analysis in the cells, on two kecamatan of three nagari (one with a hostile name) ----
+
+def _sections(html: str) -> dict[str, list[list[str]]]:
+    soup = BeautifulSoup(html, "html.parser")
+    return {part.name: [[c.get_text(strip=True) for c in tr.find_all(["th", "td"])] for tr in part.find_all("tr")]
+            for part in soup.find_all(["thead", "tbody", "tfoot"])}
+
+
+@pytest.fixture(scope="module")
+def tiny_runs(tmp_path_factory) -> dict[str, str]:
+    """Both notebooks on tests/test_notebook_helpers.tiny(): all HTML they output, per notebook."""
+    from tests.test_notebook_helpers import tiny
+
+    out = tmp_path_factory.mktemp("tiny")
+    data.write_snapshot(tiny(), out / "snapshot")
+    runs = {}
+    for name, source, extra in (("brief", paths.BRIEF_NOTEBOOK, {"kode_kecamatan": "13.99.01"}),
+                                ("summary", paths.SUMMARY_NOTEBOOK, {})):
+        target = out / source.name
+        pm.execute_notebook(str(source), str(target), kernel_name="python3", cwd=str(paths.ROOT), progress_bar=False,
+                            log_output=False, parameters={"snapshot": str(out / "snapshot"), **extra})
+        runs[name] = _text(nbformat.read(target, as_version=4))
+    return runs
+
+
+def test_brief_cells_compute_the_table_and_its_jumlah(tiny_runs):
+    tables = [t for t in BeautifulSoup(tiny_runs["brief"], "html.parser").find_all("table")]
+    rows = _sections(str(tables[0]))
+    assert rows["thead"][0] == ["Nagari", "Angkatan kerja", "PU", "BPU", "JAKON", "Peserta aktif", "Cakupan",
+                                "Agen Perisai", "Peserta via agen*"]
+    assert [r[0] for r in rows["tbody"]] == ["Koto Tuo", EVIL]
+    assert rows["tbody"][0] == ["Koto Tuo", "1.000", "200", "100", "10", "310", "31,0%", "1", "7"]
+    assert rows["tfoot"] == [["Jumlah", "3.000", "500", "150", "10", "660", "22,0%", "1", "7"]]
+    italic = BeautifulSoup(str(tables[0]), "html.parser").find_all("tr", class_="rk-miring")
+    assert [tr.th.get_text() for tr in italic] == [EVIL]  # the nagari without an agent
+
+
+def test_brief_cells_show_the_key_figures(tiny_runs):
+    html = tiny_runs["brief"]
+    for text in ("3.000", "660", "22,0%", "2.340", "peringkat 1 dari 2 kecamatan", "0 sejak Juli 2026"):
+        assert text in html, text
+
+
+def test_brief_cells_name_the_nagari_without_agent_and_the_cost(tiny_runs):
+    html = tiny_runs["brief"]
+    box = str(BeautifulSoup(html, "html.parser").find("div", class_="rk-callout"))
+    unprotected = 2000 - 350
+    assert "1 dari 2 nagari" in box and "Koto Tuo" not in box
+    assert fmt.rupiah_ringkas(unprotected * figures.IURAN_PEKERJA_RENTAN) in box  # Rp27,7 juta
+    assert "JKK Rp10.000" in box and "JKM Rp6.800" in box and "Rp16.800" in box
+
+
+def test_names_from_data_reach_the_page_as_text(tiny_runs):
+    for html in tiny_runs.values():
+        assert EVIL not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_summary_cells_rank_and_group_nagari_without_agent(tiny_runs):
+    tables = BeautifulSoup(tiny_runs["summary"], "html.parser").find_all("table")
+    ranking = _sections(str(tables[0]))
+    assert [r[:2] for r in ranking["tbody"]] == [["1", "Alpha"], ["2", "Beta"]]
+    assert ranking["tfoot"][0][:3] == ["", "Kabupaten", "3.500"]
+    groups = _sections(str(tables[1]))
+    assert groups["tbody"] == [["Alpha", f"{EVIL} (1.650)", "1.650", fmt.rupiah_ringkas(1650 * 16_800)]]
+    assert groups["tfoot"] == [["Jumlah", "1 nagari", "1.650", fmt.rupiah_ringkas(1650 * 16_800)]]
+    assert "2 kecamatan, 3 nagari" in tiny_runs["summary"]

@@ -14,7 +14,6 @@ The rest calls the real papermill (`jobs.execute`) or the real validation (`buil
 from __future__ import annotations
 
 import base64
-import dataclasses
 import http.server
 import json
 import os
@@ -127,33 +126,6 @@ def release_files(release_dir: Path) -> list[Path]:
 
 def pdf_text(reader: PdfReader) -> str:
     return "\n".join(p.extract_text() for p in reader.pages)
-
-
-def replace_notebook(monkeypatch, notebooks: dict[str, Path], timeouts: dict[str, int] | None = None) -> None:
-    """Point the named kecamatan's job at another notebook (the `breaking` pattern of test_faults)."""
-    real_plan = pipeline.plan
-
-    def plan(*args, **kwargs):
-        out = []
-        for job in real_plan(*args, **kwargs):
-            if job.key in notebooks:
-                job = dataclasses.replace(job, notebook=str(notebooks[job.key]),
-                                          timeout=(timeouts or {}).get(job.key, job.timeout),
-                                          # its own cache entry: another attack on the same brief must not hit it
-                                          fingerprint="serang-" + jobs.digest(job.fingerprint, notebooks[job.key].read_bytes()))
-            out.append(job)
-        return out
-
-    monkeypatch.setattr(pipeline, "plan", plan)
-
-
-def brief_with(tmp_path: Path, name: str, at: int, *cells) -> Path:
-    """A copy of the real brief notebook with `cells` inserted before cell `at`."""
-    nb = nbformat.read(paths.BRIEF_NOTEBOOK, as_version=4)
-    nb.cells[at:at] = list(cells)
-    target = tmp_path / f"{name}.ipynb"
-    nbformat.write(nb, target)
-    return target
 
 
 # ---- 2 + 4: markup in names and params; names that try to leave the release folder -------------
@@ -386,10 +358,10 @@ display({{'image/svg+xml': '<svg xmlns="http://www.w3.org/2000/svg" onload="aler
 display({{'text/markdown': '<img src="{url}/md.png" onerror="alert(11)">', 'text/plain': 'x'}}, raw=True)
 display({{'image/png': '{disguised}', 'text/plain': 'x'}}, raw=True)
 print('<script>alert(12)</script>')"""
-    notebook = brief_with(folder, "serangan", 3, nbformat.v4.new_markdown_cell(markdown),
+    notebook = helpers.brief_with(folder, "serangan", 3, nbformat.v4.new_markdown_cell(markdown),
                           nbformat.v4.new_code_cell(outputs))
     mp = pytest.MonkeyPatch()
-    replace_notebook(mp, {"13.10.04": notebook})
+    helpers.replace_notebook(mp, {"13.10.04": notebook})
     try:
         out = folder / "out"
         result = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(only=["Sitiung"], out=out, jobs=1))
@@ -443,12 +415,12 @@ def partial(tmp_path_factory):
     folder = tmp_path_factory.mktemp("partial")
     code = nbformat.v4.new_code_cell
     notebooks = {
-        "13.10.04": brief_with(folder, "exit0", 3, code("import sys; sys.exit(0)")),
-        "13.10.08": brief_with(folder, "kill9", 3, code("import os; os.kill(os.getpid(), 9)")),
-        "13.10.06": brief_with(folder, "lambat", 3, *[code("import time; time.sleep(0.9)") for _ in range(6)]),
+        "13.10.04": helpers.brief_with(folder, "exit0", 3, code("import sys; sys.exit(0)")),
+        "13.10.08": helpers.brief_with(folder, "kill9", 3, code("import os; os.kill(os.getpid(), 9)")),
+        "13.10.06": helpers.brief_with(folder, "lambat", 3, *[code("import time; time.sleep(0.9)") for _ in range(6)]),
     }
     mp = pytest.MonkeyPatch()
-    replace_notebook(mp, notebooks, timeouts={"13.10.06": 3})
+    helpers.replace_notebook(mp, notebooks, timeouts={"13.10.06": 3})
     try:
         out = folder / "out"
         result = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(

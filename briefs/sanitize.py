@@ -1,0 +1,312 @@
+"""What of an executed notebook reaches the page, and a plain account of what does not.
+
+The release is read offline and printed, so a page loads nothing, runs no script and
+shows only what can be printed: PNG and JPEG images (embedded), HTML through one
+allow-list sanitizer, Markdown, plain text. Everything else a cell produced (widgets,
+Plotly, JavaScript, SVG, a `<style>` block, an image from the internet, a warning on
+stderr) is dropped, and `prepare` says so, per cell, in words an analyst can act on:
+the build reports these notices and `--strict` turns them into failures. Both engines
+(WeasyPrint and Quarto) render what `prepare` returns.
+
+Cell tags an analyst may use: `remove-cell` or `rk-sembunyikan` (the cell is not on the
+page), `remove-output` (its output is not), `rk-berdampingan` (outputs side by side) and
+`rk-halaman-baru` (a new page before it); the last two are styled in cells.css. Images
+in Markdown (`![peta](gambar/peta.png)`) are embedded when they are PNG or JPEG files
+inside the notebook's folder.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import bleach
+import nbformat
+from bleach.css_sanitizer import CSSSanitizer
+
+KEEP_MIMETYPES = ("text/html", "text/markdown", "image/png", "image/jpeg", "text/plain")
+REMOVE_CELL_TAGS = {"remove-cell", "rk-sembunyikan"}
+REMOVE_OUTPUT_TAGS = {"remove-output"}
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+
+_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "div",
+    "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+    "img", "li", "ol", "p", "pre", "section", "small", "span", "strong", "sub", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}
+_ATTRS = {"class", "id", "title", "colspan", "rowspan", "scope", "alt", "width", "height",
+          "style", "role", "aria-label", "aria-hidden"}
+_CSS_PROPERTIES = [
+    "width", "height", "min-width", "max-width", "text-align", "vertical-align", "color",
+    "background-color", "font-weight", "font-style", "white-space", "border-left",
+    "padding-left", "margin-left",
+]
+_CSS = CSSSanitizer(allowed_css_properties=_CSS_PROPERTIES)
+_IMAGE_MAGIC = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
+
+
+def _allowed_attr(tag: str, name: str, value: str) -> bool:
+    # Images only from data: (charts are embedded), links only inside the page.
+    if name == "src":
+        return tag == "img" and value.startswith(("data:image/png;", "data:image/jpeg;"))
+    if name == "href":
+        return tag == "a" and value.startswith("#")
+    if name == "style" and "url(" in value.lower():
+        return False
+    if name == "class" and "mermaid" in value.lower():
+        # nbconvert puts a ```mermaid fence raw into <pre class="mermaid"> for mermaid.js
+        # (CVE-2026-6658, unfixed); without the class it stays a plain, inert <pre>.
+        return False
+    return name in _ATTRS or name.startswith("data-rk-")
+
+
+_INERT_BLOCKS = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
+_IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>", re.I)
+
+
+def clean_html(html: str | bytes) -> str:
+    """Allow-list sanitizer for every bit of HTML a notebook produces (markdown, text/html).
+
+    bleach decides what is safe; the two regexes only tidy what it leaves behind
+    (a script's text, an image whose remote src was removed) so the page reads cleanly.
+    """
+    text = html.decode() if isinstance(html, bytes) else str(html)
+    text = _INERT_BLOCKS.sub("", text)
+    safe = bleach.clean(text, tags=_TAGS, attributes=_allowed_attr, protocols=["data"],
+                        css_sanitizer=_CSS, strip=True, strip_comments=True)
+    return _IMG_WITHOUT_SRC.sub("", safe)
+
+
+# ---- what the sanitizer drops, in words -------------------------------------------------
+
+class _Audit(HTMLParser):
+    """Reads HTML as the sanitizer will and lists what it will drop (not how: `clean_html` does that)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.dropped: list[str] = []
+
+    def note(self, text: str) -> None:
+        if text not in self.dropped:
+            self.dropped.append(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "style" and "data-rk-gaya" in values:
+            return  # the title block's own stylesheet, for JupyterLab only: the page has its own
+        if tag == "script":
+            self.note("skrip (<script>) tidak dijalankan: rilis tidak menjalankan kode")
+        elif tag == "style":
+            self.note("gaya CSS (<style>) tidak dipakai: halaman memakai gaya rumah (templates/rakor/static)")
+        elif tag not in _TAGS:
+            self.note(f"tag <{tag}> tidak ditampilkan")
+            return
+        for name, value in attrs:
+            value = value or ""
+            if _allowed_attr(tag, name, value) or (tag == "img" and name == "src" and value.startswith("attachment:")):
+                if name == "style":
+                    self._check_style(value)
+                continue
+            if name == "src" and tag == "img":
+                self.note(f"gambar {_short(value)!r} tidak disematkan: hanya gambar PNG/JPEG di folder notebook "
+                          f"yang ikut rilis")
+            elif name == "href":
+                self.note(f"tautan ke {_short(value)!r} dihapus, teksnya tetap: rilis dibaca tanpa internet")
+            else:
+                self.note(f"atribut {name!r} pada <{tag}> dihapus")
+
+    def _check_style(self, style: str) -> None:
+        for declaration in style.split(";"):
+            prop = declaration.partition(":")[0].strip().lower()
+            if prop and prop not in _CSS_PROPERTIES:
+                self.note(f"gaya {prop!r} dihapus (yang dipakai: warna, latar, tebal/miring, perataan, lebar)")
+
+
+def _short(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def audit_html(html: str) -> list[str]:
+    """What `clean_html` will remove from this HTML, one plain sentence per kind of thing."""
+    parser = _Audit()
+    parser.feed(html)
+    parser.close()
+    return parser.dropped
+
+
+_WHY = {
+    "application/vnd.jupyter.widget-view+json": "widget interaktif tidak bisa tampil di halaman cetak",
+    "application/javascript": "JavaScript tidak dijalankan di rilis",
+    "text/javascript": "JavaScript tidak dijalankan di rilis",
+    "application/vnd.plotly.v1+json": "grafik Plotly interaktif tidak bisa dicetak; gambar dengan matplotlib",
+    "image/svg+xml": "SVG tidak disematkan (bisa memuat skrip dan berkas luar); tampilkan sebagai PNG",
+}
+
+
+def output_verdict(out: dict) -> str | None:
+    """None when an output reaches the page; otherwise why it does not."""
+    kind = out.get("output_type")
+    if kind in ("display_data", "execute_result"):
+        data = out.get("data", {})
+        foreign = [k for k in data if k not in KEEP_MIMETYPES]
+        if not data:
+            return "keluaran kosong"
+        if foreign:  # a widget with a text/plain fallback would leave "<Widget>" behind: drop it whole
+            return f"keluaran {foreign[0]} tidak ditampilkan: " + _WHY.get(foreign[0], "jenis ini tidak didukung halaman")
+        return None
+    if kind == "stream":
+        if out.get("name") == "stdout":
+            return None
+        first = next((line for line in str(out.get("text", "")).splitlines() if line.strip()), "")
+        return f"pesan stderr tidak ditampilkan: {_short(first.strip(), 120)}"
+    if kind == "error":
+        return None
+    return f"keluaran {kind!r} tidak dikenal"
+
+
+# ---- the notebook as the page shows it ----------------------------------------------------
+
+@dataclass(frozen=True)
+class Notice:
+    """Something of a notebook that does not reach the reader as written, or a page budget passed."""
+
+    message: str
+    cell: int | None = None  # 1-based, counted in the source notebook as JupyterLab shows it
+    source: str = ""  # the cell's first line, so the analyst finds it
+
+    def text(self) -> str:
+        where = f"sel {self.cell}" + (f" «{_short(self.source, 50)}»" if self.source else "") if self.cell else ""
+        return f"{where}: {self.message}" if where else self.message
+
+    def as_dict(self) -> dict:
+        return {"cell": self.cell, "source": self.source, "message": self.message}
+
+
+def prepare(nb: nbformat.NotebookNode, folder: Path | None = None) -> tuple[nbformat.NotebookNode, list[Notice]]:
+    """A copy of the executed notebook holding only what the page shows, and notices for the rest.
+
+    `folder` is the source notebook's folder: Markdown images inside it are embedded
+    (as cell attachments, which nbconvert writes as data: URIs); without it none are.
+    """
+    nb = copy.deepcopy(nb)
+    nb.metadata.pop("widgets", None)
+    notices: list[Notice] = []
+    kept = []
+    number = 0
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if "injected-parameters" not in tags:
+            number += 1  # papermill's injected cell is not in the analyst's notebook
+        if tags & REMOVE_CELL_TAGS:
+            continue
+        first = next((line for line in cell.source.splitlines() if line.strip()), "")
+
+        def say(message: str, n: int = number, src: str = first) -> None:
+            notices.append(Notice(message, n, src.strip()))
+
+        if cell.cell_type == "markdown":
+            _markdown_images(cell, folder, say)
+            for text in audit_html(_markdown_html(cell.source, cell.get("attachments", {}))):
+                say(text)
+        elif cell.cell_type == "code":
+            if tags & REMOVE_OUTPUT_TAGS:
+                cell.outputs = []
+            cell.outputs = [out for out in cell.outputs if _keep(out, say)]
+        kept.append(cell)
+    nb.cells = kept
+    return nb, notices
+
+
+def _keep(out: dict, say) -> bool:
+    why = output_verdict(out)
+    if why:
+        say(why)
+        return False
+    for mime, meta in out.get("metadata", {}).items():
+        for warning in (meta.get("rakor", {}).get("peringatan", []) if isinstance(meta, dict) else []):
+            say(warning)
+    html = out.get("data", {}).get("text/html")
+    if html:
+        for text in audit_html("".join(html) if isinstance(html, list) else html):
+            say(text)
+    return True
+
+
+def _markdown_html(source: str, attachments: dict) -> str:
+    """The cell's Markdown as nbconvert renders it onto the page (attachments as data: URIs)."""
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    return MarkdownWithMath(renderer=IPythonRenderer(escape=False, attachments=attachments)).render(source)
+
+
+_MD_IMAGE = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
+_HTML_IMAGE = re.compile(r"(<img\b[^>]*?\bsrc=[\"'])([^\"']+)([\"'][^>]*>)", re.I)
+
+
+def _markdown_images(cell, folder: Path | None, say) -> None:
+    """Embed local PNG/JPEG images as attachments; keep only image attachments."""
+    attachments = dict(cell.get("attachments", {}))
+    for name, bundle in list(attachments.items()):
+        image = {m: v for m, v in bundle.items() if m in _IMAGE_MAGIC and _is_image(m, v)}
+        if image:
+            attachments[name] = image
+        else:
+            del attachments[name]
+            say(f"lampiran {name!r} tidak disematkan: hanya gambar PNG atau JPEG")
+
+    def embed(m: re.Match) -> str:
+        target = m.group(2)
+        if target.startswith("attachment:"):
+            # a dropped attachment's reference goes too: nbconvert fails on a missing one
+            return m.group(0) if target[len("attachment:"):] in attachments else ""
+        if target.startswith("data:"):
+            return m.group(0)
+        found = _local_image(folder, target)
+        if found is None:
+            return m.group(0)  # left as it is: the sanitizer drops it and the audit reports it
+        mime, data = found
+        attachments[target] = {mime: data}
+        return f"{m.group(1)}attachment:{target}{m.group(3)}"
+
+    cell.source = _HTML_IMAGE.sub(embed, _MD_IMAGE.sub(embed, cell.source))
+    if attachments:
+        cell["attachments"] = attachments
+    else:
+        cell.pop("attachments", None)
+
+
+def _local_image(folder: Path | None, target: str) -> tuple[str, str] | None:
+    """(mime, base64) of an image file inside `folder`; None for anything else.
+
+    Only plain relative paths: no scheme, no absolute path, no '..', and after symlinks
+    the file must still be inside the folder; PNG or JPEG by its first bytes, not its name.
+    """
+    if folder is None or ":" in target or target.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", target):
+        return None
+    root = Path(folder).resolve()
+    path = (root / target).resolve()
+    if not path.is_relative_to(root) or not path.is_file() or path.stat().st_size > MAX_IMAGE_BYTES:
+        return None
+    data = path.read_bytes()
+    for mime, magic in _IMAGE_MAGIC.items():
+        if data.startswith(magic):
+            return mime, base64.b64encode(data).decode()
+    return None
+
+
+def _is_image(mime: str, value: str | list) -> bool:
+    try:
+        head = base64.b64decode("".join(value) if isinstance(value, list) else value)[:8]
+    except ValueError:
+        return False
+    return head.startswith(_IMAGE_MAGIC[mime])
+
+
+def keep_expected_outputs(nb, resources):
+    """Preprocessor form of `prepare` (no notices): what the page shows, nothing else."""
+    return prepare(nb)[0], resources

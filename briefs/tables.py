@@ -1,0 +1,302 @@
+"""DataFrames as readers see them: house-style tables with Indonesian numbers.
+
+A DataFrame, Series or Styler that a notebook cell shows becomes one of these tables
+without the analyst calling anything (`briefs.house_style` registers the formatters);
+`tabel()` gives control: which columns are percentages or Rupiah, a Jumlah row,
+rows in italics, a note under the table. Every value is formatted by `briefs.fmt`, so a
+table reads like the cards and charts beside it: 1.234.567; 31,1%; Rp16.800; Oktober 2026.
+
+Column kinds are read from the data and, for percentages and money, from the column's
+name (`cakupan`, `persen`, `%`; `biaya`, `iuran`, `Rp`). A percentage column holds
+fractions (0,311 = 31,1%); one that holds a value above 1 is shown as it is, but the
+table carries a warning the build reports, because 31,1 shown as 3.110,0% is a wrong
+number an official would read.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+import pandas as pd
+
+from briefs import fmt, paths, templating
+
+MAX_ROWS = 500  # a table longer than this would never fit a brief; the rest is reported
+PERSEN_NAME = re.compile(r"cakupan|persen|proporsi|%", re.I)
+RUPIAH_NAME = re.compile(r"biaya|iuran|rupiah|\brp\b", re.I)
+BERTANDA_NAME = re.compile(r"perubahan|selisih", re.I)  # a change reads with its sign: +57, −12
+_PERIODE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+_FIGURE_TEXT = re.compile(r"(Rp|[+−-]?\d)")  # text an analyst formatted already: nb.rupiah_ringkas, "2 dari 4"
+_SNAKE = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def use_pandas_options() -> None:
+    """A Styler the analyst builds starts Indonesian too: 1.234.567 and 0,3, names escaped."""
+    for key, value in (("decimal", ","), ("thousands", "."), ("precision", 1), ("na_rep", "–"), ("escape", "html")):
+        pd.set_option(f"styler.format.{key}", value)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column as shown: header text, kind (how values are written), alignment."""
+
+    header: str
+    kind: str  # angka, bertanda, desimal, persen, rupiah, ya-tidak, tanggal, periode, teks, teks-angka
+
+    long: bool = False  # running text (a list of names): set a size smaller, so it wraps less
+
+    @property
+    def numeric(self) -> bool:
+        """Right-aligned, like figures: numbers, and text that is a figure already ('2 dari 4', 'Rp1,2 miliar')."""
+        return self.kind in ("angka", "bertanda", "desimal", "persen", "rupiah", "teks-angka")
+
+
+@dataclass(frozen=True)
+class Tabel:
+    """A table a cell shows (`tabel(...)`); Jupyter and the build render it the same way."""
+
+    frame: pd.DataFrame
+    persen: tuple | None = None  # None: recognised by name
+    rupiah: tuple | None = None
+    desimal: int = 1
+    jumlah: bool | Mapping = False
+    miring: tuple[bool, ...] | None = None
+    catatan: str = ""
+
+    def _repr_html_(self) -> tuple[str, dict]:
+        html, warnings = render(self)
+        return html, ({"rakor": {"peringatan": warnings}} if warnings else {})
+
+
+def tabel(frame: pd.DataFrame | pd.Series, *, persen: Sequence | None = None, rupiah: Sequence | None = None,
+          desimal: int = 1, jumlah: bool | Mapping = False, miring: Sequence[bool] | None = None,
+          catatan: str = "") -> Tabel:
+    """Show `frame` as a house-style table, with control over what the default guesses.
+
+    persen / rupiah: the columns holding fractions to show as percentages / sums of money
+    (by default recognised by name); desimal: decimals of non-integer numbers and
+    percentages; jumlah: True adds a Jumlah row summing the count and money columns, a
+    mapping gives (or overrides) its values by column, e.g. {"cakupan": 0.297};
+    miring: one flag per row, True rows in italics; catatan: a note under the table.
+    """
+    frame = frame.to_frame() if isinstance(frame, pd.Series) else frame
+    return Tabel(frame=frame, persen=None if persen is None else tuple(persen),
+                 rupiah=None if rupiah is None else tuple(rupiah), desimal=desimal, jumlah=jumlah,
+                 miring=None if miring is None else tuple(bool(m) for m in miring), catatan=catatan)
+
+
+def frame_html(obj: pd.DataFrame | pd.Series) -> tuple[str, dict]:
+    """The IPython formatter for a DataFrame or Series shown as a cell's output."""
+    return tabel(obj)._repr_html_()
+
+
+# ---- columns -------------------------------------------------------------------------------
+
+def header(name: object) -> str:
+    """A column name as a header: 'angkatan_kerja' -> 'Angkatan kerja'; 'PU' stays 'PU'."""
+    if isinstance(name, tuple):
+        return " · ".join(header(part) for part in name if str(part))
+    text = str(name)
+    return text.replace("_", " ").capitalize() if _SNAKE.fullmatch(text) else text
+
+
+def kind(name: object, values: pd.Series, persen: tuple | None, rupiah: tuple | None) -> str:
+    """How a column's values are written, from its dtype and (for % and Rp) its name."""
+    numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+    if numeric and (name in persen if persen is not None else bool(PERSEN_NAME.search(str(name)))):
+        return "persen"
+    if numeric and (name in rupiah if rupiah is not None else bool(RUPIAH_NAME.search(str(name)))):
+        return "rupiah"
+    if pd.api.types.is_bool_dtype(values):
+        return "ya-tidak"
+    if numeric:
+        finite = values.dropna()
+        whole = pd.api.types.is_integer_dtype(values) or bool((finite == finite.round()).all())
+        if not whole:
+            return "desimal"
+        return "bertanda" if BERTANDA_NAME.search(str(name)) else "angka"
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return "tanggal"
+    if isinstance(values.dtype, pd.PeriodDtype):
+        return "periode"
+    texts = values.dropna()
+    if len(texts) and all(isinstance(v, str) and _PERIODE.fullmatch(v) for v in texts):
+        return "periode"
+    if len(texts) and all(isinstance(v, str) and _FIGURE_TEXT.match(v) for v in texts):
+        return "teks-angka"
+    return "teks"
+
+
+def cell(value: object, kind: str, desimal: int = 1) -> str:
+    """One value written the Indonesian way; missing values as '–'."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "–"
+    if kind == "angka":
+        return fmt.angka(value)
+    if kind == "bertanda":
+        return fmt.angka_bertanda(value)
+    if kind == "desimal":
+        return fmt.angka(value, desimal)
+    if kind == "persen":
+        return fmt.persen(value, desimal)
+    if kind == "rupiah":
+        return fmt.rupiah(value)
+    if kind == "ya-tidak":
+        return "ya" if value else "tidak"
+    if kind == "tanggal":
+        return fmt.tanggal_pendek(pd.Timestamp(value).date())
+    if kind == "periode":
+        return fmt.periode(str(value)[:7])
+    return str(value)
+
+
+def _percent_warnings(frame: pd.DataFrame, kinds: dict, explicit: tuple | None) -> list[str]:
+    """A percentage column recognised by name that holds values above 1 is probably in persen."""
+    out = []
+    for name, k in kinds.items():
+        if k != "persen" or (explicit is not None and name in explicit):
+            continue
+        top = pd.to_numeric(frame[name], errors="coerce").abs().max()
+        if pd.notna(top) and top > 1:
+            out.append(f"kolom {header(name)!r} dibaca sebagai pecahan (0,311 = 31,1%), tetapi ada nilai "
+                       f"{fmt.angka(top, 2)} yang tampil sebagai {fmt.persen(top)}; bila kolom ini sudah dalam "
+                       f"persen, tulis nb.tabel(df, persen=[])")
+    return out
+
+
+# ---- rendering ---------------------------------------------------------------------------------
+
+def render(t: Tabel) -> tuple[str, list[str]]:
+    """The table's HTML (escaped, via `templates/cells/tabel.html.j2`) and its warnings."""
+    frame = t.frame
+    frame = frame.set_axis([" · ".join(map(str, c)) if isinstance(c, tuple) else c for c in frame.columns], axis=1)
+    warnings = []
+    if len(frame) > MAX_ROWS:
+        warnings.append(f"tabel {len(frame):,} baris dipotong menjadi {MAX_ROWS} baris".replace(",", "."))
+        frame = frame.iloc[:MAX_ROWS]
+    show_index = not _default_index(frame.index)
+    body = frame.reset_index() if show_index else frame
+    index_levels = frame.index.nlevels if show_index else 0
+    if show_index:  # an unnamed index level gets an empty header, not 'index'
+        names = [n if n is not None else "" for n in frame.index.names]
+        body = body.set_axis(names + list(frame.columns), axis=1)
+    kinds = {name: kind(name, body.iloc[:, i], t.persen, t.rupiah) for i, name in enumerate(body.columns)}
+    columns = [Column(header(name), kinds[name], long=_long_text(body[name])) for name in body.columns]
+    warnings += _percent_warnings(body, kinds, t.persen)
+    rows = [[cell(v, c.kind, t.desimal) for v, c in zip(row, columns)] for row in body.itertuples(index=False)]
+    html = templating.environment(paths.TEMPLATES / "cells", compact=True).get_template("tabel.html.j2").render(
+        columns=columns, rows=rows, label_columns=index_levels, miring=t.miring or (),
+        total=_total(t, body, columns), catatan=t.catatan)
+    return html.strip(), warnings
+
+
+def _long_text(values: pd.Series) -> bool:
+    return bool(values.map(lambda v: isinstance(v, str) and len(v) > 60).any())
+
+
+def _default_index(index: pd.Index) -> bool:
+    """0, 1, 2, … without a name: pandas' own row numbers, which mean nothing to a reader."""
+    return isinstance(index, pd.RangeIndex) and index.name is None and index.start == 0 and index.step == 1
+
+
+def _total(t: Tabel, body: pd.DataFrame, columns: list[Column]) -> list[str] | None:
+    """The Jumlah row: sums of counts and money, values given by the analyst, blanks elsewhere."""
+    if t.jumlah is False or t.jumlah is None:
+        return None
+    given = dict(t.jumlah) if isinstance(t.jumlah, Mapping) else {}
+    out = []
+    for (name, column), c in zip(body.items(), columns):
+        if name in given:  # text is the analyst's own label ("Kabupaten"), shown as written
+            value = given[name]
+            out.append(value if isinstance(value, str) else cell(value, c.kind, t.desimal))
+        elif c.kind in ("angka", "bertanda", "rupiah"):
+            out.append(cell(column.sum(), c.kind, t.desimal))
+        else:
+            out.append("")
+    if body.columns[0] not in given:
+        out[0] = out[0] or "Jumlah"
+    return out
+
+
+# ---- a Styler the analyst built ----------------------------------------------------------------
+
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_CELL_ID = re.compile(r"#T_rk_((?:row|level)\d+_(?:row|col)\d+|level\d+_col\d+)$")
+_TD = re.compile(r'<td id="T_rk_row(\d+)_col(\d+)"([^>]*)>(.*?)</td>', re.S)
+_ENGLISH = re.compile(r"(−|-)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(%?)")
+
+
+def styler_html(styler) -> tuple[str, dict]:
+    """A pandas Styler in house style: its cell styles kept inline, its numbers Indonesian.
+
+    The page drops <style> blocks (they could reach outside a table), so per-cell
+    styles (highlight_max, background_gradient, applymap) move into each cell's style
+    attribute; table-wide styles are reported as not shown. A number the analyst
+    formatted with Python's English separators ('{:,.1f}', '{:.1%}') is rewritten the
+    Indonesian way only when it reads back as the cell's own value.
+    """
+    st = copy.deepcopy(styler)
+    if _default_index(st.data.index):
+        st.hide(axis="index")
+    st.format_index(header, axis="columns", escape="html")
+    st.format_index_names(header, axis="index", escape="html")
+    st.set_uuid("rk")
+    st.set_table_attributes('class="rk-table"')
+    html = st.to_html()
+    css, _, table = html.rpartition("</style>")
+    css = css.partition(">")[2]
+    inline, dropped = _inline_rules(css)
+    for cell_id, declarations in inline.items():
+        table = table.replace(f'id="T_rk_{cell_id}"', f'id="T_rk_{cell_id}" style="{declarations}"', 1)
+    table = _TD.sub(lambda m: _indonesian_td(m, st.data), table)
+    warnings = [f"gaya tabel Styler tidak ditampilkan (hanya gaya per sel yang dipakai): {', '.join(dropped)}"] if dropped else []
+    return table.strip(), ({"rakor": {"peringatan": warnings}} if warnings else {})
+
+
+def _inline_rules(css: str) -> tuple[dict[str, str], list[str]]:
+    inline: dict[str, str] = {}
+    dropped = []
+    for selectors, body in _RULE.findall(css):
+        declarations = " ".join(line.strip() for line in body.strip().splitlines())
+        for selector in (s.strip() for s in selectors.split(",")):
+            m = _CELL_ID.match(selector)
+            if m:
+                inline[m.group(1)] = (inline.get(m.group(1), "") + " " + declarations).strip()
+            elif selector:
+                dropped.append(selector.replace("#T_rk", "tabel").strip())
+    return inline, dropped
+
+
+def _indonesian_td(m: re.Match, data: pd.DataFrame) -> str:
+    row, col, attrs, text = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
+    value = data.iat[row, col] if row < len(data) and col < data.shape[1] else None
+    if _is_number(value):
+        attrs = attrs.replace('class="data ', 'class="rk-num data ', 1)
+    return f'<td id="T_rk_row{row}_col{col}"{attrs}>{_rewrite(text.strip(), value, data.columns[col])}</td>'
+
+
+def _is_number(value: object) -> bool:
+    return pd.api.types.is_number(value) and not pd.api.types.is_bool(value)
+
+
+def _rewrite(text: str, value: object, name: object) -> str:
+    """Indonesian separators for a number written the English way, if it is this cell's value.
+
+    And a percentage column left at the default (0,3) shown as the percentage it is.
+    """
+    if not _is_number(value) or pd.isna(value):
+        return text
+    if PERSEN_NAME.search(str(name)) and text == fmt.angka(value, pd.get_option("styler.format.precision")):
+        return fmt.persen(value)
+    m = _ENGLISH.fullmatch(text)
+    if not m or ("," not in text and "." not in text):
+        return text
+    sign, whole, decimals, percent = m.groups()
+    shown = float(whole.replace(",", "") + ("." + decimals if decimals else "")) * (-1 if sign else 1)
+    digits = len(decimals or "")
+    target = value * 100 if percent else value
+    if abs(shown - target) > 0.5 * 10 ** -digits + 1e-9:
+        return text
+    return fmt.angka(target, digits).replace("-", "−") + percent

@@ -1,0 +1,80 @@
+"""briefs.house_style in a real Jupyter kernel: what a cell shows is what the reader gets."""
+
+from __future__ import annotations
+
+import base64
+import io
+import subprocess
+import sys
+
+import pytest
+from PIL import Image
+
+from briefs import house_style, jobs
+from tests import helpers
+
+
+def run(tmp_path, *cells: str):
+    """Cells run after the parameters cell, in the build's warm kernel (real papermill)."""
+    nb = jobs.execute(helpers.job(helpers.notebook(tmp_path, "x = 1", *cells)), tmp_path / "out.ipynb")
+    return [c.outputs for c in nb.cells[1:] if c.cell_type == "code"][-len(cells):]
+
+
+def test_importing_the_package_forces_no_backend():
+    """The issue's bug: `matplotlib.use("Agg")` on import made `plt.show()` show nothing."""
+    script = ("import matplotlib; before = matplotlib.get_backend(auto_select=False); "
+              "from briefs import notebook; print(before == matplotlib.get_backend(auto_select=False))")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         env={"MPLBACKEND": "svg", "PATH": "/usr/bin:/bin"})
+    assert out.stdout.strip() == "True"
+
+
+def test_the_pages_typeface_is_known_to_matplotlib():
+    from matplotlib import font_manager
+
+    files = house_style.register_fonts()
+    assert files, "Open Sans not found: `make` installs Debian's fonts-open-sans"
+    assert font_manager.findfont("Open Sans", fallback_to_default=False).endswith("OpenSans-Regular.ttf")
+
+
+def test_every_way_of_showing_a_figure_shows_it_once_in_house_style(tmp_path):
+    shown = run(
+        tmp_path,
+        "from briefs import notebook as nb\nimport matplotlib.pyplot as plt\nplt.plot([1, 2]); plt.show()",
+        "fig, ax = plt.subplots(figsize=(4, 2)); ax.set_title('Judul analis'); fig",
+        "import pandas as pd\npd.DataFrame({'a': [1, 2]}).plot()",
+    )
+    images = [[o for o in outputs if "image/png" in o.get("data", {})] for outputs in shown]
+    assert [len(i) for i in images] == [1, 1, 1]  # once each: `fig` is not shown again at the cell's end
+    (fig_output,) = images[1]
+    assert fig_output["metadata"]["image/png"] == {"width": 4 * 96, "alt": "Judul analis"}
+    for (out,) in images:
+        assert Image.open(io.BytesIO(base64.b64decode(out["data"]["image/png"]))).mode == "L"
+
+
+def test_dataframes_in_a_cell_read_indonesian(tmp_path):
+    (outputs,) = run(tmp_path, "from briefs import notebook as nb\nimport pandas as pd\n"
+                               "pd.DataFrame({'angkatan_kerja': [1234567], 'cakupan': [0.3112]})")
+    html = outputs[0]["data"]["text/html"]
+    assert "1.234.567" in html and "31,1%" in html and 'class="rk-table"' in html
+
+
+def test_an_analysts_mplbackend_does_not_silence_the_build(tmp_path, monkeypatch):
+    """A shell with MPLBACKEND=Agg (common on servers) must not make `plt.show()` show nothing."""
+    from briefs import kernels
+
+    kernels.discard()  # the next kernel starts from this environment
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    try:
+        (outputs,) = run(tmp_path, "from briefs import notebook as nb\nimport matplotlib.pyplot as plt\n"
+                                   "plt.plot([1, 2]); plt.show()")
+    finally:
+        kernels.discard()
+    assert any("image/png" in o.get("data", {}) for o in outputs)
+
+
+@pytest.mark.parametrize("name", ["angka", "persen", "rupiah", "tabel", "kotak", "kartu_angka", "cm", "label_bulan"])
+def test_notebooks_reach_formats_and_helpers_through_one_import(name):
+    from briefs import notebook
+
+    assert callable(getattr(notebook, name))

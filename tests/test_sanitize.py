@@ -1,0 +1,126 @@
+"""briefs.sanitize: what reaches the page, and a notice for everything that does not."""
+
+from __future__ import annotations
+
+import base64
+
+import nbformat
+import pytest
+from PIL import Image
+
+from briefs import sanitize
+
+PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\0" * 16).decode()
+v4 = nbformat.v4
+
+
+def executed(*cells) -> nbformat.NotebookNode:
+    """A notebook as papermill leaves it: parameters, the injected cell, then `cells`."""
+    params = v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]})
+    injected = v4.new_code_cell("x = 2", metadata={"tags": ["injected-parameters"]})
+    return v4.new_notebook(cells=[params, injected, *cells])
+
+
+def display(data: dict, **metadata) -> nbformat.NotebookNode:
+    return v4.new_output("display_data", data=data, metadata=metadata)
+
+
+@pytest.mark.parametrize(("data", "why"), [
+    ({"application/vnd.jupyter.widget-view+json": {}, "text/plain": "IntSlider()"}, "widget interaktif"),
+    ({"application/javascript": "alert(1)", "text/plain": "x"}, "JavaScript"),
+    ({"application/vnd.plotly.v1+json": {}, "text/html": "<div></div>"}, "Plotly"),
+    ({"image/svg+xml": "<svg/>", "text/plain": "x"}, "SVG"),
+    ({"text/latex": "$x$", "text/plain": "x"}, "tidak didukung"),
+])
+def test_outputs_that_cannot_be_printed_are_dropped_with_a_reason(data, why):
+    nb, notices = sanitize.prepare(executed(v4.new_code_cell("tampilkan()", outputs=[display(data)])))
+    assert nb.cells[-1].outputs == []
+    (notice,) = notices
+    assert notice.cell == 2 and notice.source == "tampilkan()"  # the injected cell is not counted
+    assert next(iter(data)) in notice.message and why in notice.message
+
+
+def test_printable_outputs_stay_without_a_notice():
+    outputs = [display({"image/png": PNG, "text/plain": "<Figure>"}), v4.new_output("stream", name="stdout", text="hai\n"),
+               display({"text/html": "<b>tebal</b>", "text/plain": "x"})]
+    nb, notices = sanitize.prepare(executed(v4.new_code_cell("ok", outputs=outputs)))
+    assert len(nb.cells[-1].outputs) == 3 and notices == []
+
+
+def test_stderr_is_reported_with_its_first_line():
+    warn = v4.new_output("stream", name="stderr", text="\n/x.py:3: FutureWarning: berubah\n  df.x\n")
+    _, notices = sanitize.prepare(executed(v4.new_code_cell("df.x", outputs=[warn])))
+    assert notices[0].message == "pesan stderr tidak ditampilkan: /x.py:3: FutureWarning: berubah"
+
+
+def test_html_the_sanitizer_strips_is_reported_once_per_kind():
+    html = ('<style>p{}</style><script>1</script><script>2</script><iframe src="x"></iframe>'
+            '<a href="https://bpjs.example">situs</a><img src="https://x/y.png"><p onclick="x()" '
+            'style="border: 1px solid; color: red">teks</p>')
+    _, notices = sanitize.prepare(executed(v4.new_code_cell("HTML(...)", outputs=[display({"text/html": html})])))
+    messages = [n.message for n in notices]
+    assert len(messages) == 7, messages
+    for part in ("<style>", "<script>", "<iframe>", "https://bpjs.example", "https://x/y.png", "'onclick'", "'border'"):
+        assert sum(part in m for m in messages) == 1, part
+
+
+def test_the_title_blocks_own_stylesheet_is_not_reported():
+    _, notices = sanitize.prepare(executed(v4.new_code_cell(
+        "nb.judul(brief)", outputs=[display({"text/html": "<style data-rk-gaya>.x{}</style><p>judul</p>"})])))
+    assert notices == []
+
+
+def test_warnings_from_the_kernel_travel_in_output_metadata():
+    out = display({"text/html": "<table></table>"}, **{"text/html": {"rakor": {"peringatan": ["kolom 'Cakupan' …"]}}})
+    _, notices = sanitize.prepare(executed(v4.new_code_cell("df", outputs=[out])))
+    assert [n.message for n in notices] == ["kolom 'Cakupan' …"]
+
+
+def test_cell_tags_remove_cells_and_outputs_without_a_notice():
+    hidden = v4.new_code_cell("cek", metadata={"tags": ["rk-sembunyikan"]},
+                              outputs=[display({"application/javascript": "x"})])
+    quiet = v4.new_code_cell("hitung", metadata={"tags": ["remove-output"]}, outputs=[display({"text/html": "<p>x</p>"})])
+    gone = v4.new_markdown_cell("rahasia", metadata={"tags": ["remove-cell"]})
+    nb, notices = sanitize.prepare(executed(hidden, quiet, gone))
+    assert [c.source for c in nb.cells] == ["x = 1", "x = 2", "hitung"] and nb.cells[-1].outputs == []
+    assert notices == []
+
+
+def test_local_images_inside_the_folder_are_embedded(tmp_path):
+    (tmp_path / "gambar").mkdir()
+    Image.new("L", (3, 2), 0).save(tmp_path / "gambar" / "peta.png")
+    cell = v4.new_markdown_cell('![Peta](gambar/peta.png) <img src="gambar/peta.png" alt="lagi">')
+    nb, notices = sanitize.prepare(executed(cell), tmp_path)
+    shown = nb.cells[-1]
+    assert shown.source == '![Peta](attachment:gambar/peta.png) <img src="attachment:gambar/peta.png" alt="lagi">'
+    assert base64.b64decode(shown.attachments["gambar/peta.png"]["image/png"]) == (tmp_path / "gambar" / "peta.png").read_bytes()
+    assert notices == []
+
+
+@pytest.mark.parametrize("target", ["../luar.png", "/etc/hostname", "file:///etc/hostname", "gambar/teks.png",
+                                    "https://x.example/p.png", "gambar/tidak-ada.png", "gambar/tautan.png"])
+def test_other_images_are_not_embedded_and_are_reported(tmp_path, target):
+    (tmp_path / "gambar").mkdir()
+    (tmp_path / "gambar" / "teks.png").write_text("bukan gambar")  # a PNG by name only
+    Image.new("L", (3, 2), 0).save(tmp_path / "luar.png")
+    inside = tmp_path / "notebooks"
+    inside.mkdir()
+    (inside / "gambar").symlink_to(tmp_path / "gambar")
+    (tmp_path / "gambar" / "tautan.png").symlink_to(tmp_path / "luar.png")  # leads outside the folder
+    nb, notices = sanitize.prepare(executed(v4.new_markdown_cell(f"![x]({target})")), inside)
+    assert "attachments" not in nb.cells[-1]
+    (notice,) = notices
+    assert "tidak disematkan" in notice.message
+
+
+def test_pasted_attachments_keep_images_only():
+    cell = v4.new_markdown_cell("![a](attachment:a.png) ![b](attachment:b.svg)")
+    cell.attachments = {"a.png": {"image/png": PNG}, "b.svg": {"image/svg+xml": base64.b64encode(b"<svg/>").decode()}}
+    nb, notices = sanitize.prepare(executed(cell))
+    assert list(nb.cells[-1].attachments) == ["a.png"]
+    assert any("lampiran 'b.svg'" in n.message for n in notices)
+
+
+def test_notice_text_names_the_cell():
+    assert sanitize.Notice("x", 9, "contoh = pd.DataFrame(...)").text() == "sel 9 «contoh = pd.DataFrame(...)»: x"
+    assert sanitize.Notice("3 halaman A4").text() == "3 halaman A4"
