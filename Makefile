@@ -21,8 +21,9 @@ test: venv debs-test
 
 # JupyterLab on the project's notebooks, in the project's environment: the notebooks run
 # on the sample meeting's defaults and show their charts and tables as the brief will.
+LAB_ARGS := --ServerApp.root_dir=. $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: venv debs-release
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir=. notebooks/brief_kecamatan.ipynb
+	$(VENV)/bin/jupyter lab $(LAB_ARGS) notebooks/brief_kecamatan.ipynb
 
 bench: venv debs-release
 	$(PY) benchmarks/run.py

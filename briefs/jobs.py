@@ -75,13 +75,26 @@ def digest(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
+_SKIP = {"__pycache__", ".ipynb_checkpoints"}  # written by Python and JupyterLab, never inputs
+
+
 def tree_digest(*folders: Path, pattern: str = "*") -> str:
     """Hash of every file under the folders (names and bytes), in a stable order."""
     parts: list[bytes | str] = []
     for folder in folders:
-        for f in sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
+        for f in sorted(p for p in folder.rglob(pattern) if p.is_file() and not _SKIP.intersection(p.parts)):
             parts += [str(f.relative_to(folder)), f.read_bytes()]
     return digest(*parts)
+
+
+def notebook_digest(notebook: Path) -> str:
+    """A source notebook and the images its Markdown may embed (any file beside it but notebooks).
+
+    A changed picture in notebooks/gambar/ must re-render the briefs that show it.
+    """
+    assets = [f for f in sorted(notebook.parent.rglob("*"))
+              if f.is_file() and f.suffix != ".ipynb" and not _SKIP.intersection(f.parts)]
+    return digest(notebook.read_bytes(), *(part for f in assets for part in (str(f.relative_to(notebook.parent)), f.read_bytes())))
 
 
 def cached(job: Job) -> Outcome | None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from briefs import execute, params, paths, publish
 from briefs.errors import display_path
-from briefs.jobs import Job, digest, environment_digest, tree_digest
+from briefs.jobs import Job, digest, environment_digest, notebook_digest, tree_digest
 from briefs.params import Meeting
 
 # pandas, pandera, nbconvert and WeasyPrint are imported only when there is work to do:
@@ -154,12 +154,12 @@ def _weasyprint_version() -> str:
 def input_key(params_file: Path, meeting: Meeting, opts: Options) -> str:
     """Hash of every input of a whole build, from raw bytes: equal keys, equal release.
 
-    Params, data files, notebooks, templates, package code, locked environment and the
-    options that change the output. Computed without pandas, so an unchanged build is
+    Params, data files, notebooks (and the images beside them), templates, package code,
+    locked environment and the options that change the output. Computed without pandas, so an unchanged build is
     recognised in a fraction of a second (the doit way: skip a task whose inputs match).
     """
     return digest(
-        params_file.read_bytes(), tree_digest(paths.resolve(meeting.data)), tree_digest(paths.NOTEBOOKS, pattern="*.ipynb"),
+        params_file.read_bytes(), tree_digest(paths.resolve(meeting.data)), tree_digest(paths.NOTEBOOKS),
         tree_digest(paths.TEMPLATES), environment_digest(),
         json.dumps({"only": sorted(opts.only), "engine": opts.engine, "timeout": opts.timeout}, sort_keys=True),
     )
@@ -195,7 +195,7 @@ def plan(
         own_id = digest(slice_digests[code], meeting_json)[:8]
         specs.append((code, "brief", f"Kecamatan {names[code]}", names[code], slugs[code],
                       paths.BRIEF_NOTEBOOK, snapshot / "kecamatan" / code, own_id))
-    sources = {nb: nb.read_bytes() for nb in (paths.SUMMARY_NOTEBOOK, paths.BRIEF_NOTEBOOK)}
+    sources = {nb: notebook_digest(nb) for nb in (paths.SUMMARY_NOTEBOOK, paths.BRIEF_NOTEBOOK)}
     jobs = []
     for key, kind, title, name, slug, notebook, inputs, job_id in specs:
         # Paths relative to the root keep executed notebooks identical wherever the build runs.

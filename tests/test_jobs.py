@@ -115,3 +115,15 @@ def test_many_runs_in_one_worker_leak_no_file_descriptors(tmp_path):
         jobs.execute(job(probe, x=i), tmp_path / f"o{i}.ipynb")
         counts.append(len(os.listdir("/proc/self/fd")))
     assert counts[-1] <= counts[1], counts
+
+
+def test_a_notebooks_key_covers_the_images_beside_it(tmp_path):
+    path = Path(helpers.notebook(tmp_path, "x = 1"))
+    (tmp_path / "gambar").mkdir()
+    (tmp_path / "gambar" / "peta.png").write_bytes(b"satu")
+    first = jobs.notebook_digest(path)
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    (tmp_path / ".ipynb_checkpoints" / "x.png").write_bytes(b"JupyterLab's own copy")
+    assert jobs.notebook_digest(path) == first
+    (tmp_path / "gambar" / "peta.png").write_bytes(b"dua")
+    assert jobs.notebook_digest(path) != first
