@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import base64
 import os
 import platform
 import re
@@ -106,6 +107,7 @@ def run_in_process(source, parameters: dict, shell, display_module):
     """Execute a notebook's cells with exec(), collecting display() calls and last values as outputs."""
     import copy
 
+    import matplotlib.pyplot as plt
     import nbformat
 
     nb = copy.deepcopy(source)
@@ -115,10 +117,12 @@ def run_in_process(source, parameters: dict, shell, display_module):
     def collect(*objs, metadata=None, **_):
         for obj in objs:
             data, meta = shell.display_formatter.format(obj)
+            data = {k: base64.b64encode(v).decode() if isinstance(v, bytes) else v for k, v in data.items()}
             outputs.append(nbformat.v4.new_output("display_data", data=data, metadata=metadata or meta))
 
     original = display_module.display
     display_module.display = collect
+    plt.show = lambda *a, **k: [collect(plt.figure(n)) for n in plt.get_fignums()] and plt.close("all")
     try:
         for n, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
             outputs.clear()
@@ -132,6 +136,9 @@ def run_in_process(source, parameters: dict, shell, display_module):
                 value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace)
                 if value is not None:
                     collect(value)
+            for num in plt.get_fignums():  # what Jupyter's inline backend shows at the end of a cell
+                collect(plt.figure(num))
+            plt.close("all")
             cell.outputs = list(outputs)
             cell.execution_count = n + 1
     finally:
