@@ -133,23 +133,3 @@ def kabupaten(ds: Dataset, meeting: Meeting) -> dict[str, int | float]:
     totals["perubahan"] = pa - totals["peserta_aktif_pembanding"]
     totals["kurang_dari_target"] = kurang_dari_target(ak, pa, meeting.target.coverage)
     return totals
-
-
-def segment_series(ds: Dataset, meeting: Meeting, kode_kecamatan: str | None = None) -> pd.DataFrame:
-    """Active participants per segment over the 12 periods ending at the data period.
-
-    Index `periode` (oldest first), columns PU, BPU, JAKON; one kecamatan or, with
-    None, the whole regency. A period without rows counts 0 (the data stage checks
-    that every period is complete).
-    """
-    rows = ds.kepesertaan
-    if kode_kecamatan is not None:
-        codes = ds.wilayah.loc[ds.wilayah["kode_kecamatan"] == kode_kecamatan, "kode_nagari"]
-        rows = rows[rows["kode_nagari"].isin(codes)]
-    span = periods(meeting)
-    series = rows[rows["periode"].isin(span)].pivot_table(
-        index="periode", columns="segmen", values="peserta_aktif", aggfunc="sum", fill_value=0)
-    series = series.reindex(index=span, columns=list(SEGMEN), fill_value=0).astype("int64")
-    series.index.name = "periode"
-    series.columns.name = None
-    return series

@@ -113,17 +113,6 @@ def test_kabupaten_adds_up_the_kecamatan(meeting):
     assert kab["kurang_dari_target"] == figures.kurang_dari_target(350, 75, meeting.target.coverage)
 
 
-def test_segment_series_covers_twelve_periods_with_zeros(meeting):
-    series = figures.segment_series(tiny(), meeting, "13.99.01")
-    assert list(series.columns) == ["PU", "BPU", "JAKON"]
-    assert list(series.index) == figures.periods(meeting)
-    assert series.loc["2026-10"].tolist() == [10, 12, 3]
-    assert series.loc["2026-07"].tolist() == [0, 5, 0]
-    assert series.loc["2026-01"].sum() == 0
-    regency = figures.segment_series(tiny(), meeting, None)
-    assert regency.loc["2026-10", "PU"] == 50
-
-
 def test_sample_regency_totals_match_the_published_figures(sample, meeting):
     kab = figures.kabupaten(sample, meeting)
     assert kab["angkatan_kerja"] == 137_520
@@ -141,5 +130,3 @@ def test_sample_tables_agree_with_each_other(sample, meeting):
     pd.testing.assert_frame_equal(by_kec, kec.set_index("kode_kecamatan")[by_kec.columns])
     assert sorted(kec["peringkat"]) == list(range(1, len(kec) + 1))
     assert kec.sort_values("peringkat")["cakupan"].is_monotonic_decreasing
-    series = figures.segment_series(sample, meeting, None)
-    assert series.loc[meeting.period].sum() == 28_879

@@ -136,9 +136,14 @@ def tiny_runs(tmp_path_factory) -> dict[str, str]:
     runs = {}
     for name, source, extra in (("brief", paths.BRIEF_NOTEBOOK, {"kode_kecamatan": "13.99.01"}),
                                 ("summary", paths.SUMMARY_NOTEBOOK, {})):
+        # One more cell reports what the segment chart's cell computed, for the test to check.
+        nb = nbformat.read(source, as_version=4)
+        nb.cells.append(nbformat.v4.new_code_cell('print("SERI", seri.to_json(orient="split"))'))
+        nbformat.write(nb, out / f"with-check-{source.name}")
         target = out / source.name
-        pm.execute_notebook(str(source), str(target), kernel_name="python3", cwd=str(paths.ROOT), progress_bar=False,
-                            log_output=False, parameters={"snapshot": str(out / "snapshot"), **extra})
+        pm.execute_notebook(str(out / f"with-check-{source.name}"), str(target), kernel_name="python3",
+                            cwd=str(paths.ROOT), progress_bar=False, log_output=False,
+                            parameters={"snapshot": str(out / "snapshot"), **extra})
         runs[name] = _text(nbformat.read(target, as_version=4))
     return runs
 
@@ -184,3 +189,16 @@ def test_summary_cells_rank_and_group_nagari_without_agent(tiny_runs):
     assert groups["tbody"] == [["Alpha", f"{EVIL} (1.650)", "1.650", fmt.rupiah_ringkas(1650 * 16_800)]]
     assert groups["tfoot"] == [["Jumlah", "1 nagari", "1.650", fmt.rupiah_ringkas(1650 * 16_800)]]
     assert "2 kecamatan, 3 nagari" in tiny_runs["summary"]
+
+
+@pytest.mark.parametrize(("name", "october"), [("brief", [500, 150, 10]), ("summary", [550, 170, 15])])
+def test_segment_cells_sum_twelve_periods_with_zeros(tiny_runs, name, october):
+    import json
+
+    line = next(l for l in tiny_runs[name].splitlines() if l.startswith("SERI "))
+    seri = json.loads(line[len("SERI "):])
+    assert seri["columns"] == ["PU", "BPU", "JAKON"]
+    assert seri["index"][-1] == "2026-10" and len(seri["index"]) == 12
+    rows = dict(zip(seri["index"], seri["data"]))
+    assert rows["2026-10"] == october and rows["2026-07"] == october  # the fixture repeats July in October
+    assert rows["2026-01"] == [0, 0, 0]  # a period without rows counts 0
