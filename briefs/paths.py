@@ -33,6 +33,21 @@ def resolve(path: str | Path) -> Path:
     return p if p.is_absolute() else ROOT / p
 
 
+def public(path: str | Path) -> str:
+    """A path as published files may show it: relative to the project, else only its last name.
+
+    Releases are forwarded far beyond the machine that built them; a data folder under
+    someone's home (`/home/rina/Unduhan/ekspor`) is shown as '…/ekspor', never in full.
+    """
+    p = Path(path)
+    if not p.is_absolute():
+        return str(p)
+    try:
+        return str(p.resolve().relative_to(ROOT))
+    except (ValueError, OSError, RuntimeError):
+        return f"…/{p.name}"
+
+
 def slug(name: str) -> str:
     """A safe file name from any area name: 'Koto Baru' -> 'koto-baru'; never empty.
 
@@ -44,6 +59,34 @@ def slug(name: str) -> str:
     if s in _DEVICES:  # con.html cannot be opened or written on Windows
         s += "-wilayah"
     return s or "tanpa-nama"
+
+
+SUMMARY_SLUG = "ringkasan-kabupaten"
+
+
+def unique_slugs(names: dict[str, str]) -> dict[str, str]:
+    """File names per code: the slug of the name, unique among themselves and the summary's.
+
+    A clash adds the slug of the official code; should even that clash (a name written
+    like another's code), a counter follows. Codes are taken in order, so the result
+    does not depend on dict order.
+    """
+    plain = {code: slug(name) for code, name in sorted(names.items())}
+    counts: dict[str, int] = {}
+    for s in plain.values():
+        counts[s] = counts.get(s, 0) + 1
+    taken = {SUMMARY_SLUG} | {s for s in plain.values() if counts[s] == 1}
+    out = {}
+    for code, s in plain.items():
+        if counts[s] == 1 and s != SUMMARY_SLUG:
+            out[code] = s
+            continue
+        candidate, n = f"{s}-{slug(code)}", 2
+        while candidate in taken:
+            candidate, n = f"{s}-{slug(code)}-{n}", n + 1
+        taken.add(candidate)
+        out[code] = candidate
+    return out
 
 
 _DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}

@@ -9,7 +9,6 @@ side name), which the next build cleans up or restores.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 from pathlib import Path
@@ -28,25 +27,15 @@ def digest_file(path: Path) -> str:
 
 def current(target: Path, inputs: str) -> Path | None:
     """The published release if it was built from exactly these inputs and is intact."""
+    from briefs import verify  # the one reader of manifests: paths inside the release, types checked
+
     try:
-        manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        manifest = verify.parse((target / "manifest.json").read_bytes())
+    except (OSError, verify.Malformed):
         return None
-    if manifest.get("inputs") != inputs or manifest.get("failed") or changed_files(target, manifest):
+    if manifest.get("inputs") != inputs or manifest.get("failed") or verify.check_files(target, manifest)[0]:
         return None
     return target
-
-
-def changed_files(release: Path, manifest: dict) -> list[str]:
-    """One line per listed file that is missing or whose bytes differ from the manifest."""
-    problems = []
-    for art in manifest.get("artifacts", []):
-        f = release / art["path"]
-        if not f.is_file():
-            problems.append(f"{art['path']}: hilang")
-        elif f.stat().st_size != art["bytes"] or digest_file(f) != art["sha256"]:
-            problems.append(f"{art['path']}: isi berubah (sha256 tidak cocok dengan manifest)")
-    return problems
 
 
 def swap(staging: Path, target: Path) -> None:
@@ -66,11 +55,12 @@ def recover(target: Path) -> None:
         os.replace(old, target)
     for stale in target.parent.glob(f"{STAGING_PREFIX}{target.name}-*"):
         pid = stale.name.rsplit("-", 1)[-1]
-        if not (pid.isdigit() and _alive(int(pid))):
+        if not (pid.isdigit() and alive(int(pid))):
             shutil.rmtree(stale, ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether another process with this pid runs (this process's own leftovers count as dead)."""
     if pid == os.getpid():
         return False
     try:

@@ -17,36 +17,8 @@ from briefs import book, bundle, data, figures, fmt, provenance, render
 from briefs.errors import warning_text
 from briefs.execute import Batch
 from briefs.params import Meeting
-from briefs.paths import slug
+from briefs.paths import SUMMARY_SLUG, unique_slugs  # noqa: F401  (where the build's file names are made)
 from briefs.publish import STAGING_PREFIX, digest_file, recover, swap
-
-SUMMARY_SLUG = "ringkasan-kabupaten"
-
-
-def unique_slugs(names: dict[str, str]) -> dict[str, str]:
-    """File names per code: the slug of the name, unique among themselves and the summary's.
-
-    A clash adds the slug of the official code; should even that clash (a name written
-    like another's code), a counter follows. Codes are taken in order, so the result
-    does not depend on dict order.
-    """
-    plain = {code: slug(name) for code, name in sorted(names.items())}
-    counts: dict[str, int] = {}
-    for s in plain.values():
-        counts[s] = counts.get(s, 0) + 1
-    taken = {SUMMARY_SLUG} | {s for s in plain.values() if counts[s] == 1}
-    out = {}
-    for code, s in plain.items():
-        if counts[s] == 1 and s != SUMMARY_SLUG:
-            out[code] = s
-            continue
-        candidate, n = f"{s}-{slug(code)}", 2
-        while candidate in taken:
-            candidate, n = f"{s}-{slug(code)}-{n}", n + 1
-        taken.add(candidate)
-        out[code] = candidate
-    return out
-
 
 def publish_release(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, out: Path,
                     inputs: str = "", run: dict | None = None, warnings: list[dict] | None = None) -> Path:
