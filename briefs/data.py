@@ -55,7 +55,9 @@ def load(meeting: Meeting, params_file: str | Path | None = None) -> Dataset:
     folder = paths.resolve(meeting.data)
     if not folder.is_dir():
         where, text = _params_source(params_file)
-        problem = Problem(where, f"folder data tidak ditemukan; tertulis '{meeting.data}'; seharusnya folder "
+        what = ("folder data tidak bisa dibuka (tautan simbolik yang berputar atau putus)" if folder.is_symlink()
+                else "folder data tidak ditemukan")
+        problem = Problem(where, f"{what}; tertulis '{meeting.data}'; seharusnya folder "
                                  "(relatif terhadap folder proyek) berisi berkas wilayah, angkatan_kerja, "
                                  "kepesertaan dan agen_perisai", _line(text, "data"), "data")
         raise DataError([problem], DataReport(display_path(folder)))
@@ -170,15 +172,16 @@ def _line(text: str, key: str, value: str | None = None) -> int | None:
 
 
 def _match_kecamatan(wilayah: pd.DataFrame, names: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
-    """Codes of the names found (case and spaces ignored, codes accepted); unknown names with a message."""
+    """Codes of the names found (case, spaces and Unicode form ignored, codes accepted); unknown names with a message."""
     lookup = {schema.name_key(n): c for c, n in zip(wilayah["kode_kecamatan"], wilayah["kecamatan"])}
     valid = ", ".join(dict.fromkeys(wilayah["kecamatan"]))
     codes: list[str] = []
     unknown: list[tuple[str, str]] = []
     for name in names:
-        code = name.strip() if name.strip() in lookup.values() else lookup.get(schema.name_key(name))
+        code = schema.plain(name) if schema.plain(name) in lookup.values() else lookup.get(schema.name_key(name))
         if code is None:
-            unknown.append((name, f"kecamatan tidak dikenal; tertulis '{name}'; seharusnya salah satu dari: {valid}"))
+            unknown.append((name, f"kecamatan tidak dikenal; tertulis '{schema.visible(name)}'; "
+                                  f"seharusnya salah satu dari: {valid}"))
         elif code not in codes:
             codes.append(code)
     return codes, unknown

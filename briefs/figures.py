@@ -83,7 +83,10 @@ def kurang_dari_target(angkatan_kerja: int, peserta_aktif: int, target_persen: f
     """Participants still needed to reach the target coverage; 0 once it is reached.
 
     Exact decimal arithmetic: 25 persen of 100 must need 25, not 26 by a float's whim.
+    Without a labour force there is no coverage and no gap: refused, never "reached".
     """
+    if int(angkatan_kerja) <= 0:
+        raise ValueError(f"angkatan kerja {angkatan_kerja}: cakupan dan target tidak dapat dihitung")
     needed = math.ceil(Fraction(str(target_persen)) * int(angkatan_kerja) / 100)
     return max(needed - int(peserta_aktif), 0)
 

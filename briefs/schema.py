@@ -11,6 +11,7 @@ with the value as written: one bad cell never hides the next.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -34,6 +35,8 @@ class Kind:
     allowed: tuple[str, ...] | None = None
     count: bool = False
     nullable: bool = False
+    minimum: int = 0  # counts only: the smallest value that means something
+    max_length: int | None = None  # text only: names become file names and headings
 
 
 KODE_KECAMATAN = Kind("kode Kemendagri seperti 13.10.01", "kode kecamatan tidak sesuai format",
@@ -42,10 +45,17 @@ KODE_NAGARI = Kind("kode Kemendagri seperti 13.10.01.2002", "kode nagari tidak s
                    pattern=r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
 KODE_BPS = Kind("kode BPS berupa angka, misalnya 1311020", "kode BPS tidak sesuai format",
                 pattern=r"^\d+$", nullable=True)
-NAMA = Kind("nama wilayah")
+# Indonesia's longest kecamatan name is under 40 characters; a longer cell is a paste gone
+# wrong, and would crash the build late (a file name too long) after every notebook ran.
+NAMA_MAX = 100
+NAMA = Kind(f"nama wilayah, paling panjang {NAMA_MAX} karakter", max_length=NAMA_MAX)
 PERIODE = Kind("periode YYYY-MM, misalnya 2026-10", "periode tidak sesuai format", pattern=PERIOD)
 SEGMEN = Kind("PU, BPU atau JAKON", "segmen tidak dikenal", allowed=SEGMENTS)
 JUMLAH = Kind("bilangan bulat tidak negatif", count=True)
+# The denominator of every coverage figure: a nagari with no labour force has no coverage,
+# and would otherwise still add its participants to its kecamatan's coverage and rank.
+ANGKATAN_KERJA = Kind("bilangan bulat lebih dari 0 (angkatan kerja nagari, penyebut cakupan)", count=True,
+                      minimum=1)
 
 
 @dataclass(frozen=True)
@@ -66,7 +76,7 @@ SPECS = {
     "wilayah": Spec({"kode_kecamatan": KODE_KECAMATAN, "kecamatan": NAMA, "kode_nagari": KODE_NAGARI,
                      "nagari": NAMA}, ("kode_nagari",),
                     {"kode_bps_kecamatan": KODE_BPS, "kode_bps_nagari": KODE_BPS}),
-    "angkatan_kerja": Spec({"kode_nagari": KODE_NAGARI, "angkatan_kerja": JUMLAH}, ("kode_nagari",),
+    "angkatan_kerja": Spec({"kode_nagari": KODE_NAGARI, "angkatan_kerja": ANGKATAN_KERJA}, ("kode_nagari",),
                            _NAMES, extra=JUMLAH),
     "kepesertaan": Spec({"periode": PERIODE, "kode_nagari": KODE_NAGARI, "segmen": SEGMEN,
                          "peserta_aktif": JUMLAH}, ("periode", "kode_nagari", "segmen"), _NAMES),
@@ -75,9 +85,29 @@ SPECS = {
 }
 
 
+def plain(text: str) -> str:
+    """Text as a reader sees it: one Unicode form (NFC), no invisible format characters
+    (zero-width space, BOM, soft hyphen), single spaces. 'Sitiu\u0308ng' and
+    'Siti\u200bung' both become the 'Sitiüng' and 'Sitiung' they look like."""
+    text = "".join(ch for ch in unicodedata.normalize("NFC", str(text)) if unicodedata.category(ch) != "Cf")
+    return re.sub(r"\s+", " ", text).strip()
+
+
 def name_key(name: str) -> str:
-    """How names are compared: 'Koto  baru ' matches 'Koto Baru' (case and spaces ignored)."""
-    return re.sub(r"\s+", "", str(name)).casefold()
+    """How names are compared: 'Koto  baru ' matches 'Koto Baru' (case, spaces, Unicode form ignored)."""
+    return plain(name).replace(" ", "").casefold()
+
+
+def visible(text: str) -> str:
+    """Text for a message, its invisible differences shown: 'Siti⟨U+200B⟩ung'.
+
+    Two names that print alike but differ (a zero-width space, a decomposed ü) would
+    otherwise give 'tertulis 'Sitiüng'; seharusnya 'Sitiüng''.
+    """
+    text = str(text)
+    marked = "".join(f"⟨U+{ord(ch):04X}⟩" if unicodedata.category(ch) in ("Cf", "Mn") or ch in "\u00a0" else ch
+                     for ch in text)
+    return marked
 
 
 def _count_pattern(decimal: str) -> tuple[str, str]:
@@ -99,12 +129,10 @@ def parse_count(text: str, decimal: str) -> int:
 
 
 def _clean_text(cells: pd.Series, kind: Kind) -> pd.Series:
-    """Stray and doubled spaces from branch exports go; segments are read as 'PU', 'BPU', 'JAKON'."""
-    text = cells.astype(str)
+    """Stray and doubled spaces and invisible characters go (`plain`); segments read as 'PU', 'BPU', 'JAKON'."""
+    text = cells.astype(str).map(plain)
     if kind is SEGMEN:
-        text = text.str.replace(r"\s+", "", regex=True).str.upper()
-    else:
-        text = text.str.replace(r"\s+", " ", regex=True).str.strip()
+        text = text.str.replace(" ", "", regex=False).str.upper()
     return text.where(text != "", None).astype("str")
 
 
@@ -132,7 +160,8 @@ class Checked:
                                      self.raw.headers.get(column, column) if column else None))
 
     def written(self, index: int, column: str) -> str:
-        return str(self.raw.frame.at[index, column])
+        """The cell as written, for a message: invisible characters shown (`visible`)."""
+        return visible(self.raw.frame.at[index, column])
 
 
 def parse(raw: RawTable, found: list[Problem] = ()) -> Checked:
@@ -169,18 +198,28 @@ def parse(raw: RawTable, found: list[Problem] = ()) -> Checked:
 def _typed_column(checked: Checked, column: str, kind: Kind) -> pd.Series:
     """Text -> str or Int64; a count that is not a whole number is reported, read as missing."""
     raw = checked.raw
+    _invisible(checked, column)
     if not kind.count:
         return _clean_text(raw.frame[column], kind)
     pattern, thousands = _count_pattern(raw.decimal)
-    text = raw.frame[column].astype(str).str.strip()
+    text = raw.frame[column].astype(str).map(plain)
     whole = text.str.fullmatch(pattern).astype(bool)
     digits = text.where(whole).str.replace(thousands, "", regex=False)
     huge = digits.str.lstrip("+-").str.len().fillna(0) > 12  # no nagari counts a trillion people
     for index in text.index[(~whole & (text != "")) | huge]:
         wrong = "angka terlalu besar" if huge[index] else "bukan angka bulat"
-        checked.fail(index, column, f"{wrong}; tertulis '{raw.frame.at[index, column]}'; seharusnya {kind.expected}")
+        checked.fail(index, column, f"{wrong}; tertulis '{checked.written(index, column)}'; seharusnya {kind.expected}")
     digits = digits.where(~huge)
     return pd.to_numeric(digits, errors="coerce").astype("Int64")  # empty: reported by the schema
+
+
+def _invisible(checked: Checked, column: str) -> None:
+    """A cell that holds characters a reader cannot see is read as it looks, with a warning."""
+    cells = checked.raw.frame[column].astype(str)
+    seen = cells.map(lambda t: re.sub(r"\s+", " ", t).strip())
+    for index in cells.index[cells.map(plain) != seen]:
+        checked.warn(index, column, f"karakter tak terlihat atau bentuk Unicode lain, dibaca seperti tampaknya; "
+                                    f"tertulis '{checked.written(index, column)}'; seharusnya '{plain(cells[index])}'")
 
 
 def _schema(spec: Spec, columns: list[str], known: dict[str, set[str]]) -> tuple[pa.DataFrameSchema, dict]:
@@ -194,8 +233,13 @@ def _schema(spec: Spec, columns: list[str], known: dict[str, set[str]]) -> tuple
             rules.append((pa.Check.str_matches(kind.pattern), kind.wrong, kind.expected))
         if kind.allowed:
             rules.append((pa.Check.isin(kind.allowed), kind.wrong, kind.expected))
+        if kind.max_length:
+            rules.append((pa.Check.str_length(max_value=kind.max_length), "nama terlalu panjang", kind.expected))
         if kind.count:
             rules.append((pa.Check.ge(0), "angka negatif", kind.expected))
+            if kind.minimum > 0:
+                rules.append((pa.Check.ge(kind.minimum), "angkatan kerja 0: cakupan tidak dapat dihitung dan akan "
+                              "mengubah cakupan dan peringkat kecamatannya", kind.expected))
         for (check, wrong, expected) in _known_rules(column, spec, known):
             rules.append((check, wrong, expected))
         meaning.update({(column, i): (w, e) for i, (_, w, e) in enumerate(rules)})
