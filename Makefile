@@ -6,7 +6,8 @@ PY      := $(VENV)/bin/python
 PARAMS  ?= params/rakor-2026-11.yml
 # Fonts for the PDFs; poppler and chromium only for the tests (reading PDFs back, browser).
 RELEASE_DEBS := fonts-open-sans fonts-dejavu-core
-TEST_DEBS    := $(RELEASE_DEBS) poppler-utils chromium
+# openssh-client: ssh-keygen, which signs and checks releases (`build.py sign`, `verify --signers`).
+TEST_DEBS    := $(RELEASE_DEBS) poppler-utils chromium openssh-client
 
 .PHONY: release test check bench audit lab clean venv hooks debs-release debs-test
 

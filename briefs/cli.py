@@ -1,4 +1,4 @@
-"""The command line: `build.py [params]`, `build.py check params`, `build.py verify release`.
+"""The command line: `build.py [params]`, `build.py check params`, `build.py verify release`, `build.py sign`.
 
 Thin on purpose: every command parses its arguments and calls one function of
 `briefs.pipeline` or `briefs.verify`. Exit codes: 0 complete, 1 a brief failed or a
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,10 +19,13 @@ from briefs.errors import InputError, warning_text
 
 USAGE = """python build.py [PARAMS] [opsi]        bangun rilis rakor (bawaan: params/rakor-2026-11.yml)
        python build.py check PARAMS           periksa parameter dan data saja
-       python build.py verify RILIS [--rebuild] periksa rilis terhadap manifest.json"""
+       python build.py verify RILIS [--rebuild] [--signers BERKAS]  periksa rilis terhadap manifest.json
+       python build.py sign RILIS --key KUNCI  tandatangani manifest.json rilis yang lolos verify"""
 
 
 def _build_parser() -> argparse.ArgumentParser:
+    from briefs import params  # here, not at the top: `verify` has no use for pydantic
+
     p = argparse.ArgumentParser(prog="build.py", usage=USAGE, description="Bangun brief cakupan BPJS Ketenagakerjaan per kecamatan.")
     p.add_argument("params", nargs="?", default=str(paths.DEFAULT_PARAMS), help="berkas parameter rakor")
     p.add_argument("--only", action="append", default=[], metavar="NAMA", help="hanya kecamatan ini (boleh berulang)")
@@ -30,20 +34,32 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=["weasyprint", "quarto"], help="mesin PDF (menimpa params)")
     p.add_argument("--force", action="store_true", help="abaikan cache, jalankan ulang semua")
     p.add_argument("--allow-partial", action="store_true", help="terbitkan walau ada brief yang gagal")
-    p.add_argument("--timeout", type=int, metavar="DETIK", help="batas waktu per brief")
+    p.add_argument("--timeout", type=params.timeout_option, metavar="DETIK",
+                   help=f"batas waktu per brief ({params.TIMEOUT_MIN}–{params.TIMEOUT_MAX} detik)")
     p.add_argument("--out", default=str(paths.OUTPUTS), metavar="FOLDER", help="folder rilis (bawaan: outputs/)")
     p.add_argument("--strict", action="store_true",
                    help="setiap peringatan (data, keluaran yang tidak tampil, halaman berlebih) menggagalkan build")
     return p
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the build is so the same cleanup runs as for Ctrl-C."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if _main_thread() else None
     try:
         if argv and argv[0] == "check":
             return _check(argv[1:])
         if argv and argv[0] == "verify":
             return _verify(argv[1:])
+        if argv and argv[0] == "sign":
+            return _sign(argv[1:])
         return _build(argv)
     except InputError as exc:
         n = len(exc.problems)
@@ -52,8 +68,25 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("Dibatalkan. Rilis yang sudah terbit tidak diubah.", file=sys.stderr)
+        print("Dibatalkan (Ctrl-C). Rilis yang sudah terbit tidak diubah.", file=sys.stderr)
         return 130
+    except Terminated:
+        print("Dihentikan (SIGTERM). Rilis yang sudah terbit tidak diubah.", file=sys.stderr)
+        return 143
+    except OSError as exc:  # a full disk, a vanished folder: one line, the release as it was
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"Gagal menulis atau membaca berkas: {exc.strerror or exc}{where}. Rilis yang sudah terbit "
+              f"tidak diubah.", file=sys.stderr)
+        return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
 def _check(argv: list[str]) -> int:
@@ -81,13 +114,49 @@ def _verify(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="build.py verify")
     p.add_argument("release")
     p.add_argument("--rebuild", action="store_true", help="bangun ulang ke folder sementara dan bandingkan byte demi byte")
+    p.add_argument("--signers", metavar="BERKAS", help="allowed_signers OpenSSH: periksa tanda tangan manifest.json.sig")
     args = p.parse_args(argv)
-    problems = verify.verify(Path(args.release), rebuild=args.rebuild)
+    from briefs import publish, signing
+
+    release = Path(args.release)
+    publish.recover(release)  # a publish cut short between its two renames
+    signers = Path(args.signers) if args.signers else None
+    problems = verify.verify(release, rebuild=args.rebuild, signers=signers)
     for line in problems:
         print(line, file=sys.stderr)
-    if not problems:
-        print(f"{args.release}: semua berkas cocok dengan manifest.")
-    return 1 if problems else 0
+    if problems:
+        return 1
+    print(f"{args.release}: semua berkas tercantum di manifest, cocok, dan lengkap untuk rapatnya.")
+    if signers is not None:
+        who, _ = signing.check(release, (release / "manifest.json").read_bytes(), signers)
+        print(f"Ditandatangani oleh {who}.")
+    elif (release / signing.SIGNATURE).exists():
+        print(f"Ada {signing.SIGNATURE}, tetapi tanda tangannya tidak diperiksa (tambahkan --signers).")
+    return 0
+
+
+def _sign(argv: list[str]) -> int:
+    """Sign a release that verifies: a person vouches for it; the build never holds the key."""
+    from briefs import signing, verify
+
+    p = argparse.ArgumentParser(prog="build.py sign")
+    p.add_argument("release")
+    p.add_argument("--key", required=True, metavar="KUNCI", help="kunci privat SSH (ed25519)")
+    args = p.parse_args(argv)
+    release = Path(args.release)
+    problems = verify.verify(release)
+    if problems:
+        for line in problems:
+            print(line, file=sys.stderr)
+        print("Tidak ditandatangani: rilis tidak lolos verify.", file=sys.stderr)
+        return 1
+    try:
+        target = signing.sign(release, Path(args.key))
+    except signing.SigningError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(f"Tanda tangan ditulis: {target}")
+    return 0
 
 
 def _build(argv: list[str]) -> int:

@@ -51,8 +51,10 @@ def describe_source(source: dict) -> str:
             f"{encodings.get(source.get('encoding', ''), source.get('encoding', ''))}{header}")
 
 
-def _table_rows(report: DataReport) -> list[dict[str, str]]:
-    return [{"table": t.table, "file": t.file, "format": describe_source(t.source), "read": angka(t.read),
+def _table_rows(report: DataReport, local: bool = True) -> list[dict[str, str]]:
+    """One row per file; `local` False for published pages: paths outside the project by name only."""
+    return [{"table": t.table, "file": t.file if local else paths.public(paths.resolve(t.file)),
+             "format": describe_source(t.source), "read": angka(t.read),
              "used": angka(t.used), "reported": angka(t.reported), "sha256": t.source.get("sha256", "")[:12]}
             for t in report.tables]
 
@@ -87,8 +89,8 @@ def report_html(report: DataReport, meeting: Meeting, page_notices: list[str] | 
     css = css_file.read_text(encoding="utf-8") if css_file.is_file() else ""
     period = fmt.periode
     return env.get_template("data_report.html.j2").render(
-        meeting=meeting, css=css, tables=_table_rows(report),
+        meeting=meeting, css=css, tables=_table_rows(report, local=False),
         warnings=[str(p) for p in report.warnings], errors=[str(p) for p in report.errors],
         date_text=fmt.tanggal(meeting.date), period_text=period(meeting.period),
         span=(f"{period(report.periods[0])} s.d. {period(report.periods[-1])}" if report.periods else ""),
-        n_periods=len(report.periods), folder=report.folder, page_notices=list(page_notices))
+        n_periods=len(report.periods), folder=paths.public(paths.resolve(report.folder)), page_notices=list(page_notices))

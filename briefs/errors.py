@@ -43,7 +43,7 @@ def display_path(path: Path | str) -> str:
     p = Path(path)
     try:
         return str(p.resolve().relative_to(ROOT))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside the project, or a symlink loop: as given
         return str(p)
 
 

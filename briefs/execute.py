@@ -3,20 +3,32 @@
 A job is one notebook run plus its rendering (see `briefs.jobs`). Results are keyed by
 the job's fingerprint (the hash of everything it depends on), so a rebuild with nothing
 changed runs nothing, and deleting `.build/cache` is always safe.
+
+A build on Dask must end even when the cluster misbehaves: the watch loop here, in the
+build's own process, fails a brief whose worker died more than `LOST_WORKER_RETRIES`
+times, one that a worker has held past its time limit, and every brief still waiting
+when no worker has been connected for `NO_WORKER_GRACE` seconds, each time naming the
+worker(s). A job's own clock (`briefs.jobs.execute`) runs in the worker, and dies with it.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
-from briefs.jobs import Job, Outcome, cached, run_job
+from briefs.jobs import Job, Outcome, cached, remove_stale_work, run_job
 
 
 SMALL_BATCH = 3  # up to this many jobs run here, in order; more go to the Dask cluster
+LOST_WORKER_RETRIES = 2  # a brief whose worker dies goes to another worker this many times, then fails
+NO_WORKER_GRACE = 30.0  # seconds without any worker before the waiting briefs fail
+RENDER_SLACK = 60.0  # seconds a worker may take beyond a job's timeout (rendering, saving)
+POLL = 1.0  # seconds between looks at the cluster
+SCHEDULER_TIMEOUT = 10.0  # seconds to reach a `--scheduler` before the build calls it unreachable
 
 
 @dataclass
@@ -40,12 +52,62 @@ def _client(jobs: int, scheduler: str | None):
         with Client(scheduler, timeout="20s") as client:
             yield client
         return
+    import dask
+
+    # The same bound on lost workers as ours, for the scheduler of a local cluster.
+    dask.config.set({"distributed.scheduler.allowed-failures": LOST_WORKER_RETRIES})
     # One thread per worker process: each runs one kernel at a time, isolated from the others.
-    with LocalCluster(
-        n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None,
-        silence_logs=40,
-    ) as cluster, Client(cluster) as client:
-        yield client
+    # Ctrl-C reaches every process of the terminal's group: workers started while SIGINT is
+    # ignored keep ignoring it (an ignored signal survives exec), so only this process reacts,
+    # and closes the cluster, instead of each worker printing its own traceback.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if _main_thread() else None
+    try:
+        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None,
+                               silence_logs=40)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    try:
+        with Client(cluster) as client:
+            yield client
+    finally:
+        # Closing while workers still start (Ctrl-C early in a build) can raise inside
+        # distributed; the build's own outcome, or its interruption, is what must be reported.
+        with suppress(Exception):
+            cluster.close()
+
+
+def check_scheduler(address: str, timeout: float | None = None) -> None:
+    """Reach the scheduler before any work: a wrong or unreachable address is bad input (exit 2).
+
+    A TCP address is first tried with a plain connection (a refusal answers at once), then
+    greeted by a Dask client: whatever listens there must speak Dask (a proxy that accepts
+    any connection answers with bytes distributed would try to read as a 3 EiB frame).
+    """
+    import socket
+
+    from distributed import Client
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    from briefs.errors import InputError, Problem
+
+    wait = timeout or SCHEDULER_TIMEOUT
+    try:
+        scheme, location = parse_address(address)
+        if scheme in ("tcp", "tls"):
+            socket.create_connection(parse_host_port(location), timeout=wait).close()
+        with Client(address, timeout=f"{wait}s") as client:
+            client.scheduler_info()
+    except Exception as exc:  # malformed (ValueError), refused or timed out (OSError), anything else
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(Problem("--scheduler", f"scheduler Dask tidak dapat dihubungi ({first[:120]}); tertulis "
+                                 f"'{address}'; seharusnya alamat scheduler yang berjalan, seperti tcp://host:8786")) from None
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
 def run(
@@ -58,6 +120,7 @@ def run(
 ) -> Batch:
     """Run the jobs that are not cached, in parallel; return one Outcome per job, in order."""
     start = time.monotonic()
+    remove_stale_work()
     done: dict[str, Outcome] = {}
     todo = []
     for job in jobs:
@@ -77,21 +140,86 @@ def run(
 
 
 def _run_parallel(todo: list[Job], workers: int, scheduler: str | None) -> Iterable[Outcome]:
-    from distributed import as_completed
-
     if not scheduler and (workers <= 1 or len(todo) <= SMALL_BATCH):
         # Starting a local cluster (~3 s, and a kernel per worker) costs more than a
         # few jobs in this process's own warm kernel.
         yield from (run_job(job) for job in todo)
         return
-    with _client(min(workers, len(todo)), scheduler) as client:
-        futures = {client.submit(run_job, job, key=f"brief-{job.fingerprint}", pure=False): job for job in todo}
-        for future in as_completed(futures):
-            job = futures[future]
-            try:
-                yield future.result()
-            except Exception as exc:  # the worker itself died: still one failed job, not a crash
-                yield Outcome(job=job, ok=False, error=f"worker berhenti: {exc!r}")
+    try:
+        with _client(min(workers, len(todo)), scheduler) as client:
+            futures = {client.submit(run_job, job, key=f"brief-{job.fingerprint}", pure=False): job for job in todo}
+            yield from _watch(client, futures)
+    finally:
+        remove_stale_work()  # what workers that died mid-job left behind
+
+
+@dataclass
+class _Attempt:
+    """Where a job is running, since when, and every worker it has run on."""
+
+    worker: str
+    since: float
+    workers: list[str] = field(default_factory=list)
+
+
+def _watch(client, futures: dict) -> Iterable[Outcome]:
+    """Outcomes as they finish; a job the cluster can no longer finish fails, naming its workers."""
+    from distributed import wait
+    from distributed.client import FutureCancelledError
+
+    pending = dict(futures)
+    attempts: dict[str, _Attempt] = {}
+    known = set(client.scheduler_info()["workers"])
+    lost: list[str] = []
+    empty_since: float | None = None
+    while pending:
+        try:
+            finished, _ = wait(list(pending), timeout=POLL, return_when="FIRST_COMPLETED")
+        except TimeoutError:
+            finished = set()
+        for future in finished:
+            job = pending.pop(future)
+            yield _outcome(future, job, attempts.get(future.key), FutureCancelledError)
+        now = time.monotonic()
+        workers = set(client.scheduler_info()["workers"])
+        lost += sorted(known - workers)
+        known |= workers
+        for worker, keys in client.processing().items():
+            for key in keys:
+                a = attempts.get(key)
+                if a is None or a.worker != worker:
+                    attempts[key] = _Attempt(worker, now, (a.workers if a else []) + [worker])
+        empty_since = None if workers else (empty_since or now)
+        for future, job in list(pending.items()):
+            why = _hopeless(job, attempts.get(future.key), now, empty_since, lost)
+            if why:
+                future.cancel()
+                del pending[future]
+                yield Outcome(job=job, ok=False, error=why)
+
+
+def _hopeless(job: Job, attempt: _Attempt | None, now: float, empty_since: float | None, lost: list[str]) -> str:
+    """Why a job still pending can no longer finish, or '' while it can."""
+    if attempt and len(attempt.workers) > LOST_WORKER_RETRIES + 1:
+        return f"worker hilang saat menjalankan brief ini {len(attempt.workers) - 1} kali: {', '.join(attempt.workers)}"
+    if attempt and now - attempt.since > job.timeout + RENDER_SLACK:
+        return (f"worker {attempt.worker} tidak menyelesaikan brief ini dalam batas waktu {job.timeout} detik "
+                f"(ditambah {RENDER_SLACK:.0f} detik): worker macet atau terputus")
+    if empty_since is not None and now - empty_since > NO_WORKER_GRACE:
+        gone = f"; hilang: {', '.join(lost)}" if lost else ""
+        return f"tidak ada worker Dask yang tersambung selama {NO_WORKER_GRACE:.0f} detik{gone}"
+    return ""
+
+
+def _outcome(future, job: Job, attempt: _Attempt | None, cancelled: type) -> Outcome:
+    try:
+        return future.result()
+    except cancelled:
+        return Outcome(job=job, ok=False, error="dibatalkan oleh scheduler Dask")
+    except Exception as exc:  # KilledWorker: the scheduler's own limit on lost workers was reached
+        where = f" (worker: {', '.join(attempt.workers)})" if attempt else ""
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return Outcome(job=job, ok=False, error=f"worker berhenti saat menjalankan brief ini{where}: {first[:200]}")
 
 
 def plain_progress(outcome: Outcome, n: int, total: int) -> None:

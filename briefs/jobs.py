@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
+import socket
 import sys
 import threading
 import time
@@ -20,11 +22,14 @@ from pathlib import Path
 import nbformat
 
 from briefs import kernels, paths
+from briefs.publish import alive
 
 CACHE = paths.BUILD / "cache"
 FAILED = paths.BUILD / "failed"
 NOTICES = "peringatan.json"  # what the page leaves out, kept with the run it describes
 FILES = ("notebook.ipynb", "page.html", "page.pdf", NOTICES)
+HOST = re.sub(r"[^A-Za-z0-9]+", "_", socket.gethostname()) or "host"  # names this machine's work folders
+SUMS = "sha256.json"  # the hash of each file, written last: a damaged entry is rebuilt, never published
 # A brief is read on at most two A4 pages (DESIGN.md); a longer one is reported. The
 # summary grows with the number of kecamatan, so it has no budget.
 PAGE_BUDGET = {"brief": 2}
@@ -98,10 +103,41 @@ def notebook_digest(notebook: Path) -> str:
 
 
 def cached(job: Job) -> Outcome | None:
+    """The finished run of this job, if its cache entry is whole; a damaged entry is removed.
+
+    A disk that filled up, a copy cut short or a hand edit leaves files whose hashes no
+    longer match the ones written with them: that entry is rebuilt, not published.
+    """
     folder = CACHE / job.fingerprint
-    if all((folder / name).is_file() for name in FILES):
-        return Outcome(job=job, ok=True, folder=folder, cached=True, notices=read_notices(folder))
-    return None
+    if not folder.is_dir():
+        return None
+    try:
+        sums = json.loads((folder / SUMS).read_text(encoding="utf-8"))
+        whole = sorted(sums) == sorted(FILES) and all(_sha256(folder / n) == sums[n] for n in FILES)
+        notices = read_notices(folder) if whole else []
+    except (OSError, ValueError, TypeError, AttributeError):
+        whole = False
+    if not whole:
+        shutil.rmtree(folder, ignore_errors=True)
+        return None
+    return Outcome(job=job, ok=True, folder=folder, cached=True, notices=notices)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def remove_stale_work() -> None:
+    """Half-written runs of this machine's processes that are gone (killed, interrupted).
+
+    Only this host's: with `--scheduler`, workers on other machines share the cache folder,
+    and their pids mean nothing here.
+    """
+    for work in CACHE.glob(f"*.tmp-{HOST}-*") if CACHE.is_dir() else ():
+        pid = work.name.rsplit("-", 1)[-1]
+        if not (pid.isdigit() and alive(int(pid))):
+            shutil.rmtree(work, ignore_errors=True)
+
 
 
 def read_notices(folder: Path) -> list[dict]:
@@ -116,7 +152,7 @@ def run_job(job: Job) -> Outcome:
         return Outcome(job=job, ok=ok, folder=folder, error=error, seconds=time.monotonic() - start,
                        worker=os.getpid(), notices=read_notices(folder) if folder else [])
 
-    work = CACHE / f"{job.fingerprint}.tmp-{os.getpid()}"
+    work = CACHE / f"{job.fingerprint}.tmp-{HOST}-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     try:
@@ -129,6 +165,11 @@ def run_job(job: Job) -> Outcome:
     except Exception as exc:  # rendering bugs too must fail one brief, not the batch
         shutil.rmtree(work, ignore_errors=True)
         return outcome(False, f"{type(exc).__name__}: {exc}")
+    except BaseException:  # Ctrl-C or SIGTERM: no half-written run stays behind
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    sums = {name: _sha256(work / name) for name in FILES}
+    (work / SUMS).write_text(json.dumps(sums, sort_keys=True) + "\n", encoding="utf-8")
     final = CACHE / job.fingerprint
     shutil.rmtree(final, ignore_errors=True)
     os.replace(work, final)  # one rename: a cache entry is complete or absent
@@ -263,13 +304,21 @@ def scrub(nb: nbformat.NotebookNode, job: Job) -> nbformat.NotebookNode:
     meta = nb.metadata.get("papermill", {})
     for key in ("start_time", "end_time", "duration", "exception"):
         meta.pop(key, None)
-    meta["input_path"] = job.notebook
+    meta["input_path"] = paths.public(paths.resolve(job.notebook))
     meta["output_path"] = f"notebooks/{job.slug}.ipynb"
+    # Paths outside the project (a data or cache folder under someone's home) by name only:
+    # the executed notebook is published, and travels with the release.
+    hidden = {str(v): paths.public(v) for v in job.parameters.values()
+              if isinstance(v, str) and Path(v).is_absolute() and paths.public(v) != v}
+    meta["parameters"] = {k: hidden.get(v, v) if isinstance(v, str) else v
+                          for k, v in meta.get("parameters", {}).items()}
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell["id"] = "injected-parameters"  # papermill gives it a random id
+            for full, shown in hidden.items():
+                cell.source = cell.source.replace(full, shown)
     return nb
 
 

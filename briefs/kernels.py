@@ -87,8 +87,12 @@ def acquire(timeout: float = 20) -> AsyncKernelManager:
             # Jupyter's own figure backend, whatever the analyst's shell sets: with MPLBACKEND=Agg
             # `plt.show()` in a cell would silently show nothing.
             env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
-            run_sync(_kernel.start_kernel)(cwd=str(paths.ROOT), env=env,
+            # The kernel's own chatter ("Parent appears to have exited" after a Ctrl-C) goes to
+            # a log beside its sockets, not to the analyst's terminal.
+            log = open(sockets / f"k{os.getpid()}.log", "ab")  # noqa: SIM115 (the kernel keeps it open)
+            run_sync(_kernel.start_kernel)(cwd=str(paths.ROOT), env=env, stdout=log, stderr=log,
                                            extra_arguments=["--HistoryManager.enabled=False"])
+            log.close()  # the kernel process holds its own copy of the descriptor
         return _kernel
 
 

@@ -159,7 +159,8 @@ def _meeting_context(meeting: Meeting, build_id: str = "") -> dict:
     window = figures.periods(meeting)
     return {"meeting": meeting, "build_id": build_id, "periode": periode(meeting.period),
             "pembanding": periode(meeting.previous_period), "tanggal": tanggal(meeting.date),
-            "jendela": f"{periode(window[0])}–{periode(window[-1])}", "target": persen_target(meeting.target.coverage)}
+            "jendela": f"{periode(window[0])}–{periode(window[-1])}", "target": persen_target(meeting.target.coverage),
+            "data": paths.public(paths.resolve(meeting.data))}
 
 
 def judul(x: Brief | Summary) -> HTML:

@@ -5,16 +5,19 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
+import os
 import shutil
+import tempfile
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefs import execute, params, paths, publish
-from briefs.errors import display_path
+from briefs.errors import InputError, Problem, display_path
 from briefs.jobs import Job, digest, environment_digest, notebook_digest, tree_digest
 from briefs.params import Meeting
 
@@ -62,15 +65,42 @@ def check(params_file: Path | str) -> str:
     """Validate only; return the data report an analyst reads on the terminal."""
     from briefs import data
 
-    _, ds = load_inputs(params_file)
+    meeting = params.load(params_file)
+    publish.recover(paths.OUTPUTS / meeting.id)
+    _, ds = load_inputs(params_file, meeting)
     return data.report_text(ds.report)
 
 
 def build(params_file: Path | str, opts: Options) -> Result:
-    """Build and publish the meeting's release; nothing is published unless complete."""
+    """Build and publish the meeting's release; nothing is published unless complete.
+
+    What can be checked before any work is, and is bad input (InputError, exit 2): the
+    params, a writable `--out`, a reachable `--scheduler`; then the data.
+    """
     meeting = params.load(params_file)
+    writable_out(opts.out, meeting.id)
+    if opts.scheduler:
+        execute.check_scheduler(opts.scheduler)
     with _one_build_at_a_time(meeting.id):
         return _build(params_file, meeting, opts)
+
+
+def writable_out(out: Path, meeting_id: str) -> None:
+    """`--out` can take a file (probed in it, or in the folder that will hold it; nothing is
+    left behind); a publish cut short there is undone first."""
+    existing = out.absolute()
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    try:
+        if not existing.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(existing))
+        handle, probe = tempfile.mkstemp(prefix=".uji-tulis-", dir=existing)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as exc:
+        raise InputError(Problem("--out", f"folder rilis tidak bisa ditulis ({exc.strerror or exc}); tertulis "
+                                 f"'{out}'; seharusnya folder yang bisa dibuat dan ditulis")) from None
+    publish.recover(out / meeting_id)
 
 
 @contextmanager
@@ -98,10 +128,10 @@ def _build(params_file: Path | str, meeting: Meeting, opts: Options) -> Result:
     from briefs import data, release, slices
 
     meeting, ds = load_inputs(params_file, meeting)
-    if opts.engine:
-        meeting = meeting.model_copy(update={"engine": opts.engine})
-    if opts.timeout:
-        meeting = meeting.model_copy(update={"timeout": opts.timeout})
+    # Through the model's own validation: a timeout of 0 or a year is refused, never ignored.
+    overrides = {k: v for k, v in (("engine", opts.engine), ("timeout", opts.timeout)) if v is not None}
+    if overrides:
+        meeting = type(meeting).model_validate(meeting.model_dump() | overrides)
     quarto = _quarto(meeting, opts, params_file)
     codes = _selected(meeting, ds, opts.only)
     snapshot = paths.BUILD / meeting.id / "snapshot"
@@ -116,7 +146,7 @@ def _build(params_file: Path | str, meeting: Meeting, opts: Options) -> Result:
         return Result(1, None, batch, "Rilis tidak diterbitkan: ada brief yang gagal.", warnings)
     if opts.strict and warnings:
         return Result(1, None, batch, f"Rilis tidak diterbitkan: {len(warnings)} peringatan (--strict).", warnings)
-    run = {"params_file": _rel(Path(params_file)),
+    run = {"params_file": paths.public(Path(params_file).absolute()),
            "options": {"only": sorted(opts.only), "engine": opts.engine, "timeout": opts.timeout},
            "engine_version": quarto.version if quarto else _weasyprint_version()}
     target = release.publish_release(meeting, ds, batch, build_id, opts.out, inputs=inputs, run=run, warnings=warnings)
@@ -132,7 +162,7 @@ def collect_warnings(batch: execute.Batch, ds) -> list[dict]:
     """
     out = [{"scope": "data", "message": str(p)} for p in ds.report.warnings]
     for o in batch.outcomes:
-        out += [{"scope": o.job.title, "notebook": o.job.notebook, **n} for n in o.notices]
+        out += [{"scope": o.job.title, "notebook": paths.public(paths.resolve(o.job.notebook)), **n} for n in o.notices]
     return out
 
 

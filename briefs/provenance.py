@@ -1,7 +1,8 @@
 """Where every number comes from: input hashes, parameters, code commit, versions, engine.
 
 Recorded in `manifest.json` so an official's "where does this number come from?" has an
-answer, and so a later rebuild can be compared with this one.
+answer, and so a later rebuild can be compared with this one. Paths outside the project
+are recorded by their last name only (`paths.public`): a manifest travels with the release.
 """
 
 from __future__ import annotations
@@ -21,9 +22,12 @@ PACKAGES = (
 
 def collect(meeting: Meeting, ds: data.Dataset) -> dict:
     """The provenance block of the manifest; deterministic for the same inputs and code."""
+    parameters = meeting.model_dump(mode="json")
+    parameters["data"] = paths.public(meeting.data)
     return {
-        "inputs": ds.sources,
-        "parameters": meeting.model_dump(mode="json"),
+        "inputs": {name: {**source, "path": paths.public(source["path"])} if "path" in source else source
+                   for name, source in ds.sources.items()},
+        "parameters": parameters,
         "code": code_version(),
         "python": platform.python_version(),
         "packages": {name: _version(name) for name in PACKAGES},

@@ -43,12 +43,12 @@ def published(tmp_path_factory) -> Path:
 
 def test_one_failure_fails_only_its_brief_and_publishes_nothing(published, breaking):
     before = hashes(published / "rakor-2026-11")
-    result = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(only=THREE, out=published, force=True))
+    result = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(only=THREE[:2], out=published, force=True))
     assert result.exit_code == 1 and result.release is None
     [failed] = result.batch.failed
     assert failed.job.name == "Tiumang"
     assert "RuntimeError: data nagari rusak" in failed.error and "raise RuntimeError" in failed.error
-    assert {o.job.name for o in result.batch.outcomes if o.ok} == {"Kabupaten Dharmasraya", "Sitiung", "Timpeh"}
+    assert {o.job.name for o in result.batch.outcomes if o.ok} == {"Kabupaten Dharmasraya", "Sitiung"}
     assert hashes(published / "rakor-2026-11") == before  # the published release is untouched
     evidence = nbformat.read(jobs.FAILED / "rakor-2026-11" / "tiumang.ipynb", as_version=4)
     assert any("data nagari rusak" in str(o) for c in evidence.cells for o in c.get("outputs", []))
@@ -75,9 +75,9 @@ def test_kill_9_mid_build_leaves_the_release_and_the_next_run_resumes(published,
     before = hashes(target)
     # a cache of their own, so "tersimpan" below can only come from the killed run
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "RAKOR_BUILD": str(tmp_path / "cache")}
-    four = THREE + ["Koto Besar"]
+    two = THREE[:2]  # three jobs with the summary: run in the build's own kernel, one after another
     cmd = [sys.executable, str(paths.ROOT / "build.py"), str(paths.DEFAULT_PARAMS), "--out", str(published),
-           "--jobs", "1"] + [a for n in four for a in ("--only", n)]
+           "--jobs", "1"] + [a for n in two for a in ("--only", n)]
     proc = subprocess.Popen(cmd, cwd=paths.ROOT, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True)
     for line in proc.stderr:  # wait until the first job is done, then kill the build and its kernels
         if line.rstrip().endswith(": ok"):
@@ -89,4 +89,123 @@ def test_kill_9_mid_build_leaves_the_release_and_the_next_run_resumes(published,
     assert rerun.returncode == 0, rerun.stderr
     assert "tersimpan" in rerun.stderr  # what finished before the kill was not run again
     assert not list(published.glob(f"{publish.STAGING_PREFIX}*"))
-    assert (target / "kecamatan" / "koto-besar.pdf").is_file()
+    assert (target / "kecamatan" / "tiumang.pdf").is_file()
+
+
+# ---- signals, half-done publishes, bad places, damaged caches, full disks ------------------------
+
+FOUR = THREE + ["Koto Besar"]
+
+
+def _build_command(out: Path, names: list[str], *extra: str) -> list[str]:
+    return [sys.executable, str(paths.ROOT / "build.py"), str(paths.DEFAULT_PARAMS), "--out", str(out),
+            *extra, *[a for n in names for a in ("--only", n)]]
+
+
+@pytest.mark.parametrize(("signum", "code", "words", "whole_group", "names"), [
+    # a service manager stopping a build that runs in its own kernel
+    (signal.SIGTERM, 143, "Dihentikan (SIGTERM)", False, THREE[:2]),
+    # Ctrl-C on a terminal reaches every process of the group: the Dask workers too
+    (signal.SIGINT, 130, "Dibatalkan (Ctrl-C)", True, FOUR),
+])
+def test_a_signal_ends_the_build_with_one_line_and_nothing_left(published, tmp_path, signum, code, words,
+                                                                 whole_group, names):
+    target = published / "rakor-2026-11"
+    before = hashes(target)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "RAKOR_BUILD": str(tmp_path / "cache")}
+    proc = subprocess.Popen(_build_command(published, names, "--jobs", "2", "--force"), cwd=paths.ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    lines = []
+    for line in proc.stderr:  # the Dask cluster is up and running briefs: the worst moment
+        lines.append(line)
+        if line.rstrip().endswith(": ok"):
+            break
+    (os.killpg if whole_group else os.kill)(proc.pid, signum)
+    _, rest = proc.communicate(timeout=120)
+    assert proc.returncode == code
+    assert rest.strip().splitlines() == [f"{words}. Rilis yang sudah terbit tidak diubah."], rest
+    assert hashes(target) == before
+    assert not list((tmp_path / "cache" / "cache").glob("*.tmp-*"))  # no half-written run in the cache
+    assert not list(published.glob(".*"))  # no staging folder
+
+
+def test_a_publish_cut_between_its_renames_is_undone_by_any_command(tmp_path, capsys):
+    from briefs import cli
+
+    out = tmp_path / "out"
+    release = out / "rakor-2026-11"
+    release.mkdir(parents=True)
+    (release / "index.html").write_text("rilis lama", encoding="utf-8")
+    old = out / f"{publish.OLD_PREFIX}rakor-2026-11"
+    for command in (["verify", str(release)], ["check", str(paths.DEFAULT_PARAMS)]):
+        if command[0] == "check":  # check looks in the default outputs/: point it at ours
+            mp = pytest.MonkeyPatch()
+            mp.setattr(paths, "OUTPUTS", out)
+        os.replace(release, old)  # killed after the first rename: the release is missing
+        try:
+            cli.main(command)
+        finally:
+            if command[0] == "check":
+                mp.undo()
+        assert (release / "index.html").read_text(encoding="utf-8") == "rilis lama", command
+        assert not old.exists()
+
+
+@pytest.mark.parametrize("out", ["/etc/hostname/rilis", "/proc/version/rilis"])
+def test_an_unwritable_out_is_bad_input_before_any_work(out, capsys):
+    from briefs import cli
+
+    assert cli.main([str(paths.DEFAULT_PARAMS), "--only", "Sitiung", "--out", out]) == 2
+    err = capsys.readouterr().err
+    assert f"--out: folder rilis tidak bisa ditulis" in err and "Traceback" not in err
+    assert "[1/" not in err  # nothing ran
+
+
+def test_symlink_loops_in_params_or_data_are_bad_input(tmp_path, capsys):
+    from briefs import cli
+
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    params_loop = tmp_path / "p1.yml"
+    params_loop.symlink_to(tmp_path / "p2.yml")
+    (tmp_path / "p2.yml").symlink_to(params_loop)
+    data_loop = tmp_path / "rakor.yml"
+    data_loop.write_text(paths.DEFAULT_PARAMS.read_text(encoding="utf-8").replace("data: data/sample",
+                                                                                 f"data: {tmp_path / 'a'}"),
+                         encoding="utf-8")
+    for argv in ([str(params_loop)], ["check", str(params_loop)], [str(data_loop)], ["check", str(data_loop)]):
+        assert cli.main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert "Traceback" not in err and ("tautan simbolik" in err or "symbolic links" in err), err
+
+
+def test_a_damaged_cache_entry_is_rebuilt_not_published(tmp_path):
+    env_cache = jobs.CACHE
+    first = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(only=["Sitiung"], out=tmp_path / "a"))
+    brief = next(o for o in first.batch.outcomes if o.job.kind == "brief")
+    pdf = env_cache / brief.job.fingerprint / "page.pdf"
+    pdf.write_bytes(pdf.read_bytes()[: len(pdf.read_bytes()) // 2])  # a copy cut short, a disk that filled up
+    again = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(only=["Sitiung"], out=tmp_path / "b"))
+    rebuilt = next(o for o in again.batch.outcomes if o.job.kind == "brief")
+    assert again.exit_code == 0 and not rebuilt.cached
+    assert len(PdfReader(tmp_path / "b" / "rakor-2026-11" / "kecamatan" / "sitiung.pdf").pages) == 2
+
+
+def test_a_write_that_fails_mid_build_is_one_line_and_the_release_stays(published, tmp_path):
+    """A full disk, simulated by a file-size limit: writing the book fails (EFBIG), not the process."""
+    import resource
+
+    target = published / "rakor-2026-11"
+    before = hashes(target)
+
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead of killing
+        resource.setrlimit(resource.RLIMIT_FSIZE, (150_000, 150_000))
+
+    env = {**os.environ, "RAKOR_BUILD": str(tmp_path / "cache")}
+    done = subprocess.run(_build_command(published, ["Sitiung"], "--force"), cwd=paths.ROOT, env=env,
+                          capture_output=True, text=True, preexec_fn=limit, timeout=300)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "File too large" in done.stderr
+    assert hashes(target) == before
