@@ -509,3 +509,18 @@ def test_render_past_its_memory_cap_fails_and_the_worker_lives(tmp_path):
     assert run.returncode == 0, run.stderr
     assert "DIBATASI PDF melewati batas memori 64 MB" in run.stdout, run.stdout
     assert "HIDUP %PDF-" in run.stdout  # the worker process renders the next page normally
+
+
+def test_no_published_file_names_a_local_folder(hostile):
+    """The data and params lie outside the project (a home folder): releases name them by last name only."""
+    out, _ = hostile
+    local = str(out.parent)
+    for f in release_files(out / MEETING):
+        data = f.read_bytes()
+        assert local.encode() not in data, f.name
+        if f.suffix == ".pdf":
+            assert local not in pdf_text(PdfReader(f)), f.name
+    manifest = json.loads((out / MEETING / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["provenance"]["parameters"]["data"] == "…/data"
+    assert {s["path"] for s in manifest["provenance"]["inputs"].values()} == {
+        f"…/{t}.csv" for t in ("wilayah", "angkatan_kerja", "kepesertaan", "agen_perisai")}
