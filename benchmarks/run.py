@@ -87,7 +87,9 @@ def floor(codes: list[str], params_file: Path) -> float:
     from IPython.core.interactiveshell import InteractiveShell
 
     import IPython.display
-    from briefs import paths, render, weasy
+    from briefs import paths
+    from briefs.render import html as render
+    from briefs.render import weasy
     from briefs.params import load
 
     meeting = load(params_file)

@@ -116,7 +116,8 @@ def _verify(argv: list[str]) -> int:
     p.add_argument("--rebuild", action="store_true", help="bangun ulang ke folder sementara dan bandingkan byte demi byte")
     p.add_argument("--signers", metavar="BERKAS", help="allowed_signers OpenSSH: periksa tanda tangan manifest.json.sig")
     args = p.parse_args(argv)
-    from briefs import publish, signing
+    from briefs.release import publish
+    from briefs.release import signing
 
     release = Path(args.release)
     publish.recover(release)  # a publish cut short between its two renames
@@ -137,7 +138,8 @@ def _verify(argv: list[str]) -> int:
 
 def _sign(argv: list[str]) -> int:
     """Sign a release that verifies: a person vouches for it; the build never holds the key."""
-    from briefs import signing, verify
+    from briefs import verify
+    from briefs.release import signing
 
     p = argparse.ArgumentParser(prog="build.py sign")
     p.add_argument("release")
@@ -196,7 +198,7 @@ def _print_warnings(warnings: list[dict]) -> None:
 @contextmanager
 def _progress():
     """A live bar on a terminal; one plain line per finished brief otherwise (logs, CI)."""
-    from briefs.execute import plain_progress
+    from briefs.run.cluster import plain_progress
 
     if not sys.stderr.isatty():
         yield plain_progress

@@ -16,9 +16,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefs import execute, params, paths, publish
+from briefs import params, paths
+from briefs.run import cluster as execute
+from briefs.release import publish
 from briefs.errors import InputError, Problem, display_path
-from briefs.jobs import Job, digest, environment_digest, notebook_digest, tree_digest
+from briefs.run.jobs import Job, digest, environment_digest, notebook_digest, tree_digest
 from briefs.params import Meeting
 
 # pandas, pandera, nbconvert and WeasyPrint are imported only when there is work to do:
@@ -125,7 +127,9 @@ def _build(params_file: Path | str, meeting: Meeting, opts: Options) -> Result:
             return Result(1, current, execute.Batch(), f"Rilis {display_path(current)} sudah mutakhir, tetapi memuat "
                           f"{len(warnings)} peringatan (--strict).", warnings)
         return Result(0, current, execute.Batch(), f"Rilis sudah mutakhir di {display_path(current)}", warnings)
-    from briefs import data, release, slices
+    from briefs import data
+    from briefs.release import assemble as release
+    from briefs.data import slices
 
     meeting, ds = load_inputs(params_file, meeting)
     # Through the model's own validation: a timeout of 0 or a year is refused, never ignored.
@@ -170,7 +174,7 @@ def _quarto(meeting: Meeting, opts: Options, params_file: Path | str):
     """With the Quarto engine, find Quarto before any work: missing is bad input (exit 2)."""
     if meeting.engine != "quarto":
         return None
-    from briefs import quarto_cli
+    from briefs.render import quarto as quarto_cli
 
     return quarto_cli.locate(where="--engine quarto" if opts.engine else f"{display_path(params_file)}:engine")
 
@@ -209,7 +213,8 @@ def plan(
     meeting: Meeting, ds, codes: list[str], snapshot: Path, build_id: str, params_file: Path, quarto=None
 ) -> list[Job]:
     """One job for the regency summary, then one per kecamatan, in code order."""
-    from briefs import release, render
+    from briefs.release import assemble as release
+    from briefs.render import html as render
 
     meeting_json = meeting.model_dump_json()
     common = digest(meeting_json, tree_digest(paths.TEMPLATES), environment_digest(), meeting.engine,

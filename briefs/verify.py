@@ -30,9 +30,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from briefs import signing
-from briefs.publish import digest_file
-from briefs.signing import SIGNATURE
+from briefs.release import signing
+from briefs.release.publish import digest_file
+from briefs.release.signing import SIGNATURE
 
 KINDS = ("brief", "summary", "notebook", "data", "book", "index", "zip")
 _UNSAFE = "jalur di manifest tidak sah (harus relatif, di dalam folder rilis, tanpa '..')"
@@ -266,7 +266,7 @@ def check_complete(release: Path, manifest: dict, verified: set[str]) -> list[st
     """
     from briefs.data import TABLES
     from briefs.paths import SUMMARY_SLUG, unique_slugs  # the names the build gives, not a copy of its rules
-    from briefs.schema import name_key, plain
+    from briefs.data.schema import name_key, plain
 
     meeting = manifest["meeting"]
     prov = manifest["provenance"]

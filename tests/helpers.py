@@ -7,7 +7,8 @@ from pathlib import Path
 
 import nbformat
 
-from briefs import jobs, paths, pipeline
+from briefs import paths, pipeline
+from briefs.run import jobs
 from briefs.params import Meeting
 
 MINI = Path(__file__).parent / "fixtures" / "data" / "mini"

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from briefs import book, params, paths, weasy
+from briefs import params, paths
+from briefs.release import book
+from briefs.render import weasy
 
 
 @pytest.fixture(scope="module")

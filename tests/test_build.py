@@ -11,7 +11,8 @@ from urllib.parse import unquote, urlparse
 import pytest
 from pypdf import PdfReader
 
-from briefs import data, figures, fmt, params, paths
+from briefs import data, fmt, params, paths
+from briefs.data import figures
 
 pytestmark = pytest.mark.slow
 

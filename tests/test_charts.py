@@ -19,7 +19,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 from PIL import Image
 
-from briefs import charts, fmt
+from briefs import fmt
+from briefs.notebook import charts
 
 SERIES = pd.DataFrame(
     {"PU": range(900, 912), "BPU": range(600, 612), "JAKON": [60] * 12},
@@ -28,7 +29,7 @@ SERIES = pd.DataFrame(
 DRAW = """
 import pandas as pd
 from matplotlib.figure import Figure
-from briefs import charts
+from briefs.notebook import charts
 charts.use_style()
 fig = Figure(figsize=charts.cm(charts.HALF, 5))
 ax = fig.subplots()

@@ -6,7 +6,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from briefs import data, data_report
+from briefs import data
+from briefs.data import report as data_report
 from tests.helpers import meeting
 
 

@@ -116,7 +116,7 @@ def test_a_build_ends_when_every_worker_dies_with_its_nanny(tmp_path, monkeypatc
 
     import nbformat
 
-    from briefs import execute
+    from briefs.run import cluster as execute
     from tests import helpers
 
     monkeypatch.setattr(execute, "NO_WORKER_GRACE", 3.0)
@@ -141,7 +141,8 @@ def test_a_build_ends_when_every_worker_dies_with_its_nanny(tmp_path, monkeypatc
 
 @pytest.mark.parametrize("address", ["bukan alamat", "tcp://127.0.0.1:1"])
 def test_a_wrong_scheduler_address_is_bad_input(address, tmp_path, capsys, monkeypatch):
-    from briefs import cli, execute
+    from briefs import cli
+    from briefs.run import cluster as execute
 
     monkeypatch.setattr(execute, "SCHEDULER_TIMEOUT", 2.0)
     assert cli.main([str(paths.DEFAULT_PARAMS), "--only", "Sitiung", "--scheduler", address,

@@ -14,7 +14,9 @@ import nbformat
 import pytest
 from pypdf import PdfReader
 
-from briefs import jobs, paths, pipeline, publish
+from briefs import paths, pipeline
+from briefs.run import jobs
+from briefs.release import publish
 from tests import helpers
 
 pytestmark = pytest.mark.slow

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from briefs import data, figures, fmt, params, paths
+from briefs import data, fmt, params, paths
+from briefs.data import figures
 
 
 @pytest.fixture(scope="module")

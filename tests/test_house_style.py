@@ -10,7 +10,8 @@ import sys
 import pytest
 from PIL import Image
 
-from briefs import house_style, jobs
+from briefs.notebook import house_style
+from briefs.run import jobs
 from tests import helpers
 
 
@@ -61,7 +62,7 @@ def test_dataframes_in_a_cell_read_indonesian(tmp_path):
 
 def test_an_analysts_mplbackend_does_not_silence_the_build(tmp_path, monkeypatch):
     """A shell with MPLBACKEND=Agg (common on servers) must not make `plt.show()` show nothing."""
-    from briefs import kernels
+    from briefs.run import kernels
 
     kernels.discard()  # the next kernel starts from this environment
     monkeypatch.setenv("MPLBACKEND", "Agg")

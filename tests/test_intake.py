@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefs import intake
+from briefs.data import intake
 from briefs.errors import display_path
 
 TABLES = ("wilayah", "kepesertaan")

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from briefs import data, intake
+from briefs import data
+from briefs.data import intake
 from briefs.errors import InputError, display_path
 from tests.helpers import meeting
 
@@ -332,7 +333,7 @@ MEASURE = textwrap.dedent("""
     import json, resource, sys, time
     from pathlib import Path
     resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))  # a runaway test must not take the machine
-    from briefs import intake
+    from briefs.data import intake
     start = time.perf_counter()
     raw, problems = intake.read_table(sys.argv[2], Path(sys.argv[1]))
     print(json.dumps({"seconds": time.perf_counter() - start, "rows": None if raw is None else len(raw.frame),

@@ -5,7 +5,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from briefs import jobs, paths
+from briefs import paths
+from briefs.run import jobs
 from tests import helpers
 from tests.helpers import job
 

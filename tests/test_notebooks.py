@@ -9,7 +9,8 @@ import papermill as pm
 import pytest
 from bs4 import BeautifulSoup
 
-from briefs import data, figures, fmt, params, paths
+from briefs import data, fmt, params, paths
+from briefs.data import figures
 
 BRIEF_PARAMETERS = {
     "kode_kecamatan": '"13.10.04"',

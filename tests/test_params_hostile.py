@@ -245,7 +245,7 @@ def test_every_text_value_is_bounded_and_the_message_does_not_echo_it(tmp_path, 
 
 
 def test_the_longest_id_keeps_every_derived_file_name_short():
-    from briefs import publish
+    from briefs.release import publish
 
     longest = "a" * params.ID_MAX
     derived = [longest, f"buku-{longest}.pdf", f"{longest}.zip", f"{longest}.lock",

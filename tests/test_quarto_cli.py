@@ -21,9 +21,9 @@ import nbformat
 import pytest
 import yaml
 
-from briefs import quarto_cli
+from briefs.render import quarto as quarto_cli
 from briefs.errors import InputError
-from briefs.render import Page
+from briefs.render.html import Page
 
 HERE = Path(__file__).parent
 STANDIN = HERE / "fixtures" / "quarto" / "quarto-standin"

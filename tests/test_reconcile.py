@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from briefs import reconcile, schema
-from briefs.intake import RawTable, normalise_header
+from briefs.data import reconcile
+from briefs.data import schema
+from briefs.data.intake import RawTable, normalise_header
 
 
 def raw(name: str, text: str) -> RawTable:

@@ -2,7 +2,8 @@
 
 import os
 
-from briefs import publish, release
+from briefs.release import publish
+from briefs.release import assemble as release
 from briefs.paths import slug
 
 

@@ -16,7 +16,9 @@ from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from pypdf import PdfReader
 
-from briefs import fmt, params, paths, render, weasy
+from briefs import fmt, params, paths
+from briefs.render import html as render
+from briefs.render import weasy
 
 FIXTURE = Path(__file__).parent / "fixtures" / "render" / "executed.ipynb"
 A4 = (595.28, 841.89)

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from PIL import Image
 
-from briefs import sanitize
+from briefs.render import sanitize
 
 PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\0" * 16).decode()
 v4 = nbformat.v4

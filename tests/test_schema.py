@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from briefs import schema
-from briefs.intake import RawTable, normalise_header
+from briefs.data import schema
+from briefs.data.intake import RawTable, normalise_header
 
 
 def raw(name: str, text: str, decimal: str = ".") -> RawTable:

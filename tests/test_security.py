@@ -30,7 +30,9 @@ from bs4 import BeautifulSoup
 from PIL import Image
 from pypdf import PdfReader
 
-from briefs import cli, jobs, paths, pipeline, release
+from briefs import cli, paths, pipeline
+from briefs.run import jobs
+from briefs.release import assemble as release
 from tests import helpers
 
 pytestmark = pytest.mark.slow
@@ -469,7 +471,7 @@ def child_pids() -> set[str]:
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir() or not hasattr(os, "fork"), reason="needs Linux fork and /proc")
 def test_render_past_its_wall_clock_is_killed(tmp_path, monkeypatch):
-    from briefs import weasy
+    from briefs.render import weasy
 
     monkeypatch.setattr(weasy, "RENDER_SECONDS", 2)
     assert weasy.pdf_bytes("<p>kecil</p>", base_dir=tmp_path, title="uji").startswith(b"%PDF")  # control
@@ -484,7 +486,7 @@ def test_render_past_its_wall_clock_is_killed(tmp_path, monkeypatch):
 MEMORY_PROBE = """
 import sys
 from pathlib import Path
-from briefs import weasy
+from briefs.render import weasy
 heavy, folder = Path(sys.argv[1]).read_text(encoding="utf-8"), Path(sys.argv[2])
 weasy.RENDER_MEMORY = 64 << 20
 assert weasy.pdf_bytes("<p>kecil</p>", base_dir=folder, title="uji").startswith(b"%PDF")  # control

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from briefs import signing, verify
+from briefs import verify
+from briefs.release import signing
 from tests.test_verify import make_release, reseal
 
 needs_ssh_keygen = pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="ssh-keygen (openssh-client) tidak terpasang")

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from briefs import tables
+from briefs.notebook import tables
 
 EVIL = "<script>alert(1)</script>"
 CONTOH = pd.DataFrame({"nagari": ["Alfa", "Beta"], "angkatan_kerja": [1234567, 2345], "cakupan": [0.3112, 0.2049]})

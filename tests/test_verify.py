@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from briefs import cli, pipeline, release, verify
+from briefs import cli, pipeline, verify
+from briefs.release import assemble as release
 from briefs.data import TABLES
 from briefs.errors import InputError, Problem
-from briefs.publish import digest_file
+from briefs.release.publish import digest_file
 
 MEETING = "uji"
 REGENCY = "Kabupaten Uji"

@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from briefs import weasy
+from briefs.render import weasy
 
 SECRET = "RAHASIA-7f3a91"
 A4 = (595.28, 841.89)

@@ -21,9 +21,10 @@ import nbformat
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
-from briefs import fmt, paths, sanitize, templating
+from briefs import fmt, paths, templating
 
 # base-uri and form-action do not fall back to default-src: they are named to forbid them too.
+from briefs.render import sanitize
 CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
        "base-uri 'none'; form-action 'none'")
 

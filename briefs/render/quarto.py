@@ -29,7 +29,9 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from briefs import paths, render as nbrender, sanitize, templating
+from briefs import paths, templating
+from briefs.render import html as nbrender
+from briefs.render import sanitize
 from briefs.errors import InputError, Problem
 
 TEMPLATES = paths.TEMPLATES / "quarto"

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from briefs import data, figures
+from briefs import data
+from briefs.data import figures
 from briefs.data import Dataset
 from briefs.params import Meeting
 

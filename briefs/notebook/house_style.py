@@ -24,7 +24,8 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from briefs import charts, tables
+from briefs.notebook import charts
+from briefs.notebook import tables
 
 TYPEFACE = "Open Sans"
 # Where Debian's fonts-open-sans puts the files; fontconfig is asked first.

@@ -13,12 +13,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from briefs import book, bundle, data, figures, fmt, provenance, render
+from briefs import data, fmt
+from briefs.release import book
+from briefs.release import bundle
+from briefs.data import figures
+from briefs.release import provenance
+from briefs.render import html as render
 from briefs.errors import warning_text
-from briefs.execute import Batch
+from briefs.run.cluster import Batch
 from briefs.params import Meeting
 from briefs.paths import SUMMARY_SLUG, unique_slugs  # noqa: F401  (where the build's file names are made)
-from briefs.publish import STAGING_PREFIX, digest_file, recover, swap
+from briefs.release.publish import STAGING_PREFIX, digest_file, recover, swap
 
 def publish_release(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, out: Path,
                     inputs: str = "", run: dict | None = None, warnings: list[dict] | None = None) -> Path:

@@ -19,15 +19,18 @@ import pandas as pd
 from IPython.display import HTML
 from markupsafe import Markup
 
-from briefs import data, figures, house_style, params, paths, slices, templating
-from briefs.charts import (ARSIR, FULL, GELAP, HALF, PUTIH, SEDANG, TERANG, cm, garis_acuan, label_batang,  # noqa: F401
+from briefs import data, params, paths, templating
+from briefs.data import figures
+from briefs.notebook import house_style
+from briefs.data import slices
+from briefs.notebook.charts import (ARSIR, FULL, GELAP, HALF, PUTIH, SEDANG, TERANG, cm, garis_acuan, label_batang,  # noqa: F401
                            label_bulan, label_ujung, legenda, persen_target, tinggi_grafik)
 from briefs.errors import InputError, Problem, display_path
-from briefs.figures import IURAN_JKK, IURAN_JKM, IURAN_PEKERJA_RENTAN, SEGMEN  # noqa: F401
+from briefs.data.figures import IURAN_JKK, IURAN_JKM, IURAN_PEKERJA_RENTAN, SEGMEN  # noqa: F401
 from briefs.fmt import (angka, angka_bertanda, periode, periode_singkat, persen, persen_kata, rupiah,  # noqa: F401
                         rupiah_ringkas, tanggal)
 from briefs.params import Meeting
-from briefs.tables import tabel  # noqa: F401
+from briefs.notebook.tables import tabel  # noqa: F401
 
 CELLS = paths.TEMPLATES / "cells"
 CELLS_CSS = paths.TEMPLATES / "rakor" / "static" / "cells.css"

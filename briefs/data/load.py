@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from briefs import intake, paths, reconcile, schema
-from briefs.data_report import DataReport, TableReport, describe_source, report_html, report_text  # noqa: F401
+from briefs import paths
+from briefs.data import intake
+from briefs.data import reconcile
+from briefs.data import schema
+from briefs.data.report import DataReport, TableReport
 from briefs.errors import InputError, Problem, display_path
 from briefs.params import Meeting
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from briefs.fmt import angka, persen_kata
-from briefs.schema import Checked, name_key, usable
+from briefs.data.schema import Checked, name_key, usable
 
 
 def reconcile(tables: dict[str, Checked]) -> None:

@@ -20,7 +20,9 @@ from typing import Literal
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringObject
 
-from briefs import fmt, render, templating, weasy
+from briefs import fmt, templating
+from briefs.render import html as render
+from briefs.render import weasy
 
 KIND_LABELS = {"summary": "Ringkasan", "brief": "Brief", "data": "Data"}
 # The contents page links "rkhalaman:7"; after merging, such links become jumps to page 7.

@@ -19,7 +19,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from briefs.errors import Problem
-from briefs.intake import RawTable
+from briefs.data.intake import RawTable
 
 SEGMENTS = ("PU", "BPU", "JAKON")
 PERIOD = r"^\d{4}-(0[1-9]|1[0-2])$"

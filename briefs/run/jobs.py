@@ -21,8 +21,9 @@ from pathlib import Path
 
 import nbformat
 
-from briefs import kernels, paths
-from briefs.publish import alive
+from briefs import paths
+from briefs.run import kernels
+from briefs.release.publish import alive
 
 CACHE = paths.BUILD / "cache"
 FAILED = paths.BUILD / "failed"
@@ -182,12 +183,12 @@ def render_pages(job: Job, nb: nbformat.NotebookNode, work: Path) -> None:
     The notices (peringatan.json) say what of the notebook the page leaves out and
     whether the brief ran past its page budget: the build reports them.
     """
-    from briefs import sanitize
+    from briefs.render import sanitize
 
     images = (paths.ROOT / job.notebook).parent  # Markdown images come from the notebook's own folder
     notices = [n.as_dict() for n in sanitize.prepare(nb, images)[1]]
     if job.engine == "quarto":
-        from briefs import quarto_cli
+        from briefs.render import quarto as quarto_cli
 
         try:
             quarto_cli.render(work / "notebook.ipynb", work, job.page, job.quarto, timeout=job.timeout, images=images)
@@ -195,7 +196,8 @@ def render_pages(job: Job, nb: nbformat.NotebookNode, work: Path) -> None:
             raise RunFailed(str(exc)) from None
         pages = _readable_pdf(work / "page.pdf")
     else:
-        from briefs import render, weasy
+        from briefs.render import html as render
+        from briefs.render import weasy
 
         html = render.notebook_html(nb, job.page, images)
         (work / "page.html").write_text(html, encoding="utf-8")

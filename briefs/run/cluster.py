@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
-from briefs.jobs import Job, Outcome, cached, remove_stale_work, run_job
+from briefs.run.jobs import Job, Outcome, cached, remove_stale_work, run_job
 
 
 SMALL_BATCH = 3  # up to this many jobs run here, in order; more go to the Dask cluster
