@@ -17,7 +17,10 @@ release: venv debs-release
 check: venv
 	$(PY) build.py check $(PARAMS)
 
+# Lint (ruff) and the one-way flow of the pipeline (import-linter, pyproject.toml) first.
 test: venv debs-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest -q -n auto
 
 # JupyterLab on the project's notebooks, in the project's environment: the notebooks run

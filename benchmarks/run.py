@@ -83,14 +83,14 @@ def naive_loop(codes: list[str], work: Path, env: dict) -> float:
 
 def floor(codes: list[str], params_file: Path) -> float:
     """The notebook's own code and our rendering, in this process: no kernel, no cluster."""
+    import IPython.display
     import nbformat
     from IPython.core.interactiveshell import InteractiveShell
 
-    import IPython.display
     from briefs import paths
+    from briefs.params import load
     from briefs.render import html as render
     from briefs.render import weasy
-    from briefs.params import load
 
     meeting = load(params_file)
     shell = InteractiveShell.instance()

@@ -26,7 +26,8 @@ USAGE = """python build.py [PARAMS] [opsi]        bangun rilis rakor (bawaan: pa
 def _build_parser() -> argparse.ArgumentParser:
     from briefs import params  # here, not at the top: `verify` has no use for pydantic
 
-    p = argparse.ArgumentParser(prog="build.py", usage=USAGE, description="Bangun brief cakupan BPJS Ketenagakerjaan per kecamatan.")
+    p = argparse.ArgumentParser(prog="build.py", usage=USAGE,
+                                description="Bangun brief cakupan BPJS Ketenagakerjaan per kecamatan.")
     p.add_argument("params", nargs="?", default=str(paths.DEFAULT_PARAMS), help="berkas parameter rakor")
     p.add_argument("--only", action="append", default=[], metavar="NAMA", help="hanya kecamatan ini (boleh berulang)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 2, metavar="N", help="jumlah worker lokal")
@@ -116,8 +117,7 @@ def _verify(argv: list[str]) -> int:
     p.add_argument("--rebuild", action="store_true", help="bangun ulang ke folder sementara dan bandingkan byte demi byte")
     p.add_argument("--signers", metavar="BERKAS", help="allowed_signers OpenSSH: periksa tanda tangan manifest.json.sig")
     args = p.parse_args(argv)
-    from briefs.release import publish
-    from briefs.release import signing
+    from briefs.release import publish, signing
 
     release = Path(args.release)
     publish.recover(release)  # a publish cut short between its two renames

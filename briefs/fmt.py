@@ -13,6 +13,8 @@ import math
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from briefs import periods
+
 LOCALE = "id"
 _MISSING = "–"
 
@@ -97,18 +99,13 @@ def tanggal_pendek(value: dt.date | str) -> str:
     return format_date(_as_date(value), "d MMMM y", locale=LOCALE)
 
 
-def _period_date(periode: str) -> dt.date:
-    year, month = periode.split("-")
-    return dt.date(int(year), int(month), 1)
-
-
 def periode(value: str) -> str:
     """A data period 'YYYY-MM' as words: Oktober 2026."""
-    return format_date(_period_date(value), "MMMM y", locale=LOCALE)
+    return format_date(periods.first_day(value), "MMMM y", locale=LOCALE)
 
 
 def periode_singkat(value: str) -> str:
     """A period for chart axes: Okt 2026 -> 'Okt'; January gets its year: 'Jan 26'."""
-    d = _period_date(value)
+    d = periods.first_day(value)
     label = format_date(d, "MMM", locale=LOCALE)
     return f"{label} {d:%y}" if d.month == 1 else label

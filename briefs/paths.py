@@ -22,6 +22,9 @@ OUTPUTS = ROOT / "outputs"
 # RAKOR_BUILD elsewhere so they never reuse (or spoil) an analyst's cache.
 BUILD = Path(os.environ.get("RAKOR_BUILD", ROOT / ".build"))
 
+RAKOR_CSS = TEMPLATES / "rakor" / "static" / "rakor.css"  # the page, on screen and on paper
+CELLS_CSS = TEMPLATES / "rakor" / "static" / "cells.css"  # the notebook snippets: cards, tables, box
+
 BRIEF_NOTEBOOK = NOTEBOOKS / "brief_kecamatan.ipynb"
 SUMMARY_NOTEBOOK = NOTEBOOKS / "ringkasan_kabupaten.ipynb"
 DEFAULT_PARAMS = PARAMS / "rakor-2026-11.yml"

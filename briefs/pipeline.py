@@ -1,4 +1,4 @@
-"""The whole build as one importable function: params → data → execute → release.
+"""The whole build as one importable function: params → data → run → render → release.
 
 `briefs.cli` only parses arguments and calls `build`, `check` or `verify` here.
 """
@@ -10,18 +10,20 @@ import fcntl
 import json
 import os
 import shutil
-import tempfile
 import sys
+import tempfile
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefs import params, paths
-from briefs.run import cluster as execute
-from briefs.release import publish
 from briefs.errors import InputError, Problem, display_path
-from briefs.run.jobs import Job, digest, environment_digest, notebook_digest, tree_digest
+from briefs.hashing import digest, environment_digest, tree_digest
 from briefs.params import Meeting
+from briefs.release import publish
+from briefs.run import cluster
+from briefs.run.job import Outcome
 
 # pandas, pandera, nbconvert and WeasyPrint are imported only when there is work to do:
 # a rebuild with nothing changed must answer in well under two seconds.
@@ -39,8 +41,11 @@ class Options:
     allow_partial: bool = False
     timeout: int | None = None
     out: Path = paths.OUTPUTS
-    progress: object = None  # callable(outcome, n, total)
+    progress: Callable[[Outcome, int, int], None] | None = None  # called as each job ends
     strict: bool = False  # every warning fails the build (exit 1, nothing published)
+    # Another notebook for some jobs, by kecamatan code or "ringkasan" (run.plan's seam):
+    # how tests run a broken or hostile notebook through the real build.
+    notebooks: dict[str, Path] = field(default_factory=dict)
 
 
 @dataclass
@@ -49,7 +54,7 @@ class Result:
 
     exit_code: int
     release: Path | None
-    batch: execute.Batch
+    batch: cluster.Batch
     message: str
     warnings: list[dict] = field(default_factory=list)  # as in the manifest: errors.warning_text reads them
 
@@ -82,7 +87,7 @@ def build(params_file: Path | str, opts: Options) -> Result:
     meeting = params.load(params_file)
     writable_out(opts.out, meeting.id)
     if opts.scheduler:
-        execute.check_scheduler(opts.scheduler)
+        cluster.check_scheduler(opts.scheduler)
     with _one_build_at_a_time(meeting.id):
         return _build(params_file, meeting, opts)
 
@@ -124,12 +129,13 @@ def _build(params_file: Path | str, meeting: Meeting, opts: Options) -> Result:
     if current is not None:
         warnings = json.loads((current / "manifest.json").read_text(encoding="utf-8")).get("warnings", [])
         if opts.strict and warnings:
-            return Result(1, current, execute.Batch(), f"Rilis {display_path(current)} sudah mutakhir, tetapi memuat "
+            return Result(1, current, cluster.Batch(), f"Rilis {display_path(current)} sudah mutakhir, tetapi memuat "
                           f"{len(warnings)} peringatan (--strict).", warnings)
-        return Result(0, current, execute.Batch(), f"Rilis sudah mutakhir di {display_path(current)}", warnings)
+        return Result(0, current, cluster.Batch(), f"Rilis sudah mutakhir di {display_path(current)}", warnings)
     from briefs import data
-    from briefs.release import assemble as release
     from briefs.data import slices
+    from briefs.release import assemble
+    from briefs.run.plan import plan
 
     meeting, ds = load_inputs(params_file, meeting)
     # Through the model's own validation: a timeout of 0 or a year is refused, never ignored.
@@ -143,8 +149,8 @@ def _build(params_file: Path | str, meeting: Meeting, opts: Options) -> Result:
     data.write_snapshot(ds, snapshot)
     slices.write(ds, meeting, snapshot / "kecamatan", codes)
     build_id = digest(tree_digest(snapshot), meeting.model_dump_json())[:8]
-    jobs = plan(meeting, ds, codes, snapshot, build_id, Path(params_file), quarto)
-    batch = execute.run(jobs, workers=opts.jobs, scheduler=opts.scheduler, force=opts.force, progress=opts.progress)
+    jobs = plan(meeting, ds, codes, snapshot, build_id, Path(params_file), quarto, notebooks=opts.notebooks)
+    batch = cluster.run(jobs, workers=opts.jobs, scheduler=opts.scheduler, force=opts.force, progress=opts.progress)
     warnings = collect_warnings(batch, ds)
     if batch.failed and not opts.allow_partial:
         return Result(1, None, batch, "Rilis tidak diterbitkan: ada brief yang gagal.", warnings)
@@ -153,12 +159,12 @@ def _build(params_file: Path | str, meeting: Meeting, opts: Options) -> Result:
     run = {"params_file": paths.public(Path(params_file).absolute()),
            "options": {"only": sorted(opts.only), "engine": opts.engine, "timeout": opts.timeout},
            "engine_version": quarto.version if quarto else _weasyprint_version()}
-    target = release.publish_release(meeting, ds, batch, build_id, opts.out, inputs=inputs, run=run, warnings=warnings)
+    target = assemble.publish_release(meeting, ds, batch, build_id, opts.out, inputs=inputs, run=run, warnings=warnings)
     code = 1 if batch.failed else 0
     return Result(code, target, batch, f"Rilis diterbitkan di {display_path(target)}", warnings)
 
 
-def collect_warnings(batch: execute.Batch, ds) -> list[dict]:
+def collect_warnings(batch: cluster.Batch, ds) -> list[dict]:
     """Every warning of a build: the data's (rows kept but suspicious), then each page's notices.
 
     A page's notices say what of its notebook the reader does not get (a dropped output,
@@ -207,52 +213,3 @@ def _selected(meeting: Meeting, ds, only: list[str]) -> list[str]:
     if meeting.kecamatan != "all":
         return data.resolve_kecamatan(ds, list(meeting.kecamatan), source="kecamatan")
     return sorted(ds.wilayah["kode_kecamatan"].unique())
-
-
-def plan(
-    meeting: Meeting, ds, codes: list[str], snapshot: Path, build_id: str, params_file: Path, quarto=None
-) -> list[Job]:
-    """One job for the regency summary, then one per kecamatan, in code order."""
-    from briefs.release import assemble as release
-    from briefs.render import html as render
-
-    meeting_json = meeting.model_dump_json()
-    common = digest(meeting_json, tree_digest(paths.TEMPLATES), environment_digest(), meeting.engine,
-                    quarto.version if quarto else "")
-    names = ds.wilayah.drop_duplicates("kode_kecamatan").set_index("kode_kecamatan")["kecamatan"]
-    slugs = release.unique_slugs({code: names[code] for code in codes})
-    # The summary reads the whole snapshot; a brief only its own slice, so only a change in
-    # what it shows re-runs it. Its build id is a hash over its own inputs, for the same reason.
-    specs = [("ringkasan", "summary", f"Ringkasan {meeting.regency}", meeting.regency, release.SUMMARY_SLUG,
-              paths.SUMMARY_NOTEBOOK, snapshot, build_id)]
-    slice_digests = {code: tree_digest(snapshot / "kecamatan" / code) for code in codes}
-    for code in codes:
-        own_id = digest(slice_digests[code], meeting_json)[:8]
-        specs.append((code, "brief", f"Kecamatan {names[code]}", names[code], slugs[code],
-                      paths.BRIEF_NOTEBOOK, snapshot / "kecamatan" / code, own_id))
-    sources = {nb: notebook_digest(nb) for nb in (paths.SUMMARY_NOTEBOOK, paths.BRIEF_NOTEBOOK)}
-    jobs = []
-    for key, kind, title, name, slug, notebook, inputs, job_id in specs:
-        # Paths relative to the root keep executed notebooks identical wherever the build runs.
-        parameters = {"params_file": _rel(params_file), "snapshot": _rel(inputs), "build_id": job_id}
-        if kind == "brief":
-            parameters = {"kode_kecamatan": key, **parameters}
-        page = render.page_for(meeting, kind=kind, title=title, build_id=job_id)
-        fp = digest(common, slice_digests[key] if kind == "brief" else _whole(inputs),
-                    sources[notebook], json.dumps(parameters, sort_keys=True))
-        jobs.append(Job(key=key, kind=kind, title=title, name=name, slug=slug,
-                        notebook=str(notebook.relative_to(paths.ROOT)), parameters=parameters,
-                        timeout=meeting.timeout, page=page, fingerprint=fp, meeting_id=meeting.id,
-                        authors=tuple(meeting.organizers), engine=meeting.engine, quarto=quarto))
-    return jobs
-
-
-def _whole(snapshot: Path) -> str:
-    """Digest of the whole-regency tables only (not the per-kecamatan slices beside them)."""
-    return digest(*(f.read_bytes() for f in sorted(snapshot.glob("*.csv"))))
-
-
-def _rel(path: Path) -> str:
-    """Like display_path, but resolved outside the root too: notebooks re-open these paths."""
-    path = path.resolve()
-    return str(path.relative_to(paths.ROOT)) if path.is_relative_to(paths.ROOT) else str(path)

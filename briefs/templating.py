@@ -7,7 +7,7 @@ undefined names are errors. Indonesian formats are available as filters everywhe
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import jinja2
@@ -18,7 +18,7 @@ FILTERS = ("angka", "angka_bertanda", "persen", "persen_kata", "poin", "rupiah",
            "tanggal", "tanggal_pendek", "periode", "periode_singkat")
 
 
-@lru_cache(maxsize=None)
+@cache
 def environment(folder: Path = paths.TEMPLATES, compact: bool = False) -> jinja2.Environment:
     """Templates under `folder`; `compact` drops the newlines around block tags (snippets)."""
     env = jinja2.Environment(

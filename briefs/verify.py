@@ -22,24 +22,11 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import tempfile
-from pathlib import Path, PurePosixPath
-
-from typing import Annotated, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pathlib import Path
 
 from briefs.release import signing
-from briefs.release.publish import digest_file
-from briefs.release.signing import SIGNATURE
-
-KINDS = ("brief", "summary", "notebook", "data", "book", "index", "zip")
-_UNSAFE = "jalur di manifest tidak sah (harus relatif, di dalam folder rilis, tanpa '..')"
-
-
-class Malformed(Exception):
-    """The manifest cannot be read as a release manifest; the message lists why."""
+from briefs.release.manifest import Malformed, check_files, parse, safe_path, show
 
 
 def verify(release: Path, *, rebuild: bool = False, signers: Path | None = None) -> list[str]:
@@ -70,193 +57,6 @@ def verify(release: Path, *, rebuild: bool = False, signers: Path | None = None)
 
 # ---- well-formed -------------------------------------------------------------------------
 
-def parse(raw: bytes) -> dict:
-    """The manifest as a dict with every key verify relies on, of the right type; or Malformed."""
-    try:
-        manifest = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise Malformed("bukan teks UTF-8") from None
-    except ValueError as exc:
-        raise Malformed(f"bukan JSON ({exc})") from None
-    except RecursionError:
-        raise Malformed("bukan JSON yang wajar (bersarang terlalu dalam)") from None
-    errors = _shape(manifest)
-    if errors:
-        more = f" (dan {len(errors) - 3} masalah lain)" if len(errors) > 3 else ""
-        raise Malformed("; ".join(errors[:3]) + more)
-    return manifest
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="allow", strict=True)  # keys a later release adds are not errors
-
-
-class _Artifact(_Model):
-    kind: Literal[KINDS]
-    path: str
-    bytes: Annotated[int, Field(ge=0)]
-    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-    kecamatan: str | None = None
-
-
-class _Failed(_Model):
-    kecamatan: str
-    error: str
-
-
-class _Warning(_Model):
-    message: str
-
-
-class _Parameters(_Model):
-    id: str
-    regency: str
-    kecamatan: Literal["all"] | list[str]
-
-
-class _Options(_Model):
-    only: list[str]
-    engine: Literal["weasyprint", "quarto"] | None
-    timeout: Annotated[int, Field(gt=0)] | None
-
-
-class _Source(_Model):
-    path: str
-    sha256: str
-
-
-class _Provenance(_Model):
-    parameters: _Parameters
-    options: _Options
-    params_file: Annotated[str, StringConstraints(min_length=1)]
-    inputs: dict[str, _Source]
-
-
-class _Manifest(_Model):
-    """What verify relies on in a manifest, with its types; `briefs.release` writes it."""
-
-    meeting: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
-    build_id: str
-    inputs: str
-    artifacts: list[_Artifact]
-    failed: list[_Failed]
-    warnings: list[_Warning]
-    provenance: _Provenance
-
-
-def _shape(m: object) -> list[str]:
-    """What is wrong with the manifest's structure, one phrase each (extra keys are allowed)."""
-    if not isinstance(m, dict):
-        return ["isinya harus berupa objek JSON {…}"]
-    try:
-        manifest = _Manifest.model_validate(m)
-    except ValidationError as exc:
-        return [_phrase(e) for e in exc.errors()]
-    if manifest.provenance.parameters.id != manifest.meeting:
-        return [f"provenance.parameters.id '{manifest.provenance.parameters.id}' bukan rapat manifest ini "
-                f"('{manifest.meeting}')"]
-    return []
-
-
-def _phrase(error: dict) -> str:
-    """A pydantic error as a short Indonesian phrase naming the key: 'kunci warnings tidak ada'."""
-    where = ".".join(f"[{part}]" if isinstance(part, int) else str(part) for part in error["loc"]).replace(".[", "[")
-    if error["type"] == "missing":
-        return f"kunci {where} tidak ada"
-    return f"{where} tidak sah (tertulis {type(error['input']).__name__} {str(error['input'])[:40]!r})"
-
-
-# ---- every file listed and matching; nothing outside ---------------------------------------
-
-def safe_path(path: str) -> bool:
-    """A listed path is relative, normalised, inside the folder, and not the manifest's own files."""
-    if not path or not path.isprintable() or "\\" in path or ":" in path:
-        return False
-    pure = PurePosixPath(path)
-    return (not pure.is_absolute() and pure.as_posix() == path and ".." not in pure.parts
-            and path not in ("manifest.json", SIGNATURE))
-
-
-def walk(release: Path) -> tuple[dict[str, os.stat_result], list[str]]:
-    """Every regular file under `release` (relative POSIX path → lstat), and one line per
-    symlink or special file. Symlinks are reported, never followed; nothing is opened."""
-    files: dict[str, os.stat_result] = {}
-    problems: list[str] = []
-    stack = [("", release)]
-    while stack:
-        prefix, folder = stack.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError as exc:
-            problems.append(f"{_show(prefix or '.')}: folder tidak bisa dibaca ({exc.strerror})")
-            continue
-        for e in entries:
-            rel = prefix + e.name
-            if e.is_symlink():
-                problems.append(f"{_show(rel)}: tautan simbolik; rilis hanya boleh memuat berkas biasa")
-            elif e.is_dir(follow_symlinks=False):
-                stack.append((rel + "/", Path(e.path)))
-            elif e.is_file(follow_symlinks=False):
-                files[rel] = e.stat(follow_symlinks=False)
-            else:
-                problems.append(f"{_show(rel)}: bukan berkas biasa")
-    return files, sorted(problems)
-
-
-def check_files(release: Path, manifest: dict) -> tuple[list[str], set[str]]:
-    """Problems with the files, and the listed paths whose bytes match the manifest.
-
-    Only files found by `walk` are ever read, so no manifest path can make verify read
-    outside the release.
-    """
-    files, problems = walk(release)
-    seen: set[str] = set()
-    verified: set[str] = set()
-    for art in manifest["artifacts"]:
-        path = art["path"]
-        if not safe_path(path):
-            problems.append(f"{path!r}: {_UNSAFE}")
-            continue
-        if path in seen:
-            problems.append(f"{path}: tercantum lebih dari sekali di manifest")
-            continue
-        seen.add(path)
-        st = files.get(path)
-        if st is None:
-            if not _linked(release, path):  # a symlink was reported by walk already
-                problems.append(f"{path}: hilang")
-            continue
-        try:
-            same = st.st_size == art["bytes"] and digest_file(release / path) == art["sha256"]
-        except OSError as exc:
-            problems.append(f"{path}: tidak bisa dibaca ({exc.strerror})")
-            continue
-        if same:
-            verified.add(path)
-        else:
-            problems.append(f"{path}: isi berubah (sha256 tidak cocok dengan manifest)")
-    for path in sorted(set(files) - seen - {"manifest.json", SIGNATURE}):
-        problems.append(f"{_show(path)}: ada di folder rilis tetapi tidak tercantum di manifest")
-    return problems, verified
-
-
-def _linked(release: Path, path: str) -> bool:
-    """Whether `path`, or a folder on the way to it, is a symlink inside the release."""
-    here = release
-    for part in PurePosixPath(path).parts:
-        here = here / part
-        if here.is_symlink():
-            return True
-    return False
-
-
-def _show(text: str) -> str:
-    """A path or name from the disk or the manifest, safe to print on one line of a terminal."""
-    return text if text.isprintable() else repr(text)
-
-
-# ---- complete for its meeting --------------------------------------------------------------
-
 def check_complete(release: Path, manifest: dict, verified: set[str]) -> list[str]:
     """The listed files against what a release of this meeting holds, from the manifest's
     own record (meeting id, selection, failed parts) and the release's `data/wilayah.csv`.
@@ -265,8 +65,8 @@ def check_complete(release: Path, manifest: dict, verified: set[str]) -> list[st
     manifest; otherwise (already reported) briefs are not judged by name.
     """
     from briefs.data import TABLES
-    from briefs.paths import SUMMARY_SLUG, unique_slugs  # the names the build gives, not a copy of its rules
     from briefs.data.schema import name_key, plain
+    from briefs.paths import SUMMARY_SLUG, unique_slugs  # the names the build gives, not a copy of its rules
 
     meeting = manifest["meeting"]
     prov = manifest["provenance"]
@@ -303,7 +103,8 @@ def check_complete(release: Path, manifest: dict, verified: set[str]) -> list[st
         for name in chosen_names if chosen_names is not None else sorted(spellings):
             code = plain(name) if plain(name) in spellings else lookup.get(name_key(name))
             if code is None:
-                problems.append(f"manifest.json: kecamatan '{_show(name)}' ({source}) tidak ada di data/wilayah.csv rilis ini")
+                problems.append(f"manifest.json: kecamatan '{show(name)}' ({source}) tidak ada di "
+                                f"data/wilayah.csv rilis ini")
             elif code not in codes:
                 codes.append(code)
         # The name each brief was built under: the one listed, if it is a spelling the data has.
@@ -318,7 +119,7 @@ def check_complete(release: Path, manifest: dict, verified: set[str]) -> list[st
             if code in names:
                 failed_codes[code] = error
             else:
-                problems.append(f"manifest.json: failed menyebut '{_show(name)}', bukan bagian dari rapat {meeting}")
+                problems.append(f"manifest.json: failed menyebut '{show(name)}', bukan bagian dari rapat {meeting}")
         slugs = unique_slugs(names)
         for code in sorted(codes):
             if code in failed_codes:
@@ -356,7 +157,8 @@ def _wilayah(release: Path) -> dict[str, list[str]] | str:
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         return f"data/wilayah.csv: tidak terbaca ({exc}); kelengkapan brief per kecamatan tidak diperiksa"
     if not {"kode_kecamatan", "kecamatan"} <= set(columns):
-        return "data/wilayah.csv: kolom kode_kecamatan atau kecamatan tidak ada; kelengkapan brief per kecamatan tidak diperiksa"
+        return ("data/wilayah.csv: kolom kode_kecamatan atau kecamatan tidak ada; kelengkapan brief per kecamatan "
+                "tidak diperiksa")
     spellings: dict[str, list[str]] = {}
     for row in rows:
         code, name = _undefused(row.get("kode_kecamatan") or ""), _undefused(row.get("kecamatan") or "")
@@ -372,11 +174,11 @@ def _undefused(value: str) -> str:
 def _failed(title: str, error: str) -> str:
     lines = error.strip().splitlines()
     first = lines[0] if lines else "tanpa keterangan"
-    return f"rilis tidak lengkap: {_show(title)} gagal saat build ({_show(first[:200])})"
+    return f"rilis tidak lengkap: {show(title)} gagal saat build ({show(first[:200])})"
 
 
 def _what(kind: str, kecamatan: str | None) -> str:
-    return f"{kind} {_show(kecamatan)}" if kecamatan else kind
+    return f"{kind} {show(kecamatan)}" if kecamatan else kind
 
 
 # ---- --rebuild -------------------------------------------------------------------------------
@@ -403,7 +205,8 @@ def _rebuild_and_compare(manifest: dict) -> list[str]:
     now = fresh.get("provenance", {}).get("inputs", {})
     for table, source in sorted(prov["inputs"].items()):
         if (now.get(table) or {}).get("sha256") != source["sha256"]:
-            problems.append(f"masukan {_show(table)} ({_show(source['path'])}) sekarang berbeda dari yang tercatat di manifest")
+            problems.append(f"masukan {show(table)} ({show(source['path'])}) sekarang berbeda dari yang tercatat "
+                            f"di manifest")
     problems += [f"bangun ulang: {f['kecamatan']} gagal ({f['error']})" for f in fresh.get("failed", [])]
     fresh_hashes = {a["path"]: a["sha256"] for a in fresh["artifacts"]}
     for art in manifest["artifacts"]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import nbformat
 
-from briefs import paths, pipeline
-from briefs.run import jobs
+from briefs import paths
 from briefs.params import Meeting
+from briefs.run.job import Inputs, Job
 
 MINI = Path(__file__).parent / "fixtures" / "data" / "mini"
 
@@ -34,10 +33,13 @@ def notebook(folder: Path, parameters: str, *sources: str) -> str:
     return str(target)
 
 
-def job(path: str, timeout: int = 30, **parameters) -> jobs.Job:
-    """A brief job for a test notebook (no page: tests call jobs.execute, not run_job)."""
-    return jobs.Job(key="13.10.99", kind="brief", title="Kecamatan Uji", name="Uji", slug="uji", notebook=path,
-                    parameters=parameters, timeout=timeout, page=None, fingerprint="f" * 64, meeting_id="uji")
+def job(path: str, timeout: int = 30, **parameters) -> Job:
+    """A brief job for a test notebook (no page: tests run the notebook, not the whole job)."""
+    inputs = Inputs(notebook=path, data="", parameters=Inputs.of_parameters(parameters), meeting="", templates="",
+                    environment="", engine="weasyprint")
+    return Job(key="13.10.99", kind="brief", title="Kecamatan Uji", name="Uji", slug="uji", notebook=path,
+               parameters=parameters, timeout=timeout, page=None, inputs=inputs, meeting_id="uji")
+
 
 
 def brief_with(folder: Path, name: str, at: int, *cells) -> Path:
@@ -47,21 +49,3 @@ def brief_with(folder: Path, name: str, at: int, *cells) -> Path:
     target = folder / f"{name}.ipynb"
     nbformat.write(nb, target)
     return target
-
-
-def replace_notebook(monkeypatch, notebooks: dict[str, Path], timeouts: dict[str, int] | None = None) -> None:
-    """Point the named kecamatan's job (by code) at another notebook, with a cache entry of its own."""
-    real_plan = pipeline.plan
-
-    def plan(*args, **kwargs):
-        out = []
-        for job in real_plan(*args, **kwargs):
-            if job.key in notebooks:
-                job = dataclasses.replace(job, notebook=str(notebooks[job.key]),
-                                          timeout=(timeouts or {}).get(job.key, job.timeout),
-                                          # another edit of the same brief must not hit this one's cache entry
-                                          fingerprint="ganti-" + jobs.digest(job.fingerprint, notebooks[job.key].read_bytes()))
-            out.append(job)
-        return out
-
-    monkeypatch.setattr(pipeline, "plan", plan)

@@ -18,9 +18,6 @@ from briefs.errors import InputError, Problem, display_path
 from tests.helpers import meeting
 
 
-
-
-
 def edit(folder: Path, table: str, old: str, new: str) -> None:
     path = folder / f"{table}.csv"
     text = path.read_text(encoding="utf-8")

@@ -49,4 +49,7 @@ def test_index_to_brief_with_charts_and_no_network(browser, small_release):
     sizes = page.eval_on_selector_all("img", "imgs => imgs.map(i => [i.complete, i.naturalWidth, i.naturalHeight])")
     assert len(sizes) >= 2
     assert all(done and w > 0 and h > 0 for done, w, h in sizes), sizes
+    # The notebook's own title block (for JupyterLab) is in the page but hidden: the masthead says it.
+    assert page.locator(".rk-judul").count() == 1 and not page.locator(".rk-judul").is_visible()
+    assert page.locator(".rk-masthead h1").is_visible()
     assert outside == [] and errors == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -64,7 +65,9 @@ def test_provenance_records_inputs_parameters_code_and_engine(manifest):
     assert set(prov["inputs"]) >= {"wilayah", "angkatan_kerja", "kepesertaan", "agen_perisai"}
     assert all(len(v["sha256"]) == 64 for v in prov["inputs"].values())
     assert prov["packages"]["papermill"] and prov["packages"]["weasyprint"]
-    assert "commit" in prov["code"]
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=paths.ROOT, capture_output=True, text=True).stdout.strip()
+    assert prov["code"]["commit"] == (head or None)  # the checkout's own commit (None outside git)
+    assert isinstance(prov["code"]["dirty"], bool) or head == ""
 
 
 @pytest.mark.parametrize("name", ["Sitiung", "Koto Baru"])

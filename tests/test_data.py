@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-
 import pandas as pd
 import pytest
 
 from briefs import data
 from briefs.errors import InputError, display_path
 from tests.helpers import meeting
-
-
-
-
 
 
 def test_load_gives_typed_tables_sources_and_a_report(ds, folder):

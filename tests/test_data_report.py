@@ -8,11 +8,8 @@ import pytest
 
 from briefs import data
 from briefs.data import report as data_report
+from briefs.release import data_page
 from tests.helpers import meeting
-
-
-
-
 
 
 @pytest.mark.parametrize("source,words", [
@@ -59,7 +56,7 @@ class _Page(HTMLParser):
 
 
 def test_report_html_is_self_contained_escaped_and_marked_sample(ds, folder):
-    html = data_report.report_html(ds.report, meeting(folder))
+    html = data_page.report_html(ds.report, meeting(folder))
     page = _Page()
     page.feed(html)
     text = " ".join(page.text)
@@ -72,4 +69,4 @@ def test_report_html_is_self_contained_escaped_and_marked_sample(ds, folder):
 
 
 def test_report_html_without_sample_has_no_banner(ds, folder):
-    assert "DATA CONTOH" not in data_report.report_html(ds.report, meeting(folder, sample=False))
+    assert "DATA CONTOH" not in data_page.report_html(ds.report, meeting(folder, sample=False))

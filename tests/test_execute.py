@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -103,10 +104,8 @@ def _kill_when_busy(address: str, killed: list) -> None:
 
 def _stop(procs: list[subprocess.Popen]) -> None:
     for p in procs:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(p.pid, 9)
-        except ProcessLookupError:
-            pass
         p.wait(timeout=30)
 
 
@@ -121,14 +120,14 @@ def test_a_build_ends_when_every_worker_dies_with_its_nanny(tmp_path, monkeypatc
 
     monkeypatch.setattr(execute, "NO_WORKER_GRACE", 3.0)
     slow = helpers.brief_with(tmp_path, "lambat", 3, nbformat.v4.new_code_cell("import time; time.sleep(60)"))
-    helpers.replace_notebook(monkeypatch, {"13.10.04": slow, "13.10.08": slow})
     address, procs = _cluster(1)
     killer = threading.Thread(target=_kill_when_busy, args=(address, []), daemon=True)
     killer.start()  # the worker and its nanny, not the scheduler
     try:
         start = time.monotonic()
         result = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(
-            only=["Sitiung", "Tiumang"], scheduler=address, force=True, out=tmp_path / "out"))
+            only=["Sitiung", "Tiumang"], scheduler=address, force=True, out=tmp_path / "out",
+            notebooks={"13.10.04": slow, "13.10.08": slow}))
         took = time.monotonic() - start
     finally:
         _stop(procs)

@@ -15,8 +15,8 @@ import pytest
 from pypdf import PdfReader
 
 from briefs import paths, pipeline
-from briefs.run import jobs
 from briefs.release import publish
+from briefs.run import cache
 from tests import helpers
 
 pytestmark = pytest.mark.slow
@@ -29,10 +29,10 @@ def hashes(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def breaking(monkeypatch, tmp_path):
-    """Make Tiumang's brief run a notebook whose third cell raises: a real failing run."""
+def breaking(tmp_path) -> dict:
+    """Tiumang's brief runs a notebook whose third cell raises: a real failing run (Options.notebooks)."""
     broken = helpers.brief_with(tmp_path, "rusak", 3, nbformat.v4.new_code_cell("raise RuntimeError('data nagari rusak')"))
-    helpers.replace_notebook(monkeypatch, {"13.10.08": broken})
+    return {"13.10.08": broken}
 
 
 @pytest.fixture(scope="module")
@@ -45,20 +45,20 @@ def published(tmp_path_factory) -> Path:
 
 def test_one_failure_fails_only_its_brief_and_publishes_nothing(published, breaking):
     before = hashes(published / "rakor-2026-11")
-    result = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(only=THREE[:2], out=published, force=True))
+    result = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(only=THREE[:2], out=published, force=True, notebooks=breaking))
     assert result.exit_code == 1 and result.release is None
     [failed] = result.batch.failed
     assert failed.job.name == "Tiumang"
     assert "RuntimeError: data nagari rusak" in failed.error and "raise RuntimeError" in failed.error
     assert {o.job.name for o in result.batch.outcomes if o.ok} == {"Kabupaten Dharmasraya", "Sitiung"}
     assert hashes(published / "rakor-2026-11") == before  # the published release is untouched
-    evidence = nbformat.read(jobs.FAILED / "rakor-2026-11" / "tiumang.ipynb", as_version=4)
+    evidence = nbformat.read(cache.FAILED / "rakor-2026-11" / "tiumang.ipynb", as_version=4)
     assert any("data nagari rusak" in str(o) for c in evidence.cells for o in c.get("outputs", []))
     assert [p.name for p in published.iterdir()] == ["rakor-2026-11"]  # no staging left
 
 
 def test_allow_partial_publishes_the_rest_and_marks_the_gap(breaking, tmp_path):
-    result = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(only=THREE, out=tmp_path, allow_partial=True))
+    result = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(only=THREE, out=tmp_path, allow_partial=True, notebooks=breaking))
     assert result.exit_code == 1 and result.release is not None
     release = result.release
     manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
@@ -159,7 +159,7 @@ def test_an_unwritable_out_is_bad_input_before_any_work(out, capsys):
 
     assert cli.main([str(paths.DEFAULT_PARAMS), "--only", "Sitiung", "--out", out]) == 2
     err = capsys.readouterr().err
-    assert f"--out: folder rilis tidak bisa ditulis" in err and "Traceback" not in err
+    assert "--out: folder rilis tidak bisa ditulis" in err and "Traceback" not in err
     assert "[1/" not in err  # nothing ran
 
 
@@ -182,7 +182,7 @@ def test_symlink_loops_in_params_or_data_are_bad_input(tmp_path, capsys):
 
 
 def test_a_damaged_cache_entry_is_rebuilt_not_published(tmp_path):
-    env_cache = jobs.CACHE
+    env_cache = cache.CACHE
     first = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(only=["Sitiung"], out=tmp_path / "a"))
     brief = next(o for o in first.batch.outcomes if o.job.kind == "brief")
     pdf = env_cache / brief.job.fingerprint / "page.pdf"

@@ -11,13 +11,13 @@ import pytest
 from PIL import Image
 
 from briefs.notebook import house_style
-from briefs.run import jobs
+from briefs.run import notebook_run
 from tests import helpers
 
 
 def run(tmp_path, *cells: str):
     """Cells run after the parameters cell, in the build's warm kernel (real papermill)."""
-    nb = jobs.execute(helpers.job(helpers.notebook(tmp_path, "x = 1", *cells)), tmp_path / "out.ipynb")
+    nb = notebook_run.run_notebook(helpers.job(helpers.notebook(tmp_path, "x = 1", *cells)), tmp_path / "out.ipynb")
     return [c.outputs for c in nb.cells[1:] if c.cell_type == "code"][-len(cells):]
 
 

@@ -125,11 +125,6 @@ def test_find_tables_one_file_per_table(tmp_path):
     assert len(problems) == 1 and "kepesertaan.csv" in problems[0].message and "kepesertaan.xlsx" in problems[0].message
 
 
-def test_find_tables_missing_folder(tmp_path):
-    found, problems = intake.find_tables(tmp_path / "tidak-ada", TABLES)
-    assert found == {} and "folder data tidak ditemukan" in problems[0].message
-
-
 def test_normalise_header():
     assert intake.normalise_header("  Kode  Nagari ") == "kode_nagari"
     assert intake.normalise_header("Peserta-Aktif") == "peserta_aktif"

@@ -22,6 +22,7 @@ import pytest
 
 from briefs import data
 from briefs.data import intake
+from briefs.data import raw as limits
 from briefs.errors import InputError, display_path
 from tests.helpers import meeting
 
@@ -238,7 +239,7 @@ def test_a_formula_with_the_value_excel_saved_reads_as_that_value(tmp_path):
 
 
 def test_formula_problems_are_listed_up_to_a_bound_then_counted(tmp_path, monkeypatch):
-    monkeypatch.setattr(intake, "MAX_LISTED", 3)
+    monkeypatch.setattr(limits, "MAX_LISTED", 3)
     book = plain_book(rows=[HEADER, *(["2026-10", "13.10.01.2002", "PU", "=1+1"] for _ in range(20))])
     raw, problems = read(save(book, tmp_path / "kepesertaan.xlsx"))
     assert [p.row for p in problems] == [2, 3, 4, None]
@@ -365,20 +366,20 @@ def test_an_inflating_workbook_is_refused_in_seconds_within_bounded_memory(tmp_p
 
 
 def test_xml_that_is_neither_rows_nor_cells_is_bounded_too(tmp_path, monkeypatch):
-    monkeypatch.setattr(intake, "MAX_CELLS", 10)
-    monkeypatch.setattr(intake, "MAX_ROWS", 10)  # 3 x 10 + 10 = 40 elements
+    monkeypatch.setattr(limits, "MAX_CELLS", 10)
+    monkeypatch.setattr(limits, "MAX_ROWS", 10)  # 3 x 10 + 10 = 40 elements
     path = with_sheet(tmp_path / "kepesertaan.xlsx", cells(1, "periode") + "<q/>" * 100)
     assert "unsur XML" in one_failure(path).message
 
 
 def test_a_workbook_too_large_once_unpacked_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(intake, "MAX_XLSX_INFLATED", 4_000)
+    monkeypatch.setattr(limits, "MAX_XLSX_INFLATED", 4_000)
     problem = one_failure(save(plain_book(), tmp_path / "kepesertaan.xlsx"))
     assert "terlalu besar setelah dibuka" in problem.message
 
 
 def test_a_workbook_of_too_many_parts_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(intake, "MAX_XLSX_PARTS", 5)
+    monkeypatch.setattr(limits, "MAX_XLSX_PARTS", 5)
     assert "terlalu banyak bagian" in one_failure(save(plain_book(), tmp_path / "kepesertaan.xlsx")).message
 
 
@@ -390,23 +391,23 @@ def test_a_workbook_with_a_part_stored_twice_is_refused(tmp_path):
 
 
 def test_rows_past_the_limit_stop_the_reading_at_that_row(tmp_path, monkeypatch):
-    monkeypatch.setattr(intake, "MAX_ROWS", 10)
+    monkeypatch.setattr(limits, "MAX_ROWS", 10)
     book = plain_book(rows=[HEADER, *(ROWS * 5)])
     problem = one_failure(save(book, tmp_path / "kepesertaan.xlsx"))
     assert problem.row == 11 and "terlalu banyak baris" in problem.message and "10" in problem.message
 
 
 def test_cells_past_the_limit_stop_the_reading(tmp_path, monkeypatch):
-    monkeypatch.setattr(intake, "MAX_CELLS", 10)
+    monkeypatch.setattr(limits, "MAX_CELLS", 10)
     problem = one_failure(save(plain_book(), tmp_path / "kepesertaan.xlsx"))
     assert problem.row == 3 and "terlalu banyak sel" in problem.message
 
 
 def test_data_past_the_last_allowed_column_is_refused(tmp_path):
     book = plain_book()
-    book.active.cell(row=3, column=intake.MAX_COLUMNS + 1).value = "x"
+    book.active.cell(row=3, column=limits.MAX_COLUMNS + 1).value = "x"
     problem = one_failure(save(book, tmp_path / "kepesertaan.xlsx"))
-    assert (problem.row, problem.column) == (3, f"kolom ke-{intake.MAX_COLUMNS + 1}")
+    assert (problem.row, problem.column) == (3, f"kolom ke-{limits.MAX_COLUMNS + 1}")
     assert "terlalu banyak kolom" in problem.message
 
 
@@ -420,21 +421,21 @@ def test_empty_styled_cells_far_to_the_right_are_not_data(tmp_path):
 
 def test_an_overlong_workbook_value_is_a_problem_at_its_cell(tmp_path):
     book = plain_book()
-    book.active["B3"] = "1" * (intake.MAX_VALUE_CHARS + 5)
+    book.active["B3"] = "1" * (limits.MAX_VALUE_CHARS + 5)
     raw, problems = read(save(book, tmp_path / "kepesertaan.xlsx"))
     assert [(p.row, p.column) for p in problems] == [(3, "kode_nagari")]
-    assert "isian terlalu panjang" in problems[0].message and f"{intake.MAX_VALUE_CHARS + 5:,}".replace(",", ".") in problems[0].message
-    assert len(raw.frame.at[1, "kode_nagari"]) <= intake.MAX_VALUE_CHARS
+    assert "isian terlalu panjang" in problems[0].message and f"{limits.MAX_VALUE_CHARS + 5:,}".replace(",", ".") in problems[0].message
+    assert len(raw.frame.at[1, "kode_nagari"]) <= limits.MAX_VALUE_CHARS
 
 
 def test_text_past_the_total_limit_stops_the_reading(tmp_path, monkeypatch):
-    monkeypatch.setattr(intake, "MAX_TEXT_CHARS", 60)
+    monkeypatch.setattr(limits, "MAX_TEXT_CHARS", 60)
     problem = one_failure(save(plain_book(), tmp_path / "kepesertaan.xlsx"))
     assert "terlalu banyak teks" in problem.message and problem.row is not None
 
 
 def test_a_file_too_large_is_refused_before_it_is_read(tmp_path, monkeypatch):
-    monkeypatch.setattr(intake, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 100)
     path = tmp_path / "kepesertaan.csv"
     path.write_text("periode,peserta_aktif\n" + "2026-10,1\n" * 20, encoding="utf-8")
     assert "berkas terlalu besar" in one_failure(path).message
@@ -443,7 +444,7 @@ def test_a_file_too_large_is_refused_before_it_is_read(tmp_path, monkeypatch):
 # --- The same bounds for CSV ---
 
 def test_csv_lines_past_the_limit_are_refused_at_that_line(tmp_path, monkeypatch):
-    monkeypatch.setattr(intake, "MAX_ROWS", 10)
+    monkeypatch.setattr(limits, "MAX_ROWS", 10)
     path = tmp_path / "kepesertaan.csv"
     path.write_text("periode,peserta_aktif\n" + "2026-10,1\n" * 20, encoding="utf-8")
     problem = one_failure(path)
@@ -451,7 +452,7 @@ def test_csv_lines_past_the_limit_are_refused_at_that_line(tmp_path, monkeypatch
 
 
 def test_csv_fields_past_the_limit_are_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(intake, "MAX_CELLS", 30)
+    monkeypatch.setattr(limits, "MAX_CELLS", 30)
     path = tmp_path / "kepesertaan.csv"
     path.write_text("periode,peserta_aktif\n" + "2026-10,1\n" * 20, encoding="utf-8")
     assert "terlalu banyak isian" in one_failure(path).message
@@ -459,14 +460,14 @@ def test_csv_fields_past_the_limit_are_refused(tmp_path, monkeypatch):
 
 def test_csv_data_past_the_last_allowed_column_is_refused(tmp_path):
     path = tmp_path / "kepesertaan.csv"
-    path.write_text("periode,peserta_aktif\n2026-10,1\n2026-10" + "," * intake.MAX_COLUMNS + "x\n", encoding="utf-8")
+    path.write_text("periode,peserta_aktif\n2026-10,1\n2026-10" + "," * limits.MAX_COLUMNS + "x\n", encoding="utf-8")
     problem = one_failure(path)
-    assert (problem.row, problem.column) == (3, f"kolom ke-{intake.MAX_COLUMNS + 1}")
+    assert (problem.row, problem.column) == (3, f"kolom ke-{limits.MAX_COLUMNS + 1}")
 
 
 def test_an_overlong_csv_value_is_a_problem_at_its_cell(tmp_path):
     path = tmp_path / "kepesertaan.csv"
-    path.write_text(f"periode,peserta_aktif\n2026-10,1\n2026-10,{'9' * (intake.MAX_VALUE_CHARS + 1)}\n",
+    path.write_text(f"periode,peserta_aktif\n2026-10,1\n2026-10,{'9' * (limits.MAX_VALUE_CHARS + 1)}\n",
                     encoding="utf-8")
     raw, problems = read(path)
     assert [(p.row, p.column) for p in problems] == [(3, "peserta_aktif")]
@@ -483,7 +484,7 @@ def test_a_csv_field_past_the_parser_limit_is_named_as_too_long(tmp_path):
 def test_csv_limits_keep_a_runaway_file_in_seconds_and_bounded_memory(tmp_path):
     """A CSV of only separators (each one a field) is refused before it becomes millions of cells."""
     path = tmp_path / "kepesertaan.csv"
-    path.write_bytes(b"periode,peserta_aktif\n" + b"," * (intake.MAX_FILE_BYTES - 100))
+    path.write_bytes(b"periode,peserta_aktif\n" + b"," * (limits.MAX_FILE_BYTES - 100))
     result = measure(path)
     assert result["rows"] is None and "terlalu banyak isian" in result["problems"][0], result
     assert result["seconds"] < 5 and result["peak_mb"] < 400, result

@@ -9,8 +9,7 @@ from __future__ import annotations
 import pytest
 
 from briefs import cli, data, paths
-from briefs.data import figures
-from briefs.data import schema
+from briefs.data import figures, schema
 from briefs.errors import InputError
 from tests.helpers import meeting
 from tests.test_bad_inputs import edit

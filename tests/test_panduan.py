@@ -61,13 +61,8 @@ def folder(tmp_path_factory) -> Path:
     return folder
 
 
-def _build(monkeypatch_notebooks: dict[str, Path], out: Path, **options) -> pipeline.Result:
-    mp = pytest.MonkeyPatch()
-    helpers.replace_notebook(mp, monkeypatch_notebooks)
-    try:
-        return pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(out=out, jobs=2, **options))
-    finally:
-        mp.undo()
+def _build(notebooks: dict[str, Path], out: Path, **options) -> pipeline.Result:
+    return pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(out=out, jobs=2, notebooks=notebooks, **options))
 
 
 @pytest.fixture(scope="module")

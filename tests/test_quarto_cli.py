@@ -21,8 +21,8 @@ import nbformat
 import pytest
 import yaml
 
-from briefs.render import quarto as quarto_cli
 from briefs.errors import InputError
+from briefs.render import quarto as quarto_cli
 from briefs.render.html import Page
 
 HERE = Path(__file__).parent
@@ -208,10 +208,12 @@ def test_standin_timeout_stops_quarto(standin_on_path, tmp_path, monkeypatch):
 
 # ---- what Quarto is given ------------------------------------------------------------------
 
-def test_notebook_copy_shows_no_more_than_the_default_engine():
+def test_notebook_copy_shows_no_more_than_the_default_engine(tmp_path):
     nb = nbformat.read(str(EXECUTED), as_version=4)
-    for typst in (False, True):
-        copy = quarto_cli.notebook_copy(nb, page(), typst=typst)
+    notices = quarto_cli.prepare(tmp_path, nb, page(), quarto_cli.Quarto(path="quarto", version="1.6.40"))
+    assert any("application/javascript" in n.message for n in notices)  # dropped, and said so
+    for typst, name in ((False, "page.ipynb"), (True, "page-typst.ipynb")):
+        copy = nbformat.read(str(tmp_path / name), as_version=4)
         text = nbformat.writes(copy)
         assert copy.cells[0].cell_type == "raw" and copy.cells[0].source.startswith("---\n")
         for leak in ("BOCOR-JS", "BOCOR-MERMAID", "BOCOR-STDERR", "<script"):

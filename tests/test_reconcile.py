@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from briefs.data import reconcile
-from briefs.data import schema
+from briefs.data import reconcile, schema
 from briefs.data.intake import RawTable, normalise_header
 
 

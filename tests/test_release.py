@@ -2,9 +2,9 @@
 
 import os
 
-from briefs.release import publish
-from briefs.release import assemble as release
 from briefs.paths import slug
+from briefs.release import assemble as release
+from briefs.release import publish
 
 
 def test_slug_is_safe_for_any_name():

@@ -1,5 +1,4 @@
-"""briefs.render: executed notebook → HTML (parsed), → PDF (real WeasyPrint, read back),
-and the release's index page.
+"""briefs.render: executed notebook → HTML (parsed), → PDF (real WeasyPrint, read back).
 
 The fixture `fixtures/render/executed.ipynb` is a hand-made executed brief (see
 make_executed.py): real output types plus things that must never reach a reader.
@@ -18,6 +17,7 @@ from pypdf import PdfReader
 
 from briefs import fmt, params, paths
 from briefs.render import html as render
+from briefs.render import page as page_frame
 from briefs.render import weasy
 
 FIXTURE = Path(__file__).parent / "fixtures" / "render" / "executed.ipynb"
@@ -31,7 +31,7 @@ def meeting():
 
 @pytest.fixture(scope="module")
 def page(meeting):
-    return render.page_for(meeting, kind="brief", title="Kecamatan Sitiung", build_id="b-uji-42")
+    return page_frame.page_for(meeting, kind="brief", title="Kecamatan Sitiung", build_id="b-uji-42")
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def executed():
 
 @pytest.fixture(scope="module")
 def html(executed, page):
-    return render.notebook_html(executed, page)
+    return to_html(executed, page)
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +49,10 @@ def pdf(html, tmp_path_factory) -> PdfReader:
     folder = tmp_path_factory.mktemp("pdf")
     weasy.write_pdf(html, folder / "brief.pdf", base_dir=folder, title="Kecamatan Sitiung")
     return PdfReader(folder / "brief.pdf")
+
+
+def to_html(nb, page) -> str:
+    return render.notebook_html(nb, page)[0]
 
 
 def assert_safe_page(html: str) -> BeautifulSoup:
@@ -63,7 +67,7 @@ def assert_safe_page(html: str) -> BeautifulSoup:
             assert not re.match(r"\s*(https?:|//|javascript:|file:)", value, re.I), (tag.name, value)
     assert soup.html["lang"] == "id"
     csp = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
-    assert csp is not None and csp["content"] == render.CSP
+    assert csp is not None and csp["content"] == page_frame.CSP
     assert soup.title and soup.title.string.strip()
     return soup
 
@@ -125,8 +129,8 @@ def test_every_html_path_is_sanitized():
         new_code_cell("", outputs=[new_output("display_data", data={
             "text/markdown": "<img src=x onerror=alert(3)> **tebal**"})]),
     ])
-    page = render.Page("brief", "K", "Rapat", "Selasa, 24 November 2026", "P", "Oktober 2026", False, "b1")
-    out = render.notebook_html(nb, page)
+    page = page_frame.Page("brief", "K", "Rapat", "Selasa, 24 November 2026", "P", "Oktober 2026", False, "b1")
+    out = to_html(nb, page)
     soup = assert_safe_page(out)
     assert "evil.example" not in out and "iframe" not in out and "<svg" not in out and "url(" not in out
     assert soup.find("div", class_="rk-x") is not None  # our classes survive sanitizing
@@ -138,18 +142,18 @@ def test_sample_banner_and_footer(html, page, executed):
     assert soup.select_one(".rk-sample-banner") and "DATA CONTOH" in soup.select_one(".rk-sample-banner").text
     footer = soup.select_one("footer.rk-footer").get_text(" ", strip=True)
     assert "Data per Oktober 2026" in footer and "build b-uji-42" in footer and "DATA CONTOH" in footer
-    official = render.notebook_html(executed, render.Page(**{**page.__dict__, "sample": False}))
+    official = to_html(executed, page_frame.Page(**{**page.__dict__, "sample": False}))
     assert "DATA CONTOH" not in official
 
 
 def test_title_values_are_escaped(executed, page):
-    nasty = render.Page(**{**page.__dict__, "title": 'Koto <b onmouseover="x()">Baru</b>'})
-    soup = assert_safe_page(render.notebook_html(executed, nasty))
+    nasty = page_frame.Page(**{**page.__dict__, "title": 'Koto <b onmouseover="x()">Baru</b>'})
+    soup = assert_safe_page(to_html(executed, nasty))
     assert soup.select_one("h1.rk-title").get_text() == 'Koto <b onmouseover="x()">Baru</b>'
 
 
 def test_html_is_deterministic(executed, page, html):
-    assert render.notebook_html(executed, page) == html
+    assert to_html(executed, page) == html
 
 
 # ---- PDF --------------------------------------------------------------------------------
@@ -181,7 +185,7 @@ def test_pdf_fonts_embedded_and_chart_present(pdf):
 def test_long_brief_repeats_header_on_every_page(executed, page, tmp_path):
     nb = nbformat.from_dict(executed)
     nb.cells += [new_markdown_cell(f"## Bagian {i}\n\n" + "Teks penjelasan. " * 60) for i in range(8)]
-    weasy.write_pdf(render.notebook_html(nb, page), tmp_path / "long.pdf", base_dir=tmp_path, title="x")
+    weasy.write_pdf(to_html(nb, page), tmp_path / "long.pdf", base_dir=tmp_path, title="x")
     reader = PdfReader(tmp_path / "long.pdf")
     n = len(reader.pages)
     assert n >= 2
@@ -191,58 +195,9 @@ def test_long_brief_repeats_header_on_every_page(executed, page, tmp_path):
 
 # ---- index page -------------------------------------------------------------------------
 
-def entries():
-    E = render.IndexEntry
-    return [
-        E("brief", "Kecamatan Sitiung", "kecamatan/sitiung.html", "kecamatan/sitiung.pdf",
-          figures="cakupan 24,3% · peringkat 3 dari 11", pdf_bytes=234_567),
-        E("brief", "Kecamatan <Koto> Baru", None, None, status="gagal"),
-        E("summary", "Ringkasan Kabupaten", "ringkasan.html", "ringkasan.pdf", pdf_bytes=1_600_000),
-        E("data", "Laporan data", "laporan-data.html", None),
-        E("book", "Buku lengkap", None, "buku.pdf", pdf_bytes=3_456_789),
-    ]
-
-
-def test_index_lists_everything_with_sizes(meeting):
-    soup = assert_safe_page(render.index_html(meeting, entries(), "b-uji-42"))
-    text = soup.get_text(" ", strip=True)
-    hrefs = [a["href"] for a in soup.find_all("a")]
-    assert hrefs == ["ringkasan.html", "ringkasan.pdf", "buku.pdf", "laporan-data.html",
-                     f"{meeting.id}.zip", "kecamatan/sitiung.html", "kecamatan/sitiung.pdf"]
-    assert "229 KB" in text and "1,5 MB" in text and "3,3 MB" in text
-    assert "cakupan 24,3% · peringkat 3 dari 11" in text
-    assert "Kecamatan <Koto> Baru" in text and "gagal" in text  # escaped, and marked
-    for s in (meeting.title, "Selasa, 24 November 2026", meeting.place, "DATA CONTOH", "b-uji-42"):
-        assert s in text
-
-
-def test_index_without_sample_has_no_mark(meeting):
-    official = meeting.model_copy(update={"sample": False})
-    assert "DATA CONTOH" not in render.index_html(official, entries(), "b1")
-
-
-@pytest.mark.parametrize("bad", ["http://x/a.pdf", "/etc/a.pdf", "../a.pdf", "a/../../b.pdf", "javascript:x"])
-def test_index_refuses_links_outside_the_release(meeting, bad):
-    with pytest.raises(ValueError):
-        render.index_html(meeting, [render.IndexEntry("brief", "K", bad, None)], "b1")
-
-
-@pytest.mark.parametrize("n, text", [(None, ""), (100, "1 KB"), (840 * 1024, "840 KB"),
-                                     (int(2.4 * 1024 * 1024), "2,4 MB")])
-def test_file_sizes_read_the_indonesian_way(n, text):
-    assert render.ukuran(n) == text
-
-
-def test_index_hides_empty_figures_column_and_failure_note(meeting):
-    plain = [render.IndexEntry("brief", "Kecamatan Sitiung", "k/s.html", "k/s.pdf", pdf_bytes=2048)]
-    soup = BeautifulSoup(render.index_html(meeting, plain, "b1"), "html.parser")
-    assert "Angka kunci" not in soup.get_text() and "gagal" not in soup.get_text()
-    assert "Angka kunci" in render.index_html(meeting, entries(), "b1")
-
-
 def test_threads_render_the_same_page(executed, page, html):
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(3) as pool:
-        results = list(pool.map(lambda _: render.notebook_html(executed, page), range(3)))
+        results = list(pool.map(lambda _: to_html(executed, page), range(3)))
     assert results == [html] * 3

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from briefs import data, paths, params
+from briefs import data, params, paths
 from briefs.params import Meeting
 
 SAMPLE = paths.DATA / "sample"

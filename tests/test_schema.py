@@ -22,6 +22,14 @@ def raw(name: str, text: str, decimal: str = ".") -> RawTable:
                     dict(zip(columns, [h.strip() for h in header])), {"decimal": decimal})
 
 
+def count_cell(text: str, decimal: str) -> schema.Checked:
+    """One labour-force cell written `text` in a file whose decimal mark is `decimal`."""
+    frame = pd.DataFrame({"kode_nagari": ["13.10.01.2002"], "angkatan_kerja": [text]}, dtype=object)
+    headers = {"kode_nagari": "kode_nagari", "angkatan_kerja": "angkatan_kerja"}
+    return schema.parse(RawTable("angkatan_kerja", Path("/data/angkatan_kerja.csv"), frame, [2], headers,
+                                 {"decimal": decimal}))
+
+
 def checked(name: str, text: str, known: dict | None = None, decimal: str = ".") -> schema.Checked:
     return schema.validate(schema.parse(raw(name, text, decimal)), known or {})
 
@@ -35,15 +43,18 @@ def where(c: schema.Checked) -> list[tuple[int | None, str | None]]:
     ("1.234.567", ",", 1_234_567), ("-3", ",", -3), ("0", ",", 0),
 ])
 def test_counts_in_either_convention(text, decimal, value):
-    assert schema.parse_count(text, decimal) == value
+    """The typing `parse` runs on every count cell, in the file's own convention."""
+    c = count_cell(text, decimal)
+    assert c.errors == [] and c.typed["angkatan_kerja"].tolist() == [value]
 
 
 @pytest.mark.parametrize("text,decimal", [
     ("12,5", ","), ("1.234", "."), ("1.23", ","), ("12.34.567", ","), ("1e3", "."), ("12 5", ","), ("x", ","),
 ])
 def test_anything_but_a_whole_number_is_refused(text, decimal):
-    with pytest.raises(ValueError):
-        schema.parse_count(text, decimal)
+    c = count_cell(text, decimal)
+    assert where(c) == [(2, "angkatan_kerja")] and "bukan angka bulat" in c.errors[0].message
+    assert c.typed["angkatan_kerja"].isna().all()
 
 
 def test_name_key_ignores_case_and_spaces():

@@ -8,7 +8,7 @@ Three small builds (one or two kecamatan each, one worker, so no cluster start):
   loopback HTTP server and attachments, and emit script, SVG, mermaid and JavaScript.
 - `partial`: briefs that stop early (`sys.exit(0)`), kill their kernel (`kill -9`) or
   run past the whole-notebook wall clock.
-The rest calls the real papermill (`jobs.execute`) or the real validation (`build.py check`).
+The rest calls the real papermill (`notebook_run.run_notebook`) or the real validation (`build.py check`).
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from PIL import Image
 from pypdf import PdfReader
 
 from briefs import cli, paths, pipeline
-from briefs.run import jobs
 from briefs.release import assemble as release
+from briefs.run import notebook_run
 from tests import helpers
 
 pytestmark = pytest.mark.slow
@@ -252,8 +252,8 @@ def test_crafted_parameter_name_is_refused_before_papermill(tmp_path):
     crafted = f"x = 1\nimport os; os.system('touch {marker}')\ny"
     nb = helpers.notebook(tmp_path, "x = 0", "print('dijalankan')")
     target = tmp_path / "out.ipynb"
-    with pytest.raises(jobs.RunFailed) as info:
-        jobs.execute(helpers.job(nb, **{crafted: 1}), target)
+    with pytest.raises(notebook_run.RunFailed) as info:
+        notebook_run.run_notebook(helpers.job(nb, **{crafted: 1}), target)
     assert "os.system" in str(info.value)  # the message names the refused parameter
     assert not marker.exists()
     assert not target.exists()  # papermill never ran: no executed notebook at all
@@ -271,7 +271,7 @@ def test_values_round_trip_unchanged_and_inert(tmp_path):
     }
     assignments = "\n".join(f"{k} = ''" for k in values)
     nb = helpers.notebook(tmp_path, assignments, "import json; print(json.dumps([" + ", ".join(values) + "]))")
-    run = jobs.execute(helpers.job(nb, **values), tmp_path / "out.ipynb")
+    run = notebook_run.run_notebook(helpers.job(nb, **values), tmp_path / "out.ipynb")
     printed = json.loads(run.cells[-1].outputs[0]["text"])
     assert printed == list(values.values())
     assert run.metadata.papermill["parameters"] == values
@@ -362,13 +362,11 @@ display({{'image/png': '{disguised}', 'text/plain': 'x'}}, raw=True)
 print('<script>alert(12)</script>')"""
     notebook = helpers.brief_with(folder, "serangan", 3, nbformat.v4.new_markdown_cell(markdown),
                           nbformat.v4.new_code_cell(outputs))
-    mp = pytest.MonkeyPatch()
-    helpers.replace_notebook(mp, {"13.10.04": notebook})
     try:
         out = folder / "out"
-        result = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(only=["Sitiung"], out=out, jobs=1))
+        result = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(only=["Sitiung"], out=out, jobs=1,
+                                                                       notebooks={"13.10.04": notebook}))
     finally:
-        mp.undo()
         server.shutdown()
         server.server_close()
     return out / "rakor-2026-11", result, list(_Recorder.hits)
@@ -419,16 +417,11 @@ def partial(tmp_path_factory):
     notebooks = {
         "13.10.04": helpers.brief_with(folder, "exit0", 3, code("import sys; sys.exit(0)")),
         "13.10.08": helpers.brief_with(folder, "kill9", 3, code("import os; os.kill(os.getpid(), 9)")),
-        "13.10.06": helpers.brief_with(folder, "lambat", 3, *[code("import time; time.sleep(0.9)") for _ in range(6)]),
+        "13.10.06": helpers.brief_with(folder, "lambat", 3, *[code("import time; time.sleep(0.9)") for _ in range(8)]),
     }
-    mp = pytest.MonkeyPatch()
-    helpers.replace_notebook(mp, notebooks, timeouts={"13.10.06": 3})
-    try:
-        out = folder / "out"
-        result = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(
-            only=["Sitiung", "Tiumang", "Timpeh"], out=out, jobs=1, allow_partial=True))
-    finally:
-        mp.undo()
+    out = folder / "out"
+    result = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(
+        only=["Sitiung", "Tiumang", "Timpeh"], out=out, jobs=1, allow_partial=True, timeout=5, notebooks=notebooks))
     return out / "rakor-2026-11", result
 
 
@@ -440,7 +433,7 @@ def test_partial_runs_fail_their_kecamatan(partial):
     # sys.exit(0): papermill does not raise; the completeness check fails the run
     assert re.search(r"SystemExit: 0|tidak dijalankan", failed["Sitiung"]), failed["Sitiung"]
     assert "DeadKernel" in failed["Tiumang"] or "mati" in failed["Tiumang"].lower(), failed["Tiumang"]
-    assert "batas waktu 3 detik" in failed["Timpeh"]
+    assert "batas waktu 5 detik" in failed["Timpeh"]
 
 
 def test_partial_runs_are_never_published(partial):

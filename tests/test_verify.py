@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from briefs import cli, pipeline, verify
-from briefs.release import assemble as release
+from briefs import cli, paths, pipeline, verify
 from briefs.data import TABLES
 from briefs.errors import InputError, Problem
-from briefs.release.publish import digest_file
+from briefs.hashing import file_sha256 as digest_file
+from briefs.release import manifest as manifest_file
 
 MEETING = "uji"
 REGENCY = "Kabupaten Uji"
@@ -51,7 +51,7 @@ def make_release(root: Path, *, kecamatan: dict[str, str] = KECAMATAN, selection
         put("summary", "ringkasan-kabupaten.html")
         put("summary", "ringkasan-kabupaten.pdf")
         put("notebook", "notebooks/ringkasan-kabupaten.ipynb")
-    slugs = release.unique_slugs({c: kecamatan[c] for c in codes})
+    slugs = paths.unique_slugs({c: kecamatan[c] for c in codes})
     for code in codes:
         name = kecamatan[code]
         if name in failed:
@@ -85,7 +85,7 @@ def make_release(root: Path, *, kecamatan: dict[str, str] = KECAMATAN, selection
             "engine": "weasyprint",
         },
     }
-    release.write_manifest(root, manifest)
+    manifest_file.write(root, manifest)
     return root
 
 
@@ -231,8 +231,8 @@ def test_a_path_outside_the_release_is_refused_and_never_read(rel, tmp_path, pat
     manifest["artifacts"].append({"kind": "data", "path": path, "bytes": 7, "sha256": digest_file(secret)})
     save(rel, manifest)
     opened = []
-    real = verify.digest_file
-    monkeypatch.setattr(verify, "digest_file", lambda f: opened.append(Path(f)) or real(f))
+    real = manifest_file.file_sha256
+    monkeypatch.setattr(manifest_file, "file_sha256", lambda f: opened.append(Path(f)) or real(f))
     problems = verify.verify(rel)
     assert problems == [f"{path!r}: jalur di manifest tidak sah (harus relatif, di dalam folder rilis, tanpa '..')"]
     assert all(f.resolve().is_relative_to(rel.resolve()) for f in opened)

@@ -7,6 +7,5 @@ used or reported (`report`). `figures` computes the key-figure tables once; `sli
 cuts each brief its own rows. Nothing here runs a notebook.
 """
 
-from briefs.data.load import (TABLES, TEXT, DataError, Dataset, load, read_snapshot, resolve_kecamatan,  # noqa: F401
-                              write_snapshot)
-from briefs.data.report import DataReport, TableReport, describe_source, report_html, report_text  # noqa: F401
+from briefs.data.load import TABLES, TEXT, DataError, Dataset, load, read_snapshot, resolve_kecamatan, write_snapshot  # noqa: F401
+from briefs.data.report import DataReport, TableReport, describe_source, report_text  # noqa: F401

@@ -13,10 +13,12 @@ from fractions import Fraction
 
 import pandas as pd
 
+from briefs import periods as period_rule
 from briefs.data import Dataset
+from briefs.data.schema import SEGMENTS
 from briefs.params import Meeting
 
-SEGMEN = ("PU", "BPU", "JAKON")
+SEGMEN = SEGMENTS  # the order of the stacked charts and the tables
 BULAN_SERI = 12  # periods in the trend chart and in "peserta diakuisisi"
 
 # The minimum BPU package a regency pays for one pekerja rentan (domain.md):
@@ -30,8 +32,7 @@ _SUMS = ("angkatan_kerja", *SEGMEN, "peserta_aktif", "belum_terlindungi", "agen_
 
 def periods(meeting: Meeting, count: int = BULAN_SERI) -> list[str]:
     """The `count` periods ("YYYY-MM") ending at the meeting's data period, oldest first."""
-    end = pd.Period(meeting.period, freq="M")
-    return [str(end - i) for i in range(count - 1, -1, -1)]
+    return period_rule.ending(meeting.period, count)
 
 
 def _peserta(ds: Dataset, periode: str) -> pd.DataFrame:

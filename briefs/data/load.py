@@ -13,10 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from briefs import paths
-from briefs.data import intake
-from briefs.data import reconcile
-from briefs.data import schema
+from briefs import params, paths
+from briefs.data import intake, reconcile, schema
 from briefs.data.report import DataReport, TableReport
 from briefs.errors import InputError, Problem, display_path
 from briefs.params import Meeting
@@ -57,12 +55,12 @@ def load(meeting: Meeting, params_file: str | Path | None = None) -> Dataset:
     """
     folder = paths.resolve(meeting.data)
     if not folder.is_dir():
-        where, text = _params_source(params_file)
+        where, source = _params_source(params_file)
         what = ("folder data tidak bisa dibuka (tautan simbolik yang berputar atau putus)" if folder.is_symlink()
                 else "folder data tidak ditemukan")
         problem = Problem(where, f"{what}; tertulis '{meeting.data}'; seharusnya folder "
                                  "(relatif terhadap folder proyek) berisi berkas wilayah, angkatan_kerja, "
-                                 "kepesertaan dan agen_perisai", _line(text, "data"), "data")
+                                 "kepesertaan dan agen_perisai", _line(source, "data"), "data")
         raise DataError([problem], DataReport(display_path(folder)))
     checked, problems = _read_all(folder)
     frames = _validate_all(checked)
@@ -124,12 +122,8 @@ def _report(folder: Path, checked: dict[str, schema.Checked], frames: dict[str, 
 def check_meeting(meeting: Meeting, frames: dict[str, pd.DataFrame], checked: dict[str, schema.Checked],
                   params_file: str | Path | None = None) -> list[Problem]:
     """Periods the meeting asks for exist in the data; kecamatan it names exist in wilayah."""
-    where, text = _params_source(params_file)
+    where, source = _params_source(params_file)
     problems: list[Problem] = []
-    if meeting.previous_period >= meeting.period:
-        problems.append(Problem(where, f"periode pembanding tidak sebelum periode laporan; tertulis "
-                                       f"'{meeting.previous_period}'; seharusnya sebelum {meeting.period}",
-                                _line(text, "previous_period"), "previous_period"))
     # Agents are shown for the reported period only; participants also for the comparison.
     for table, keys in (("kepesertaan", ("period", "previous_period")), ("agen_perisai", ("period",))):
         c = checked.get(table)
@@ -143,35 +137,27 @@ def check_meeting(meeting: Meeting, frames: dict[str, pd.DataFrame], checked: di
             if value not in periods:
                 problems.append(Problem(where, f"periode tidak ada di data {c.raw.display}; tertulis "
                                                f"'{value}'; seharusnya periode yang ada di data ({span})",
-                                        _line(text, key), key))
+                                        _line(source, key), key))
     wilayah = checked.get("wilayah")
     if isinstance(meeting.kecamatan, list) and wilayah is not None and not wilayah.broken:
         # Names as written, bad rows included: a bad code elsewhere in a row is its own problem.
         _, unknown = _match_kecamatan(wilayah.typed.dropna(subset=["kode_kecamatan", "kecamatan"]),
                                       meeting.kecamatan)
-        problems += [Problem(where, message, _line(text, "kecamatan", name), "kecamatan") for name, message in unknown]
+        problems += [Problem(where, message, _line(source, "kecamatan", meeting.kecamatan.index(name)), "kecamatan")
+                     for name, message in unknown]
     return problems
 
 
-def _params_source(params_file: str | Path | None) -> tuple[str, str]:
-    """How to name the params file in a message, and its text (to find a key's line)."""
+def _params_source(params_file: str | Path | None) -> tuple[str, Path | None]:
+    """How to name the params file in a message, and the file (to find a key's line)."""
     if not params_file:
-        return "params", ""
+        return "params", None
     source = paths.resolve(params_file)
-    return display_path(source), source.read_text(encoding="utf-8") if source.is_file() else ""
+    return display_path(source), source if source.is_file() else None
 
 
-def _line(text: str, key: str, value: str | None = None) -> int | None:
-    """Line of a top-level key (or of a value listed under it) in the params file."""
-    lines = text.splitlines()
-    start = next((i for i, s in enumerate(lines) if re.match(rf"^{key}\s*:", s)), None)
-    if start is None:
-        return None
-    if value is not None:
-        for i in range(start, len(lines)):
-            if value in lines[i]:
-                return i + 1
-    return start + 1
+def _line(source: Path | None, *key: str | int) -> int | None:
+    return params.line_of(source, *key) if source is not None else None
 
 
 def _match_kecamatan(wilayah: pd.DataFrame, names: list[str]) -> tuple[list[str], list[tuple[str, str]]]:

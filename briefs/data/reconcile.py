@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from briefs.fmt import angka, persen_kata
+from briefs import periods
 from briefs.data.schema import Checked, name_key, usable
+from briefs.fmt import angka, persen_kata
 
 
 def reconcile(tables: dict[str, Checked]) -> None:
@@ -103,14 +104,9 @@ def _above_labour_force(kep: Checked, frame: pd.DataFrame, labour: pd.DataFrame,
                                          f"banyak {angka(cap)} (periksa kembali)")
 
 
-def _month(periode: str) -> int:
-    year, month = periode.split("-")
-    return int(year) * 12 + int(month)
-
-
 def _jumps(kep: Checked, frame: pd.DataFrame, names: dict) -> None:
     """Month-on-month change per nagari and segment; vectorised, since real series are long."""
-    rows = frame.assign(pos=frame.index, month=frame["periode"].map(_month))
+    rows = frame.assign(pos=frame.index, month=frame["periode"].map(periods.index))
     rows = rows.sort_values(["kode_nagari", "segmen", "month"], kind="stable")
     groups = rows.groupby(["kode_nagari", "segmen"], sort=False)
     before = pd.DataFrame({"value": groups["peserta_aktif"].shift(), "month": groups["month"].shift(),

@@ -2,19 +2,17 @@
 
 For every input file: how it was read (format, delimiter, encoding, sheet), its hash, and
 its rows: read = used + reported. Then the warnings (suspicious but possible, rows kept)
-and the errors. `build.py check` prints `report_text`; the release carries `report_html`
-as its page of kind `data`.
+and the errors. `build.py check` prints `report_text`; the release shows it as
+`laporan-data.html` (`briefs.release.data_page`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-
-from briefs import fmt, paths, templating
+from briefs import paths
 from briefs.errors import Problem
 from briefs.fmt import angka
-from briefs.params import Meeting
 
 
 @dataclass(frozen=True)
@@ -51,7 +49,7 @@ def describe_source(source: dict) -> str:
             f"{encodings.get(source.get('encoding', ''), source.get('encoding', ''))}{header}")
 
 
-def _table_rows(report: DataReport, local: bool = True) -> list[dict[str, str]]:
+def table_rows(report: DataReport, local: bool = True) -> list[dict[str, str]]:
     """One row per file; `local` False for published pages: paths outside the project by name only."""
     return [{"table": t.table, "file": t.file if local else paths.public(paths.resolve(t.file)),
              "format": describe_source(t.source), "read": angka(t.read),
@@ -62,7 +60,7 @@ def _table_rows(report: DataReport, local: bool = True) -> list[dict[str, str]]:
 def report_text(report: DataReport) -> str:
     """The data report for the terminal, in Bahasa Indonesia (what `build.py check` prints)."""
     lines = [f"Laporan data: {report.folder}"]
-    rows = _table_rows(report)
+    rows = table_rows(report)
     header = {"table": "tabel", "file": "berkas", "read": "dibaca", "used": "dipakai", "reported": "dilaporkan"}
     widths = {k: max(len(header[k]), *(len(r[k]) for r in rows)) if rows else len(header[k]) for k in header}
     for r in [header, *rows]:
@@ -76,21 +74,3 @@ def report_text(report: DataReport) -> str:
         lines.append(f"{title}: {angka(len(problems)) if problems else 'tidak ada'}")
         lines += [f"  {p}" for p in problems]
     return "\n".join(lines) + "\n"
-
-
-def report_html(report: DataReport, meeting: Meeting, page_notices: list[str] | tuple = ()) -> str:
-    """The data report page of the release: self-contained HTML from templates/data_report.html.j2.
-
-    `page_notices` are the build's warnings about the pages (outputs not shown, pages over
-    budget), one line each: the report is where an analyst looks for what went missing.
-    """
-    env = templating.environment()
-    css_file = paths.TEMPLATES / "rakor" / "static" / "rakor.css"
-    css = css_file.read_text(encoding="utf-8") if css_file.is_file() else ""
-    period = fmt.periode
-    return env.get_template("data_report.html.j2").render(
-        meeting=meeting, css=css, tables=_table_rows(report, local=False),
-        warnings=[str(p) for p in report.warnings], errors=[str(p) for p in report.errors],
-        date_text=fmt.tanggal(meeting.date), period_text=period(meeting.period),
-        span=(f"{period(report.periods[0])} s.d. {period(report.periods[-1])}" if report.periods else ""),
-        n_periods=len(report.periods), folder=paths.public(paths.resolve(report.folder)), page_notices=list(page_notices))

@@ -18,11 +18,12 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from briefs.errors import Problem
+from briefs import periods
 from briefs.data.intake import RawTable
+from briefs.errors import Problem
 
 SEGMENTS = ("PU", "BPU", "JAKON")
-PERIOD = r"^\d{4}-(0[1-9]|1[0-2])$"
+PERIOD = periods.PATTERN
 
 
 @dataclass(frozen=True)
@@ -114,18 +115,6 @@ def _count_pattern(decimal: str) -> tuple[str, str]:
     """A whole number, with or without thousands groups of the file's convention."""
     thousands = "." if decimal == "," else ","
     return rf"[+-]?(\d+|\d{{1,3}}(\{thousands}\d{{3}})+)", thousands
-
-
-def parse_count(text: str, decimal: str) -> int:
-    """A count as written in the file's convention: '1.234' (Indonesian) or '1,234' / '1234'.
-
-    Raises ValueError for anything that is not a whole number: '12,5' is a decimal, not 125.
-    """
-    pattern, thousands = _count_pattern(decimal)
-    t = text.strip()
-    if not re.fullmatch(pattern, t):
-        raise ValueError(text)
-    return int(t.replace(thousands, ""))
 
 
 def _clean_text(cells: pd.Series, kind: Kind) -> pd.Series:

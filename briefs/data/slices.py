@@ -13,8 +13,7 @@ import json
 from pathlib import Path
 
 from briefs import data
-from briefs.data import figures
-from briefs.data import Dataset
+from briefs.data import Dataset, figures
 from briefs.params import Meeting
 
 CONTEXT = "konteks.json"

@@ -8,7 +8,7 @@ calls it again (a warm build kernel resets matplotlib between briefs). After it:
   becomes a deterministic grayscale PNG at its printed width, with Indonesian tick
   labels and alt text from its label or titles;
 - a DataFrame, Series or Styler shown as a cell's output becomes a table in house style
-  with Indonesian numbers (`briefs.tables`).
+  with Indonesian numbers (`briefs.notebook.tables`, `briefs.notebook.styler`).
 
 No backend is chosen here: Jupyter's inline backend shows the figures, and this only
 decides how a figure turns into the image the reader gets.
@@ -24,8 +24,7 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from briefs.notebook import charts
-from briefs.notebook import tables
+from briefs.notebook import charts, styler, tables
 
 TYPEFACE = "Open Sans"
 # Where Debian's fonts-open-sans puts the files; fontconfig is asked first.
@@ -81,7 +80,7 @@ def _install_formatters() -> None:
     formatters["text/html"].for_type(pd.Series, tables.frame_html)
     from pandas.io.formats.style import Styler
 
-    formatters["text/html"].for_type(Styler, tables.styler_html)
+    formatters["text/html"].for_type(Styler, styler.styler_html)
 
 
 def _settle_inline_backend() -> None:

@@ -1,12 +1,11 @@
 """The release stage: assemble `outputs/<meeting>/` in a staging folder, then publish it.
 
 Index, book, data report, the executed notebooks and the manifest listing every file
-with its hash and provenance; `briefs.publish` swaps the finished folder into place.
+with its hash and provenance; `briefs.release.publish` swaps the finished folder into place.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
@@ -14,16 +13,18 @@ from pathlib import Path
 import pandas as pd
 
 from briefs import data, fmt
-from briefs.release import book
-from briefs.release import bundle
 from briefs.data import figures
-from briefs.release import provenance
-from briefs.render import html as render
 from briefs.errors import warning_text
-from briefs.run.cluster import Batch
+from briefs.hashing import file_sha256
 from briefs.params import Meeting
 from briefs.paths import SUMMARY_SLUG, unique_slugs  # noqa: F401  (where the build's file names are made)
-from briefs.release.publish import STAGING_PREFIX, digest_file, recover, swap
+from briefs.release import book, bundle, provenance
+from briefs.release import manifest as manifest_file
+from briefs.release.data_page import report_html
+from briefs.release.index import IndexEntry, index_html
+from briefs.release.publish import STAGING_PREFIX, recover, swap
+from briefs.run.cluster import Batch
+
 
 def publish_release(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, out: Path,
                     inputs: str = "", run: dict | None = None, warnings: list[dict] | None = None) -> Path:
@@ -55,7 +56,7 @@ def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, st
 
     def add(kind: str, rel: str, name: str | None = None) -> None:
         f = stage / rel
-        entry = {"kind": kind, "path": rel, "bytes": f.stat().st_size, "sha256": digest_file(f)}
+        entry = {"kind": kind, "path": rel, "bytes": f.stat().st_size, "sha256": file_sha256(f)}
         if name is not None:
             entry["kecamatan"] = name
         artifacts.append(entry)
@@ -74,9 +75,10 @@ def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, st
             add(job.kind, html_rel, name)
             add(job.kind, pdf_rel, name)
             add("notebook", nb_rel, name)
-        entries.append(render.IndexEntry(
+        entries.append(IndexEntry(
             kind=job.kind, title=job.title, html=html_rel if outcome.ok else None,
             pdf=pdf_rel if outcome.ok else None, status="ok" if outcome.ok else "gagal",
+            failure=_where(outcome.failure) if outcome.failure else None,
             pdf_bytes=(stage / pdf_rel).stat().st_size if outcome.ok else None,
             figures=key_figures.get(job.key) if job.kind == "brief" else None,
         ))
@@ -87,18 +89,18 @@ def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, st
     for f in data.write_snapshot(spreadsheet_safe(ds), stage / "data"):
         add("data", f"data/{f.name}")
     page_notices = [warning_text(w) for w in warnings if w.get("scope") != "data"]
-    (stage / "laporan-data.html").write_text(data.report_html(ds.report, meeting, page_notices), encoding="utf-8")
+    (stage / "laporan-data.html").write_text(report_html(ds.report, meeting, page_notices), encoding="utf-8")
     add("data", "laporan-data.html")
-    entries.append(render.IndexEntry(kind="data", title="Laporan data", html="laporan-data.html", pdf=None))
+    entries.append(IndexEntry(kind="data", title="Laporan data", html="laporan-data.html", pdf=None))
 
     book_rel = f"buku-{meeting.id}.pdf"
     book.write_book(parts, stage / book_rel, meeting=meeting, build_id=build_id)
     add("book", book_rel)
-    entries.insert(1, render.IndexEntry(kind="book", title="Buku lengkap", html=None, pdf=book_rel,
+    entries.insert(1, IndexEntry(kind="book", title="Buku lengkap", html=None, pdf=book_rel,
                                         pdf_bytes=(stage / book_rel).stat().st_size))
 
     audit = tuple(sorted(a["path"] for a in artifacts if a["path"].endswith((".ipynb", ".csv")))) + ("manifest.json",)
-    (stage / "index.html").write_text(render.index_html(meeting, entries, build_id, audit), encoding="utf-8")
+    (stage / "index.html").write_text(index_html(meeting, entries, build_id, audit), encoding="utf-8")
     add("index", "index.html")
 
     manifest = {
@@ -106,17 +108,23 @@ def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, st
         "build_id": build_id,
         "inputs": inputs,
         "artifacts": artifacts,
-        "failed": [{"kecamatan": o.job.name, "error": o.error} for o in batch.failed],
+        "failed": [{"kecamatan": o.job.name, "error": o.error, **o.failure.as_dict()} for o in batch.failed],
         "warnings": warnings,
         "provenance": {**provenance.collect(meeting, ds), **(run or {})},
     }
     # The zip carries the manifest of everything but itself; the release's manifest adds it.
-    write_manifest(stage, manifest)
+    manifest_file.write(stage, manifest)
     zip_rel = f"{meeting.id}.zip"
     members = [a["path"] for a in artifacts if a["path"].endswith(".pdf")] + ["index.html", "manifest.json"]
     bundle.write_zip(stage, members, stage / zip_rel, meeting.date)
     add("zip", zip_rel)
-    write_manifest(stage, manifest)
+    manifest_file.write(stage, manifest)
+
+
+def _where(failure) -> str:
+    """Where a run failed, in a few words for the index: 'sel 7: ZeroDivisionError'."""
+    cell = f"sel {failure.cell}" if failure.cell is not None else ""
+    return ": ".join(part for part in (cell, failure.ename) if part) or "lihat log pembuatan"
 
 
 def _key_figures(ds: data.Dataset, meeting: Meeting) -> dict[str, str]:
@@ -137,13 +145,8 @@ def spreadsheet_safe(ds: data.Dataset) -> data.Dataset:
         frame = frame.copy()
         for column in frame.columns:
             if not pd.api.types.is_numeric_dtype(frame[column]):
-                frame[column] = frame[column].map(lambda v: "'" + v if isinstance(v, str) and v[:1] in "=+-@\t\r" and v else v)
+                frame[column] = frame[column].map(lambda v: "'" + v if isinstance(v, str) and v and v[:1] in "=+-@\t\r"
+                                                  else v)
         return frame
 
     return data.Dataset(**{name: defuse(frame) for name, frame in ds.tables().items()})
-
-
-def write_manifest(stage: Path, manifest: dict) -> None:
-    manifest["artifacts"].sort(key=lambda a: a["path"])
-    text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    (stage / "manifest.json").write_text(text, encoding="utf-8")

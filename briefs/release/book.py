@@ -20,9 +20,8 @@ from typing import Literal
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringObject
 
-from briefs import fmt, templating
-from briefs.render import html as render
-from briefs.render import weasy
+from briefs import templating
+from briefs.render import page, weasy
 
 KIND_LABELS = {"summary": "Ringkasan", "brief": "Brief", "data": "Data"}
 # The contents page links "rkhalaman:7"; after merging, such links become jumps to page 7.
@@ -100,11 +99,11 @@ def _render_front(
     meeting, build_id: str, rows: list[TocRow], *, total_pages: int, n_briefs: int
 ) -> bytes:
     title = f"{meeting.title} — buku lengkap"
+    frame = page.page_for(meeting, kind="summary", title=title, build_id=build_id)
     html = templating.environment().get_template("book/front.html.j2").render(
         meeting=meeting, rows=rows, n_briefs=n_briefs, total_pages=total_pages, build_id=build_id, title=title,
-        short_title=render.short_title(meeting.title), date_text=fmt.tanggal(meeting.date),
-        period_text=fmt.periode(meeting.period), css=render.stylesheets()[0], csp=render.CSP,
-        link_scheme=LINK_SCHEME,
+        short_title=frame.meeting_short, date_text=frame.date_text, period_text=frame.period_text,
+        css=page.stylesheets()[0], csp=page.CSP, link_scheme=LINK_SCHEME,
     )
     with tempfile.TemporaryDirectory() as empty:
         # The front matter needs no file at all: an empty jail.
@@ -113,8 +112,8 @@ def _render_front(
 
 def _link_contents(writer: PdfWriter, *, n_front: int) -> None:
     """Turn the contents page's placeholder links into jumps to the book's own pages."""
-    for page in writer.pages[:n_front]:
-        for ref in page.get("/Annots", []):
+    for front_page in writer.pages[:n_front]:
+        for ref in front_page.get("/Annots", []):
             annot = ref.get_object()
             uri = str(annot.get("/A", {}).get("/URI", ""))
             if not uri.startswith(LINK_SCHEME):

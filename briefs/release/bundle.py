@@ -15,7 +15,7 @@ from pathlib import Path
 def timestamp(meeting_date: str) -> tuple[int, int, int, int, int, int]:
     """The one time every member carries; zip cannot store dates before 1980."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch
+    when = (dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch
             else dt.datetime.fromisoformat(meeting_date))
     return max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
 

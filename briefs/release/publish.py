@@ -8,32 +8,25 @@ side name), which the next build cleans up or restores.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from pathlib import Path
+
+from briefs.run import cache
 
 STAGING_PREFIX = ".staging-"
 OLD_PREFIX = ".lama-"
 
 
-def digest_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def current(target: Path, inputs: str) -> Path | None:
     """The published release if it was built from exactly these inputs and is intact."""
-    from briefs import verify  # the one reader of manifests: paths inside the release, types checked
+    from briefs.release import manifest as manifests  # the one reader: paths inside the release, types checked
 
     try:
-        manifest = verify.parse((target / "manifest.json").read_bytes())
-    except (OSError, verify.Malformed):
+        manifest = manifests.parse((target / "manifest.json").read_bytes())
+    except (OSError, manifests.Malformed):
         return None
-    if manifest.get("inputs") != inputs or manifest.get("failed") or verify.check_files(target, manifest)[0]:
+    if manifest.get("inputs") != inputs or manifest.get("failed") or manifests.check_files(target, manifest)[0]:
         return None
     return target
 
@@ -55,18 +48,5 @@ def recover(target: Path) -> None:
         os.replace(old, target)
     for stale in target.parent.glob(f"{STAGING_PREFIX}{target.name}-*"):
         pid = stale.name.rsplit("-", 1)[-1]
-        if not (pid.isdigit() and alive(int(pid))):
+        if not (pid.isdigit() and cache.alive(int(pid))):
             shutil.rmtree(stale, ignore_errors=True)
-
-
-def alive(pid: int) -> bool:
-    """Whether another process with this pid runs (this process's own leftovers count as dead)."""
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

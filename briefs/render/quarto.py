@@ -15,6 +15,7 @@ The only module that knows Quarto. Three promises:
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -30,9 +31,9 @@ import nbformat
 import yaml
 
 from briefs import paths, templating
-from briefs.render import html as nbrender
-from briefs.render import sanitize
 from briefs.errors import InputError, Problem
+from briefs.render import page as page_frame
+from briefs.render import sanitize
 
 TEMPLATES = paths.TEMPLATES / "quarto"
 MINIMUM = (1, 4)  # Quarto's typst format (PDF without LaTeX) arrived in 1.4
@@ -138,21 +139,22 @@ def version_tuple(version: str) -> tuple[int, int, int]:
 
 
 def render(notebook: Path, workdir: Path, page, quarto: Quarto, *, timeout: int = 600,
-           images: Path | None = None) -> None:
+           images: Path | None = None) -> list[sanitize.Notice]:
     """Render an executed notebook into `workdir/page.html` (self-contained) and `workdir/page.pdf`.
 
     The notebook is never re-executed. Quarto runs in a fresh private folder under
     `workdir` (removed afterwards), once for HTML and once for Typst: `--to html,typst`
-    is not accepted by Quarto (quarto-cli issue 5947). `page` is a `briefs.render.Page`.
+    is not accepted by Quarto (quarto-cli issue 5947). `page` is a `briefs.render.page.Page`.
     Raises QuartoFailed with Quarto's own error text on a non-zero exit, a timeout or a
     missing output. `images` is the source notebook's folder, where Markdown images may come from.
+    Returns what of the notebook the page leaves out (`sanitize.Notice`).
     """
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     nb = nbformat.read(str(notebook), as_version=4)
     private = Path(tempfile.mkdtemp(prefix=".quarto-", dir=workdir))
     try:
-        prepare(private, nb, page, quarto, images)
+        notices = prepare(private, nb, page, quarto, images)
         for source, to, output in (("page.ipynb", "html", "page.html"),
                                    ("page-typst.ipynb", "typst", "page.pdf")):
             _run(command(quarto, source, to, output), private, page.title, timeout)
@@ -162,9 +164,11 @@ def render(notebook: Path, workdir: Path, page, quarto: Quarto, *, timeout: int 
             os.replace(made, workdir / output)
     finally:
         shutil.rmtree(private, ignore_errors=True)
+    return notices
 
 
-def prepare(folder: Path, nb: nbformat.NotebookNode, page, quarto: Quarto, images: Path | None = None) -> None:
+def prepare(folder: Path, nb: nbformat.NotebookNode, page, quarto: Quarto,
+            images: Path | None = None) -> list[sanitize.Notice]:
     """Fill a private folder: templates, stylesheet, the HTML frame and two notebook copies.
 
     The copies keep only the outputs the default engine keeps, with markup sanitized by
@@ -178,19 +182,22 @@ def prepare(folder: Path, nb: nbformat.NotebookNode, page, quarto: Quarto, image
     old = version_tuple(quarto.version)[:2] < CONTEXT_FROM
     shutil.copyfile(TEMPLATES / ("halaman-lama.typ" if old else "halaman-context.typ"),
                     folder / "rk-halaman.typ")
-    (folder / "rakor.css").write_text("\n".join(nbrender.stylesheets()), encoding="utf-8")
+    (folder / "rakor.css").write_text("\n".join(page_frame.stylesheets()), encoding="utf-8")
     for name in ("sebelum.html", "sesudah.html"):
         html = templating.environment(TEMPLATES).get_template(name + ".j2").render(page=page)
         (folder / name).write_text(html, encoding="utf-8")
-    shown, _ = sanitize.prepare(nb, images)
+    shown, resources = sanitize.PageOnly().preprocess(nb, {"rk": {"folder": images}})
     nbformat.write(notebook_copy(shown, page, typst=False), str(folder / "page.ipynb"))
     nbformat.write(notebook_copy(shown, page, typst=True), str(folder / "page-typst.ipynb"))
+    return resources["rk"]["notices"]
 
 
 def notebook_copy(nb: nbformat.NotebookNode, page, *, typst: bool) -> nbformat.NotebookNode:
-    """The notebook as Quarto should see it: front matter first, outputs sanitized."""
-    nb, _ = sanitize.prepare(nb)
-    nb.metadata.pop("title", None)  # the page's title wins, as with the default engine
+    """The notebook as Quarto should see it: front matter first, markup cleaned.
+
+    `nb` has been through `sanitize.PageOnly` (as `prepare` does): only what a page shows.
+    """
+    nb = copy.deepcopy(nb)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = sanitize.clean_html(cell.source)
@@ -292,10 +299,3 @@ def _trim(text: str | None, keep: int = 15) -> str:
             lines = lines[:i]
             break
     return "\n".join(line.rstrip() for line in lines[-keep:]).strip()
-
-
-def describe(quarto: Quarto) -> dict:
-    """What the manifest records about the engine."""
-    return {"engine": "quarto", "quarto": quarto.version}
-
-

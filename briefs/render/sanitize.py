@@ -27,6 +27,7 @@ from pathlib import Path
 import bleach
 import nbformat
 from bleach.css_sanitizer import CSSSanitizer
+from nbconvert.preprocessors import Preprocessor
 
 KEEP_MIMETYPES = ("text/html", "text/markdown", "image/png", "image/jpeg", "text/plain")
 REMOVE_CELL_TAGS = {"remove-cell", "rk-sembunyikan"}
@@ -195,6 +196,7 @@ def prepare(nb: nbformat.NotebookNode, folder: Path | None = None) -> tuple[nbfo
     """
     nb = copy.deepcopy(nb)
     nb.metadata.pop("widgets", None)
+    nb.metadata.pop("title", None)  # the page's title wins (the lab template and Quarto would prefer this one)
     notices: list[Notice] = []
     kept = []
     number = 0
@@ -227,7 +229,7 @@ def _keep(out: dict, say) -> bool:
     if why:
         say(why)
         return False
-    for mime, meta in out.get("metadata", {}).items():
+    for _mime, meta in out.get("metadata", {}).items():
         for warning in (meta.get("rakor", {}).get("peringatan", []) if isinstance(meta, dict) else []):
             say(warning)
     html = out.get("data", {}).get("text/html")
@@ -307,6 +309,14 @@ def _is_image(mime: str, value: str | list) -> bool:
     return head.startswith(_IMAGE_MAGIC[mime])
 
 
-def keep_expected_outputs(nb, resources):
-    """Preprocessor form of `prepare` (no notices): what the page shows, nothing else."""
-    return prepare(nb)[0], resources
+class PageOnly(Preprocessor):
+    """nbconvert's idiom for `prepare`, configured once and used by both engines.
+
+    Reads the notebook's folder from `resources["rk"]["folder"]` (where Markdown images may
+    come from) and leaves its notices in `resources["rk"]["notices"]`.
+    """
+
+    def preprocess(self, nb, resources):
+        rk = resources.setdefault("rk", {})
+        nb, rk["notices"] = prepare(nb, rk.get("folder"))
+        return nb, resources

@@ -1,6 +1,7 @@
 """Stage 3, run: jobs in (one per brief and the summary), executed notebooks and pages out.
 
-`jobs` is one job: papermill in a warm kernel (`kernels`), the completeness check, the
-pages rendered by `briefs.render`, all kept in a cache entry by fingerprint. `cluster`
-runs the jobs that are not cached, here or on Dask, and sees every one to an end.
+`plan` makes the jobs, each stating what it depends on (`job.Inputs`); `cluster` runs
+those not in the `cache`, here or on Dask, and sees every one to an end; `jobs` is what
+a worker does for one: run the notebook (`notebook_run`, in a warm kernel from
+`kernels`), render its pages with `briefs.render`, and store the run in the cache.
 """

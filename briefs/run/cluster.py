@@ -1,6 +1,6 @@
 """The execute stage: run every job on Dask, skip what is cached, never stop at a failure.
 
-A job is one notebook run plus its rendering (see `briefs.jobs`). Results are keyed by
+A job is one notebook run plus its rendering (see `briefs.run.jobs`). Results are keyed by
 the job's fingerprint (the hash of everything it depends on), so a rebuild with nothing
 changed runs nothing, and deleting `.build/cache` is always safe.
 
@@ -8,7 +8,7 @@ A build on Dask must end even when the cluster misbehaves: the watch loop here, 
 build's own process, fails a brief whose worker died more than `LOST_WORKER_RETRIES`
 times, one that a worker has held past its time limit, and every brief still waiting
 when no worker has been connected for `NO_WORKER_GRACE` seconds, each time naming the
-worker(s). A job's own clock (`briefs.jobs.execute`) runs in the worker, and dies with it.
+worker(s). A job's own clock (`briefs.run.notebook_run`) runs in the worker, and dies with it.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
-from briefs.run.jobs import Job, Outcome, cached, remove_stale_work, run_job
-
+from briefs.run.cache import cached, remove_stale_work
+from briefs.run.job import Failure, Job, Outcome
+from briefs.run.jobs import run_job
 
 SMALL_BATCH = 3  # up to this many jobs run here, in order; more go to the Dask cluster
 LOST_WORKER_RETRIES = 2  # a brief whose worker dies goes to another worker this many times, then fails
@@ -101,7 +102,8 @@ def check_scheduler(address: str, timeout: float | None = None) -> None:
     except Exception as exc:  # malformed (ValueError), refused or timed out (OSError), anything else
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(Problem("--scheduler", f"scheduler Dask tidak dapat dihubungi ({first[:120]}); tertulis "
-                                 f"'{address}'; seharusnya alamat scheduler yang berjalan, seperti tcp://host:8786")) from None
+                                 f"'{address}'; seharusnya alamat scheduler yang berjalan, seperti "
+                                 f"tcp://host:8786")) from None
 
 
 def _main_thread() -> bool:
@@ -195,7 +197,7 @@ def _watch(client, futures: dict) -> Iterable[Outcome]:
             if why:
                 future.cancel()
                 del pending[future]
-                yield Outcome(job=job, ok=False, error=why)
+                yield Outcome(job=job, ok=False, failure=Failure(why, ename="LostWorker"))
 
 
 def _hopeless(job: Job, attempt: _Attempt | None, now: float, empty_since: float | None, lost: list[str]) -> str:
@@ -215,11 +217,12 @@ def _outcome(future, job: Job, attempt: _Attempt | None, cancelled: type) -> Out
     try:
         return future.result()
     except cancelled:
-        return Outcome(job=job, ok=False, error="dibatalkan oleh scheduler Dask")
+        return Outcome(job=job, ok=False, failure=Failure("dibatalkan oleh scheduler Dask", ename="Cancelled"))
     except Exception as exc:  # KilledWorker: the scheduler's own limit on lost workers was reached
         where = f" (worker: {', '.join(attempt.workers)})" if attempt else ""
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return Outcome(job=job, ok=False, error=f"worker berhenti saat menjalankan brief ini{where}: {first[:200]}")
+        return Outcome(job=job, ok=False, failure=Failure(f"worker berhenti saat menjalankan brief ini{where}: "
+                                                          f"{first[:200]}", ename=type(exc).__name__))
 
 
 def plain_progress(outcome: Outcome, n: int, total: int) -> None:

@@ -10,6 +10,7 @@ kernel discards the kernel; the next brief gets a new one.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import signal
 import threading
@@ -17,10 +18,7 @@ import threading
 from jupyter_client import AsyncKernelManager
 from jupyter_client.blocking import BlockingKernelClient
 from jupyter_core.utils import run_sync
-from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
-from papermill.log import logger
-from papermill.utils import merge_kwargs, remove_args
 
 from briefs import paths
 
@@ -41,30 +39,37 @@ _pending: str | None = None  # msg_id of a reset sent but not yet confirmed
 _lock = threading.Lock()
 
 
+class WarmKernel(AsyncKernelManager):
+    """The warm kernel's manager: it remembers the clients made of it, so they can be closed."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.made: list = []
+
+    def client(self, **kwargs):
+        kc = super().client(**kwargs)
+        self.made.append(kc)
+        return kc
+
+
 class WarmEngine(NBClientEngine):
-    """papermill's nbclient engine, closing its kernel client after every run.
+    """papermill's nbclient engine, closing the kernel client it used after every run.
 
     Given a kernel manager, nbclient rightly leaves the kernel running, but also leaves
     its client's channels open: 14 file descriptors per brief, until a worker that has
-    run some 150 briefs fails in select(). Same steps as papermill's engine otherwise.
+    run some 150 briefs fails in select(). papermill's own steps, then the closing.
     """
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                 stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
-        kwargs = remove_args(["input_path"], **kwargs)
-        options = merge_kwargs(
-            remove_args(["timeout", "startup_timeout"], **kwargs),
-            timeout=execution_timeout or kwargs.get("timeout"), startup_timeout=start_timeout,
-            kernel_name=kernel_name, log=logger, log_output=log_output, stdout_file=stdout_file,
-            stderr_file=stderr_file,
-        )
-        client = PapermillNotebookClient(nb_man, **options)
+    def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
         try:
-            return client.execute()
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
         finally:
-            if client.kc is not None:
-                client.kc.stop_channels()
+            km = kwargs.get("km")
+            for kc in getattr(km, "made", []):
+                kc.stop_channels()
+            if km is not None:
+                km.made.clear()
 
 
 ENGINE = "rakor-warm"
@@ -81,7 +86,7 @@ def acquire(timeout: float = 20) -> AsyncKernelManager:
             sockets.mkdir(parents=True, exist_ok=True)
             # Async, because nbclient polls an async client: a blocking one would hang its
             # event loop and silence both the cell timeout and dead-kernel detection.
-            _kernel = AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=str(sockets / f"k{os.getpid()}"))
+            _kernel = WarmKernel(kernel_name=KERNEL_NAME, transport="ipc", ip=str(sockets / f"k{os.getpid()}"))
             # No IPython history: workers would share one sqlite file, and a reset
             # execution counter makes it print "Session/line number was not unique".
             # Jupyter's own figure backend, whatever the analyst's shell sets: with MPLBACKEND=Agg
@@ -143,10 +148,8 @@ def discard() -> None:
     if kc is not None:
         kc.stop_channels()
     if km is not None:
-        try:
+        with contextlib.suppress(Exception):
             run_sync(km.shutdown_kernel)(now=True)
-        except Exception:
-            pass
         run_sync(km.cleanup_resources)()
 
 
@@ -158,10 +161,8 @@ def kill(km: AsyncKernelManager) -> None:
     """
     pid = getattr(km.provisioner, "pid", None)
     if pid:
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
 
 
 atexit.register(discard)

@@ -1,190 +1,37 @@
-"""Read and validate a meeting's params file (`params/<meeting>.yml`).
+"""Read a params file into a `Meeting`, or into problems naming file, line and key.
 
-A typo in a key must not silently fall back to a default, and YAML's surprises
-(`no` read as false, an unquoted date turning into a date object) must not reach a
-notebook: the schema is strict, unknown keys are errors, and every error names the
-file, the line and the key, in Bahasa Indonesia.
-
-A params file must also say one thing, once, and stay small:
+A params file must say one thing, once, and stay small:
 
 - a key written twice is an error (PyYAML would silently keep the last value);
 - YAML anchors and aliases (`&x`, `*x`), merge keys (`<<`) and explicit tags (`!!str`,
   `!foo`) are refused outright: a meeting file has no reason to use them, and aliases are
   how a 1 KB file expands into gigabytes (refused while composing, before anything is
   expanded);
-- the file, the nesting, every text value and every list are bounded (the limits below),
-  so a hostile file is refused in milliseconds and a long meeting id cannot make a file
-  name the file system refuses after every notebook ran;
-- dates are real, in 2000..2100, and the meeting is not dated before its data month.
+- the file, the nesting and the number of keys are bounded (`briefs.params.model`), so a
+  hostile file is refused in milliseconds.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import unicodedata
 from pathlib import Path
-from typing import Annotated, Literal, Union
 
 import yaml
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError,
-                      field_validator, model_validator)
+from pydantic import ValidationError
 
 from briefs.errors import InputError, Problem, display_path
-
-# ASCII digits only: `\d` would also accept Arabic-Indic or Devanagari digits.
-PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
-DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-SLUG = r"^[a-z0-9][a-z0-9-]*$"
-
-# --- Limits: what the tool will read (see README, "Preparing the next meeting") ---
-MAX_FILE_BYTES = 32 * 1024  # the sample is 1,2 KB; every value at its maximum below fits in 28 KB
-MAX_PROBLEMS = 20  # listed per params file; 300 unknown keys (a pasted-in file) end in one "dan N lain" line
-MAX_DEPTH = 5  # the schema needs 3 (file, target, coverage); deeper is always a mistake
-MAX_NODES = 1000  # keys and values; every list at its maximum makes ~260, the sample 37
-MAX_INT_DIGITS = 20  # any integer in a params file is a timeout or a percentage
-# The id becomes outputs/<id>/, buku-<id>.pdf, <id>.zip, .staging-<id>-<pid>, .build/<id>.lock:
-# at 64 ASCII characters the longest derived name is 81 bytes, far below the 255 of a file name.
-ID_MAX = 64
-TITLE_MAX = 200  # three lines on the cover; the running header shortens it anyway
-PLACE_MAX = 100
-REGENCY_MAX = 100
-ORGANIZER_MAX = 150
-ORGANIZERS_MAX = 20
-DATA_MAX = 1024  # a folder path; each of its parts is still bounded by the file system
-SOURCE_MAX = 200
-KECAMATAN_NAME_MAX = 100  # the longest kecamatan name in Indonesia is under 40 characters
-KECAMATAN_MAX = 200  # a list names some kecamatan of one regency; the largest has about 50
-YEAR_MIN, YEAR_MAX = 2000, 2100  # catches 0202 or 2206 typed for 2026
-# Seconds per brief. 0 would fail every brief at once (and `--timeout 0` used to be read as
-# "not given"); nothing means "no limit". A brief takes seconds; one still running after a
-# day is hung, and 24 h stays far below what threading.Timer accepts (threading.TIMEOUT_MAX).
-TIMEOUT_MIN, TIMEOUT_MAX = 1, 86_400
-
-_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
-_CONTROL_NAMES = {"\n": "baris baru", "\r": "baris baru (CR)", "\t": "tab", "\x00": "NUL"}
-
-
-class _FieldError(ValueError):
-    """A check across fields that belongs to one key: its message is reported at that key's line."""
-
-    def __init__(self, key: str, message: str):
-        super().__init__(message)
-        self.key = key
-
-
-def _plain_text(v: str) -> str:
-    """One line of readable text: not blank, no control or direction-changing characters."""
-    if not v.strip():
-        raise ValueError("tidak boleh kosong")
-    for ch in v:
-        if unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in _BIDI:
-            name = _CONTROL_NAMES.get(ch, f"U+{ord(ch):04X}")
-            raise ValueError(f"tidak boleh berisi karakter kendali ({name}); tulis dalam satu baris teks biasa")
-    return v
-
-
-def _text(max_length: int):
-    return Annotated[str, Field(min_length=1, max_length=max_length), AfterValidator(_plain_text)]
-
-
-Title, Place, Regency, Organizer = _text(TITLE_MAX), _text(PLACE_MAX), _text(REGENCY_MAX), _text(ORGANIZER_MAX)
-DataFolder, Source, KecamatanName = _text(DATA_MAX), _text(SOURCE_MAX), _text(KECAMATAN_NAME_MAX)
-
-
-def _year_in_range(v: str) -> str:
-    if not YEAR_MIN <= int(v[:4]) <= YEAR_MAX:
-        raise ValueError(f"tahun {v[:4]} di luar rentang {YEAR_MIN}–{YEAR_MAX}; tertulis {v!r}")
-    return v
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class Target(_Strict):
-    """The coverage target a brief measures against; sources differ, so it is named."""
-
-    coverage: Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)]  # persen of angkatan kerja
-    source: Source
-
-    @field_validator("coverage", mode="before")
-    @classmethod
-    def _int_is_fine(cls, v: object) -> object:
-        return float(v) if isinstance(v, int) and not isinstance(v, bool) else v
-
-
-def _all_or_list(v: object) -> str:
-    return "semua" if isinstance(v, str) else "daftar"
-
-
-_UNION_ARMS = ("semua", "daftar")  # tags of the `kecamatan` union, dropped from error locations
-
-KecamatanList = Annotated[list[KecamatanName], Field(min_length=1, max_length=KECAMATAN_MAX)]
-
-
-class Meeting(_Strict):
-    """One rakor: what to build, from which data, for whom."""
-
-    id: Annotated[str, Field(pattern=SLUG, max_length=ID_MAX)]
-    title: Title
-    date: Annotated[str, Field(pattern=DATE)]
-    place: Place
-    regency: Regency
-    organizers: Annotated[list[Organizer], Field(max_length=ORGANIZERS_MAX)] = []
-    data: DataFolder
-    sample: bool = False
-    period: Annotated[str, Field(pattern=PERIOD), AfterValidator(_year_in_range)]
-    previous_period: Annotated[str, Field(pattern=PERIOD), AfterValidator(_year_in_range)]
-    kecamatan: Annotated[
-        Union[Annotated[Literal["all"], Tag("semua")], Annotated[KecamatanList, Tag("daftar")]],
-        Discriminator(_all_or_list),
-    ] = "all"
-    target: Target
-    engine: Literal["weasyprint", "quarto"] = "weasyprint"
-    timeout: Annotated[int, Field(ge=TIMEOUT_MIN, le=TIMEOUT_MAX)] = 600
-
-    @field_validator("date")
-    @classmethod
-    def _real_date(cls, v: str) -> str:
-        try:
-            dt.date.fromisoformat(v)
-        except ValueError:
-            raise ValueError(f"bukan tanggal yang ada; tertulis {v!r}") from None  # 2026-02-30
-        return _year_in_range(v)
-
-    @model_validator(mode="after")
-    def _periods_in_order(self) -> "Meeting":
-        if self.previous_period >= self.period:
-            raise _FieldError("previous_period",
-                              f"previous_period {self.previous_period} harus sebelum period {self.period}")
-        # Data cannot come from the future: a meeting dated before the first day of its data
-        # month reports figures that do not exist yet, so one of the two is mistyped. A meeting
-        # inside its data month is allowed: a month-to-date export ("posisi 20 November" for a
-        # rakor on 28 November) is labelled with that month, and every page prints the period.
-        first_day = dt.date(int(self.period[:4]), int(self.period[5:]), 1)
-        if self.day < first_day:
-            raise _FieldError("date", f"tanggal rapat {self.date} sebelum periode data {self.period} dimulai; "
-                                      f"data tidak mungkin berasal dari masa depan, jadi tanggal paling awal "
-                                      f"{first_day.isoformat()} (atau period salah tulis)")
-        return self
-
-    @property
-    def day(self) -> dt.date:
-        return dt.date.fromisoformat(self.date)
-
-
-def timeout_option(text: str) -> int:
-    """`--timeout SECONDS` on the command line, in the same range as the params key `timeout`.
-
-    Meant as argparse's `type=`: an InputError passes through argparse and ends in exit 2
-    with the usual message, naming `--timeout`.
-    """
-    s = text.strip()
-    if s.isascii() and s.isdigit() and len(s) <= MAX_INT_DIGITS and TIMEOUT_MIN <= int(s) <= TIMEOUT_MAX:
-        return int(s)
-    raise InputError(Problem("--timeout", f"batas waktu tidak valid; tertulis {_shown(text)}; yang diharapkan: "
-                                          f"{_EXPECTED['timeout']}"))
-
+from briefs.params.model import (
+    _EXPECTED,
+    _MESSAGES,
+    _UNION_ARMS,
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    MAX_INT_DIGITS,
+    MAX_NODES,
+    MAX_PROBLEMS,
+    Meeting,
+    _FieldError,
+    _shown,
+)
 
 # --- YAML: one document, plain keys and values, nothing expanded ---
 
@@ -345,50 +192,19 @@ def _parse(text: str, where: str) -> tuple[object, dict[tuple, int]]:
             loader.dispose()
 
 
+def line_of(path: str | Path, *key: str | int) -> int | None:
+    """The line of a key in a params file (`'data'`, or `'kecamatan', 2` for the third name listed).
+
+    For a file that loads: a later stage (the data checks) names the line of the key it
+    refutes, read from the same tree as every other params message.
+    """
+    try:
+        return _parse(_read(Path(path), str(path)), str(path))[1].get(tuple(key))
+    except InputError:
+        return None
+
+
 # --- Messages ---
-
-_MESSAGES = {
-    "missing": "wajib diisi tetapi tidak ada",
-    "extra_forbidden": "kunci tidak dikenal (salah ketik?)",
-    "string_type": "harus berupa teks",
-    "bool_type": "harus true atau false",
-    "int_type": "harus bilangan bulat",
-    "float_type": "harus berupa angka",
-    "finite_number": "harus angka biasa (bukan .nan atau .inf)",
-    "list_type": "harus berupa daftar",
-    "model_type": "harus berupa kumpulan kunci",
-    "dict_type": "harus berupa kumpulan kunci",
-    "string_pattern_mismatch": "formatnya tidak sesuai",
-    "literal_error": "nilainya tidak dikenal",
-    "greater_than": "harus lebih besar dari nol",
-    "greater_than_equal": "terlalu kecil",
-    "less_than_equal": "terlalu besar",
-    "string_too_short": "tidak boleh kosong",
-    "too_short": "daftar tidak boleh kosong",
-}
-
-_EXPECTED = {
-    "date": "tanggal YYYY-MM-DD, misalnya \"2026-11-24\"",
-    "period": "periode YYYY-MM, misalnya \"2026-10\"",
-    "previous_period": "periode YYYY-MM, misalnya \"2026-07\"",
-    "id": f"huruf kecil, angka dan tanda hubung, paling banyak {ID_MAX} karakter, misalnya rakor-2026-11 "
-          "(id menjadi nama folder dan nama berkas rilis)",
-    "engine": "weasyprint atau quarto",
-    "kecamatan": "all atau daftar nama kecamatan",
-    "coverage": "persen antara 0 dan 100, misalnya 32.15",
-    "timeout": f"bilangan bulat {TIMEOUT_MIN} sampai {TIMEOUT_MAX} (detik per brief; {TIMEOUT_MAX} = 24 jam)",
-}
-
-
-def _shown(value: object, limit: int = 60) -> str:
-    """A value as written, short enough for one line of a message."""
-    if isinstance(value, str) and len(value) > limit:
-        return f"{value[:limit]!r}… ({len(value)} karakter)"
-    if isinstance(value, (list, dict)) and len(value) > 5:
-        return f"{type(value).__name__} dengan {len(value)} isian"
-    text = repr(value)
-    return text if len(text) <= limit + 20 else text[:limit] + "…"
-
 
 def _problem(err: dict, where: str, lines: dict[tuple, int]) -> Problem:
     loc = tuple(err["loc"])

@@ -1,4 +1,4 @@
-"""One notebook run: real papermill in a real kernel; failures become messages, not crashes."""
+"""briefs.run.notebook_run: real papermill in a real kernel; a failure is data naming its cell."""
 
 from pathlib import Path
 
@@ -6,7 +6,8 @@ import nbformat
 import pytest
 
 from briefs import paths
-from briefs.run import jobs
+from briefs.run import notebook_run as run
+from briefs.run.job import Job
 from tests import helpers
 from tests.helpers import job
 
@@ -17,7 +18,7 @@ def notebook(tmp_path: Path, *sources: str) -> str:
 
 def test_parameters_reach_the_notebook_and_timings_are_scrubbed(tmp_path):
     value = "Koto \"Baru\"\n{x} \\ Ñ"
-    nb = jobs.execute(job(notebook(tmp_path, "print(repr(x))"), x=value), tmp_path / "out.ipynb")
+    nb = run.run_notebook(job(notebook(tmp_path, "print(repr(x))"), x=value), tmp_path / "out.ipynb")
     printed = nb.cells[-1].outputs[0]["text"]
     assert printed.strip() == repr(value)
     assert nb.metadata.papermill["parameters"] == {"x": value}
@@ -27,8 +28,11 @@ def test_parameters_reach_the_notebook_and_timings_are_scrubbed(tmp_path):
 
 
 def test_an_exception_names_the_cell_and_error(tmp_path):
-    with pytest.raises(jobs.RunFailed, match=r"sel \[3\] «1/0»: ZeroDivisionError"):
-        jobs.execute(job(notebook(tmp_path, "y = 2", "1/0")), tmp_path / "out.ipynb")
+    with pytest.raises(run.RunFailed, match=r"sel \[3\] «1/0»: ZeroDivisionError") as caught:
+        run.run_notebook(job(notebook(tmp_path, "y = 2", "1/0")), tmp_path / "out.ipynb")
+    failure = caught.value.failure  # as data: the release shows the cell and the exception
+    assert (failure.cell, failure.source, failure.ename, failure.evalue) == (3, "1/0", "ZeroDivisionError",
+                                                                             "division by zero")
     # papermill's evidence: the executed notebook with its error banner
     saved = nbformat.read(tmp_path / "out.ipynb", as_version=4)
     assert any("ZeroDivisionError" in str(o) for c in saved.cells for o in c.get("outputs", []))
@@ -36,74 +40,63 @@ def test_an_exception_names_the_cell_and_error(tmp_path):
 
 def test_a_cell_past_the_timeout_fails_the_run(tmp_path):
     j = job(notebook(tmp_path, "import time; time.sleep(30)"))
-    j = jobs.Job(**{**j.__dict__, "timeout": 2})
-    with pytest.raises(jobs.RunFailed):
-        jobs.execute(j, tmp_path / "out.ipynb")
+    j = Job(**{**j.__dict__, "timeout": 2})
+    with pytest.raises(run.RunFailed, match="batas waktu 2 detik|timed out|Timeout") as caught:
+        run.run_notebook(j, tmp_path / "out.ipynb")
+    assert caught.value.failure.ename in ("Timeout", "CellTimeoutError", "TimeoutError")
 
 
 def test_unexecuted_or_errored_cells_are_incomplete():
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("a = 1", execution_count=1), nbformat.v4.new_code_cell("b = 2")]
-    with pytest.raises(jobs.RunFailed, match="sel 1"):
-        jobs.check_complete(nb)
+    with pytest.raises(run.RunFailed, match="sel 1"):
+        run.check_complete(nb)
     nb.cells[1].execution_count = 2
-    jobs.check_complete(nb)
+    run.check_complete(nb)
     nb.cells[1].outputs = [nbformat.v4.new_output("error", ename="ValueError", evalue="x", traceback=[])]
-    with pytest.raises(jobs.RunFailed, match="ValueError"):
-        jobs.check_complete(nb)
-
-
-def test_digest_separates_its_parts():
-    assert jobs.digest("ab", "c") != jobs.digest("a", "bc")
-    assert jobs.digest("ab", "c") == jobs.digest("ab", "c")
-
-
-def test_tree_digest_sees_a_one_byte_change(tmp_path):
-    (tmp_path / "a.csv").write_text("1\n")
-    before = jobs.tree_digest(tmp_path)
-    (tmp_path / "a.csv").write_text("2\n")
-    assert jobs.tree_digest(tmp_path) != before
+    with pytest.raises(run.RunFailed, match="ValueError"):
+        run.check_complete(nb)
 
 
 def test_warm_kernel_is_reused_but_globals_do_not_leak(tmp_path):
     probe = notebook(tmp_path, "import os\nprint('LEAK' if 'RAHASIA' in globals() else 'clean', os.getpid())\nRAHASIA = 1\nos.chdir('/')")
-    first = jobs.execute(job(probe), tmp_path / "a.ipynb").cells[-1].outputs[0]["text"].split()
-    second = jobs.execute(job(probe), tmp_path / "b.ipynb").cells[-1].outputs[0]["text"].split()
+    first = run.run_notebook(job(probe), tmp_path / "a.ipynb").cells[-1].outputs[0]["text"].split()
+    second = run.run_notebook(job(probe), tmp_path / "b.ipynb").cells[-1].outputs[0]["text"].split()
     assert first[0] == second[0] == "clean"
     counts = [c.execution_count for c in nbformat.read(tmp_path / "b.ipynb", as_version=4).cells if c.cell_type == "code"]
     assert counts == list(range(1, len(counts) + 1))  # In [n] as in a fresh kernel
     assert first[1] == second[1]  # the same kernel process served both: the start was paid once
-    cwd = jobs.execute(job(notebook(tmp_path, "import os; print(os.getcwd())")), tmp_path / "c.ipynb")
+    cwd = run.run_notebook(job(notebook(tmp_path, "import os; print(os.getcwd())")), tmp_path / "c.ipynb")
     assert cwd.cells[-1].outputs[0]["text"].strip() == str(paths.ROOT)
 
 
 def test_a_failed_run_gets_a_new_kernel(tmp_path):
     pid_nb = notebook(tmp_path, "import os; print(os.getpid())")
-    before = jobs.execute(job(pid_nb), tmp_path / "a.ipynb").cells[-1].outputs[0]["text"]
-    with pytest.raises(jobs.RunFailed):
-        jobs.execute(job(notebook(tmp_path, "raise SystemExit(3)")), tmp_path / "b.ipynb")
-    after = jobs.execute(job(pid_nb), tmp_path / "c.ipynb").cells[-1].outputs[0]["text"]
+    before = run.run_notebook(job(pid_nb), tmp_path / "a.ipynb").cells[-1].outputs[0]["text"]
+    with pytest.raises(run.RunFailed, match="SystemExit|tidak dijalankan|DeadKernel|mati"):
+        run.run_notebook(job(notebook(tmp_path, "raise SystemExit(3)")), tmp_path / "b.ipynb")
+    after = run.run_notebook(job(pid_nb), tmp_path / "c.ipynb").cells[-1].outputs[0]["text"]
     assert before != after
 
 
 def test_whole_run_wall_clock_limit_kills_the_kernel(tmp_path):
     # every cell is short, the whole run is long: papermill's per-cell limit would not catch it
     cells = ["import time; time.sleep(0.8)"] * 6
-    j = jobs.Job(**{**job(notebook(tmp_path, *cells)).__dict__, "timeout": 2})
-    with pytest.raises(jobs.RunFailed, match="batas waktu 2 detik"):
-        jobs.execute(j, tmp_path / "out.ipynb")
+    j = Job(**{**job(notebook(tmp_path, *cells)).__dict__, "timeout": 2})
+    with pytest.raises(run.RunFailed, match="batas waktu 2 detik"):
+        run.run_notebook(j, tmp_path / "out.ipynb")
 
 
 def test_undeclared_or_crafted_parameter_names_never_reach_the_kernel(tmp_path):
     marker = tmp_path / "pwned"
     crafted = f"x = 1\nimport pathlib; pathlib.Path({str(marker)!r}).touch()\ny"
-    with pytest.raises(jobs.RunFailed, match="tidak dideklarasikan") as info:
-        jobs.execute(job(notebook(tmp_path, "print(x)"), **{crafted: 2}), tmp_path / "out.ipynb")
+    with pytest.raises(run.RunFailed, match="tidak dideklarasikan") as info:
+        run.run_notebook(job(notebook(tmp_path, "print(x)"), **{crafted: 2}), tmp_path / "out.ipynb")
     assert "pathlib" in str(info.value)
     assert not marker.exists()
-    with pytest.raises(jobs.RunFailed, match="'y'"):
-        jobs.execute(job(notebook(tmp_path, "print(x)"), x=1, y=2), tmp_path / "out.ipynb")
-    assert jobs.allowed_parameters(paths.BRIEF_NOTEBOOK) == {"kode_kecamatan", "params_file", "snapshot", "build_id"}
+    with pytest.raises(run.RunFailed, match="'y'"):
+        run.run_notebook(job(notebook(tmp_path, "print(x)"), x=1, y=2), tmp_path / "out.ipynb")
+    assert run.allowed_parameters(paths.BRIEF_NOTEBOOK) == {"kode_kecamatan", "params_file", "snapshot", "build_id"}
 
 
 def test_many_runs_in_one_worker_leak_no_file_descriptors(tmp_path):
@@ -113,18 +106,6 @@ def test_many_runs_in_one_worker_leak_no_file_descriptors(tmp_path):
     probe = notebook(tmp_path, "print(x)")
     counts = []
     for i in range(5):
-        jobs.execute(job(probe, x=i), tmp_path / f"o{i}.ipynb")
+        run.run_notebook(job(probe, x=i), tmp_path / f"o{i}.ipynb")
         counts.append(len(os.listdir("/proc/self/fd")))
     assert counts[-1] <= counts[1], counts
-
-
-def test_a_notebooks_key_covers_the_images_beside_it(tmp_path):
-    path = Path(helpers.notebook(tmp_path, "x = 1"))
-    (tmp_path / "gambar").mkdir()
-    (tmp_path / "gambar" / "peta.png").write_bytes(b"satu")
-    first = jobs.notebook_digest(path)
-    (tmp_path / ".ipynb_checkpoints").mkdir()
-    (tmp_path / ".ipynb_checkpoints" / "x.png").write_bytes(b"JupyterLab's own copy")
-    assert jobs.notebook_digest(path) == first
-    (tmp_path / "gambar" / "peta.png").write_bytes(b"dua")
-    assert jobs.notebook_digest(path) != first

@@ -1,0 +1,96 @@
+"""The page's snippets a notebook shows: title block, key-figure cards, the boxed call to action, notes.
+
+Each renders a Jinja2 template of `templates/cells/` with autoescaping on: area names come
+from data files and are untrusted, so a `<script>` in a nagari name reaches the reader as
+text. Their styles (`rk-` classes) live in `templates/rakor/static/cells.css`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from IPython.display import HTML
+from markupsafe import Markup
+
+from briefs import paths, templating
+from briefs.data import figures
+from briefs.fmt import periode, tanggal
+from briefs.notebook.charts import persen_target
+from briefs.notebook.load import Brief, Summary
+from briefs.params import Meeting
+
+CELLS = paths.TEMPLATES / "cells"
+
+
+def render(template: str, **context) -> HTML:
+    """One snippet of `templates/cells/` as an HTML output (escaped, strict about names)."""
+    return HTML(templating.environment(CELLS, compact=True).get_template(template).render(**context).strip())
+
+
+def _meeting_context(meeting: Meeting, build_id: str = "") -> dict:
+    window = figures.periods(meeting)
+    return {"meeting": meeting, "build_id": build_id, "periode": periode(meeting.period),
+            "pembanding": periode(meeting.previous_period), "tanggal": tanggal(meeting.date),
+            "jendela": f"{periode(window[0])}–{periode(window[-1])}", "target": persen_target(meeting.target.coverage),
+            "data": paths.public(paths.resolve(meeting.data))}
+
+
+def judul(x: Brief | Summary) -> HTML:
+    """Title block: who, which meeting, when, which data period.
+
+    It carries cells.css in a <style> element so the cards and tables look right in
+    JupyterLab too; the page renderer drops <style> from outputs and hides this block
+    under its own masthead, so a release shows neither twice.
+    """
+    name = f"Kecamatan {x.kecamatan}" if isinstance(x, Brief) else x.meeting.regency
+    kind = "Brief cakupan kepesertaan" if isinstance(x, Brief) else "Ringkasan kabupaten cakupan kepesertaan"
+    css = Markup(paths.CELLS_CSS.read_text(encoding="utf-8"))  # our own file, not data: no escaping
+    return render("judul.html.j2", nama=name, jenis=kind, css=css, **_meeting_context(x.meeting, x.build_id))
+
+
+@dataclass(frozen=True)
+class Kartu:
+    """One key-figure card: what it is, the figure, one line of context."""
+
+    label: str
+    nilai: str
+    keterangan: str = ""
+    utama: bool = False  # the card an official should read first: drawn heavier
+
+
+def kartu(label: str, nilai: str, keterangan: str = "", utama: bool = False) -> Kartu:
+    """A card for `kartu_angka`; `nilai` is already formatted (nb.angka, nb.persen …)."""
+    return Kartu(label, nilai, keterangan, utama)
+
+
+def kartu_angka(*cards: Kartu, catatan: str = "") -> HTML:
+    """A row of key-figure cards (five fit an A4 line), with a short note under them."""
+    return render("kartu.html.j2", cards=cards, catatan=catatan)
+
+
+_markdown = None
+
+
+def kotak(teks: str, catatan: str = "") -> HTML:
+    """The boxed call to action: Markdown text (bold, lists), names from data escaped.
+
+    Raw HTML in `teks` is shown as text, never interpreted: the text is built from
+    nagari names, which come from spreadsheets.
+    """
+    global _markdown
+    if _markdown is None:
+        import mistune
+
+        _markdown = mistune.create_markdown(escape=True)
+    return render("kotak.html.j2", isi=Markup(_markdown(teks)), catatan=catatan)
+
+
+def daftar(items: list[str], kata: str = "dan") -> str:
+    """Join the way Indonesian prose does: 'A', 'A dan B', 'A, B dan C'."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {kata} {items[-1]}" if items else ""
+
+
+def catatan(x: Brief | Summary) -> HTML:
+    """Notes: definitions, the denominator, data source and period, target, provenance, sample mark."""
+    return render("catatan.html.j2", **_meeting_context(x.meeting, x.build_id))

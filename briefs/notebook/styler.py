@@ -1,0 +1,96 @@
+"""A pandas Styler an analyst built, in house style: its cell styles kept, its numbers Indonesian.
+
+Called by the IPython display formatter (`briefs.notebook.house_style`) for any Styler a
+cell shows; the DataFrame formatting itself is `briefs.notebook.tables`.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import pandas as pd
+
+from briefs import fmt
+from briefs.notebook.tables import PERSEN_NAME, _default_index, header
+
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_CELL_ID = re.compile(r"#T_rk_((?:row|level)\d+_(?:row|col)\d+|level\d+_col\d+)$")
+_TD = re.compile(r'<td id="T_rk_row(\d+)_col(\d+)"([^>]*)>(.*?)</td>', re.S)
+_ENGLISH = re.compile(r"(−|-)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(%?)")
+
+
+def styler_html(styler) -> tuple[str, dict]:
+    """A pandas Styler in house style: its cell styles kept inline, its numbers Indonesian.
+
+    The page drops <style> blocks (they could reach outside a table), so per-cell
+    styles (highlight_max, background_gradient, applymap) move into each cell's style
+    attribute; table-wide styles are reported as not shown. A number the analyst
+    formatted with Python's English separators ('{:,.1f}', '{:.1%}') is rewritten the
+    Indonesian way only when it reads back as the cell's own value.
+    """
+    st = copy.deepcopy(styler)
+    if _default_index(st.data.index):
+        st.hide(axis="index")
+    st.format_index(header, axis="columns", escape="html")
+    st.format_index_names(header, axis="index", escape="html")
+    st.set_uuid("rk")
+    st.set_table_attributes('class="rk-table"')
+    html = st.to_html()
+    css, _, table = html.rpartition("</style>")
+    css = css.partition(">")[2]
+    inline, dropped = _inline_rules(css)
+    for cell_id, declarations in inline.items():
+        table = table.replace(f'id="T_rk_{cell_id}"', f'id="T_rk_{cell_id}" style="{declarations}"', 1)
+    table = _TD.sub(lambda m: _indonesian_td(m, st.data), table)
+    if not dropped:
+        return table.strip(), {}
+    warning = f"gaya tabel Styler tidak ditampilkan (hanya gaya per sel yang dipakai): {', '.join(dropped)}"
+    return table.strip(), {"rakor": {"peringatan": [warning]}}
+
+
+def _inline_rules(css: str) -> tuple[dict[str, str], list[str]]:
+    inline: dict[str, str] = {}
+    dropped = []
+    for selectors, body in _RULE.findall(css):
+        declarations = " ".join(line.strip() for line in body.strip().splitlines())
+        for selector in (s.strip() for s in selectors.split(",")):
+            m = _CELL_ID.match(selector)
+            if m:
+                inline[m.group(1)] = (inline.get(m.group(1), "") + " " + declarations).strip()
+            elif selector:
+                dropped.append(selector.replace("#T_rk", "tabel").strip())
+    return inline, dropped
+
+
+def _indonesian_td(m: re.Match, data: pd.DataFrame) -> str:
+    row, col, attrs, text = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
+    value = data.iat[row, col] if row < len(data) and col < data.shape[1] else None
+    if _is_number(value):
+        attrs = attrs.replace('class="data ', 'class="rk-num data ', 1)
+    return f'<td id="T_rk_row{row}_col{col}"{attrs}>{_rewrite(text.strip(), value, data.columns[col])}</td>'
+
+
+def _is_number(value: object) -> bool:
+    return pd.api.types.is_number(value) and not pd.api.types.is_bool(value)
+
+
+def _rewrite(text: str, value: object, name: object) -> str:
+    """Indonesian separators for a number written the English way, if it is this cell's value.
+
+    And a percentage column left at the default (0,3) shown as the percentage it is.
+    """
+    if not _is_number(value) or pd.isna(value):
+        return text
+    if PERSEN_NAME.search(str(name)) and text == fmt.angka(value, pd.get_option("styler.format.precision")):
+        return fmt.persen(value)
+    m = _ENGLISH.fullmatch(text)
+    if not m or ("," not in text and "." not in text):
+        return text
+    sign, whole, decimals, percent = m.groups()
+    shown = float(whole.replace(",", "") + ("." + decimals if decimals else "")) * (-1 if sign else 1)
+    digits = len(decimals or "")
+    target = value * 100 if percent else value
+    if abs(shown - target) > 0.5 * 10 ** -digits + 1e-9:
+        return text
+    return fmt.angka(target, digits).replace("-", "−") + percent

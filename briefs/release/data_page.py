@@ -1,0 +1,29 @@
+"""The release's data report page, `laporan-data.html`: the data report and what the pages left out.
+
+What `build.py check` prints on the terminal (`briefs.data.report`), as a page of the
+release in the same frame as the others, with the build's page warnings beside it.
+"""
+
+from __future__ import annotations
+
+from briefs import fmt, paths, templating
+from briefs.data.report import DataReport, table_rows
+from briefs.params import Meeting
+from briefs.render.page import page_for, stylesheets
+
+
+def report_html(report: DataReport, meeting: Meeting, page_notices: list[str] | tuple = ()) -> str:
+    """The data report page of the release: self-contained HTML from templates/data_report.html.j2.
+
+    `page_notices` are the build's warnings about the pages (outputs not shown, pages over
+    budget), one line each: the report is where an analyst looks for what went missing.
+    """
+    frame = page_for(meeting, kind="data", title="Laporan data", build_id="")
+    period = fmt.periode
+    return templating.environment().get_template("data_report.html.j2").render(
+        meeting=meeting, css=stylesheets()[0], tables=table_rows(report, local=False),
+        warnings=[str(p) for p in report.warnings], errors=[str(p) for p in report.errors],
+        date_text=frame.date_text, period_text=frame.period_text,
+        span=(f"{period(report.periods[0])} s.d. {period(report.periods[-1])}" if report.periods else ""),
+        n_periods=len(report.periods), folder=paths.public(paths.resolve(report.folder)),
+        page_notices=list(page_notices))

@@ -1,0 +1,50 @@
+"""briefs.notebook.styler: a Styler keeps its cell styles inline and reads Indonesian."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+from briefs.notebook import styler as styling
+from briefs.notebook import tables
+from tests.test_tables import CONTOH, EVIL, rows
+
+
+@pytest.fixture
+def styler_options():
+    tables.use_pandas_options()
+    yield
+    pd.reset_option("styler.format")
+
+
+def test_a_styler_keeps_cell_styles_inline_and_reads_indonesian(styler_options):
+    styler = CONTOH.style.highlight_max(subset=["angkatan_kerja"], color="#d0d0d0").format("{:.1%}", subset=["cakupan"])
+    html, meta = styling.styler_html(styler)
+    soup = BeautifulSoup(html, "html.parser")
+    assert "<style" not in html and soup.table["class"] == ["rk-table"]
+    assert rows(html)["tbody"] == [["Alfa", "1.234.567", "31,1%"], ["Beta", "2.345", "20,5%"]]
+    (styled,) = [td for td in soup.find_all("td") if td.get("style")]
+    assert styled.get_text(strip=True) == "1.234.567" and "background-color: #d0d0d0" in styled["style"]
+    assert rows(html)["thead"][0] == ["Nagari", "Angkatan kerja", "Cakupan"]
+    assert meta == {}
+    assert html == styling.styler_html(styler)[0]  # a fixed table id: the same bytes every time
+
+
+def test_a_styler_number_is_rewritten_only_when_it_is_the_cells_value(styler_options):
+    frame = pd.DataFrame({"a": [1234.5], "b": [1.234], "c": [0.3112]})
+    html, _ = styling.styler_html(frame.style.format("{:,.1f}", subset=["a"]).format("{:.3f}", subset=["b"])
+                                 .format(lambda v: "1,000", subset=["c"]))
+    assert rows(html)["tbody"] == [["1.234,5", "1,234", "1,000"]]  # c's text is not its value: left alone
+
+
+def test_table_wide_styler_styles_are_reported(styler_options):
+    styler = CONTOH.style.set_table_styles([{"selector": "th", "props": "color: red;"}])
+    html, meta = styling.styler_html(styler)
+    assert "color: red" not in html
+    assert meta["rakor"]["peringatan"] == ["gaya tabel Styler tidak ditampilkan (hanya gaya per sel yang dipakai): tabel th"]
+
+
+def test_styler_defaults_are_indonesian_and_escape_names(styler_options):
+    html, _ = styling.styler_html(pd.DataFrame({"n": [EVIL], "x": [0.25]}).style)
+    assert EVIL not in html and rows(html)["tbody"] == [[EVIL, "0,2"]]
