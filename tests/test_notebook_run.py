@@ -1,5 +1,6 @@
 """briefs.run.notebook_run: real papermill in a real kernel; a failure is data naming its cell."""
 
+import time
 from pathlib import Path
 
 import nbformat
@@ -109,3 +110,62 @@ def test_many_runs_in_one_worker_leak_no_file_descriptors(tmp_path):
         run.run_notebook(job(probe, x=i), tmp_path / f"o{i}.ipynb")
         counts.append(len(os.listdir("/proc/self/fd")))
     assert counts[-1] <= counts[1], counts
+
+
+# ---- the kept client: one per warm kernel, through kills, restarts and other clients -----------
+
+def test_a_killed_kernel_is_replaced_with_a_new_client(tmp_path):
+    from jupyter_core.utils import run_sync
+
+    from briefs.run import kernels
+
+    pid_nb = notebook(tmp_path, "import os; print(os.getpid())")
+    before = run.run_notebook(job(pid_nb), tmp_path / "a.ipynb").cells[-1].outputs[0]["text"]
+    km, kc = kernels.acquire()
+    kernels.kill(km)  # killed between briefs, as the watchdog or an OOM killer would
+    for _ in range(100):  # SIGKILL is delivered at once; the exit is seen a moment later
+        if not run_sync(km.is_alive)():
+            break
+        time.sleep(0.05)
+    after = run.run_notebook(job(pid_nb), tmp_path / "b.ipynb").cells[-1].outputs[0]["text"]
+    assert before != after
+    _, fresh = kernels.acquire()
+    assert fresh is not kc
+
+
+def test_another_client_of_the_kernel_does_not_disturb_the_kept_one(tmp_path):
+    """A second client (a debugger, a console) runs code between briefs: the next run still
+    completes, and shows only its own output."""
+    from jupyter_client import BlockingKernelClient
+
+    from briefs.run import kernels
+
+    probe = notebook(tmp_path, "print('milik brief ini')")
+    run.run_notebook(job(probe), tmp_path / "a.ipynb")
+    km, kept = kernels.acquire()
+    other = BlockingKernelClient()
+    other.load_connection_info(km.get_connection_info())
+    other.start_channels()
+    try:
+        other.wait_for_ready(timeout=20)
+        other.execute_interactive("print('ORANG LAIN')", timeout=20)
+        other.execute("import time; time.sleep(0.2); print('ORANG LAIN LAGI')")  # reply left unread
+    finally:
+        other.stop_channels()
+    nb = run.run_notebook(job(probe), tmp_path / "b.ipynb")
+    texts = [o.get("text", "") for c in nb.cells for o in c.get("outputs", [])]
+    assert texts == ["milik brief ini\n"]
+    assert kernels.acquire()[1] is kept  # still the same client
+
+
+def test_the_kept_client_survives_dask_giving_each_task_a_fresh_context(tmp_path):
+    """Dask runs each task in a new contextvars context: the kept client's event loop must follow."""
+    from distributed import Client, LocalCluster
+
+    probe = notebook(tmp_path, "import os; print(os.getpid())")
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=40) as cluster, Client(cluster) as client:
+        futures = [client.submit(lambda i: run.run_notebook(job(probe), tmp_path / f"{i}.ipynb")
+                                 .cells[-1].outputs[0]["text"], i, pure=False) for i in range(3)]
+        pids = [f.result(timeout=120) for f in futures]
+    assert len(set(pids)) == 1  # one warm kernel, reached by one kept client, for every task

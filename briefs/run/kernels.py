@@ -9,6 +9,7 @@ kernel discards the kernel; the next brief gets a new one.
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import contextlib
 import os
@@ -16,9 +17,10 @@ import signal
 import threading
 
 from jupyter_client import AsyncKernelManager
-from jupyter_client.blocking import BlockingKernelClient
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_core import utils as jupyter_utils
 from jupyter_core.utils import run_sync
-from papermill.engines import NBClientEngine, papermill_engines
+from traitlets import Type
 
 from briefs import paths
 
@@ -34,87 +36,116 @@ get_ipython().execution_count = 1
 """
 
 _kernel: AsyncKernelManager | None = None
-_client: BlockingKernelClient | None = None  # kept open: reconnecting costs ~0,5 s a brief
+_client: AsyncKernelClient | None = None  # kept open to the warm kernel: reconnecting costs ~0,2 s a brief
+_loop: asyncio.AbstractEventLoop | None = None
 _pending: str | None = None  # msg_id of a reset sent but not yet confirmed
-_lock = threading.Lock()
+_lock = threading.RLock()  # discard() may run from a failing acquire()
+
+
+class KeptClient(AsyncKernelClient):
+    """The warm kernel's one client, connected once and reused for every brief.
+
+    nbclient starts and readies a client for every run; this one answers those calls
+    at once after the first, so a brief no longer waits ~0,2 s for the output channel to
+    fall quiet, and no socket is left behind (nbclient never stops a client it did not
+    make for a kernel it does not own).
+    """
+
+    _started = _ready = False
+
+    def start_channels(self, *args, **kwargs) -> None:
+        if not self._started:  # channels_running is no guide: async channels report not alive
+            super().start_channels(*args, **kwargs)
+            self._started = True
+
+    async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+        if not self._ready:
+            await super()._async_wait_for_ready(timeout=timeout)
+            self._ready = True
+
+    wait_for_ready = _async_wait_for_ready
 
 
 class WarmKernel(AsyncKernelManager):
-    """The warm kernel's manager: it remembers the clients made of it, so they can be closed."""
+    """The warm kernel's manager: every client asked of it is the one kept client."""
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.made: list = []
+    client_factory = Type(KeptClient, klass=AsyncKernelClient)
+    _kept: KeptClient | None = None
 
-    def client(self, **kwargs):
-        kc = super().client(**kwargs)
-        self.made.append(kc)
-        return kc
+    def client(self, **kwargs) -> KeptClient:
+        if self._kept is None:
+            self._kept = super().client(**kwargs)
+        return self._kept
 
 
-class WarmEngine(NBClientEngine):
-    """papermill's nbclient engine, closing the kernel client it used after every run.
+def _pinned_loop() -> asyncio.AbstractEventLoop:
+    """This process's one event loop, made current for jupyter_core in this context.
 
-    Given a kernel manager, nbclient rightly leaves the kernel running, but also leaves
-    its client's channels open: 14 file descriptors per brief, until a worker that has
-    run some 150 briefs fails in select(). papermill's own steps, then the closing.
+    The kept client's sockets belong to the loop they were made on. jupyter_core keeps its
+    loop in a ContextVar, and Dask runs every task in a fresh context: without pinning,
+    each brief would get a new loop and the kept client would hang on the old one.
     """
-
-    @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
-        try:
-            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
-        finally:
-            km = kwargs.get("km")
-            for kc in getattr(km, "made", []):
-                kc.stop_channels()
-            if km is not None:
-                km.made.clear()
+    global _loop
+    if _loop is None or _loop.is_closed():
+        _loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(_loop)
+    jupyter_utils._loop.set(_loop)
+    return _loop
 
 
-ENGINE = "rakor-warm"
-papermill_engines.register(ENGINE, WarmEngine)
+def acquire(timeout: float = 20) -> tuple[AsyncKernelManager, AsyncKernelClient]:
+    """This process's warm kernel, reset and ready, and the client kept open to it.
 
-
-def acquire(timeout: float = 20) -> AsyncKernelManager:
-    """This process's warm kernel, reset and ready; started on first use (cwd at the root)."""
-    global _kernel
+    Started on first use (cwd at the root). The client is made once per kernel: nbclient
+    would otherwise connect a new one for every brief and wait ~0,2 s for it to be ready.
+    """
+    global _kernel, _client
+    _pinned_loop()
     _finish_reset(timeout)
     with _lock:
         if _kernel is None or not run_sync(_kernel.is_alive)():
-            sockets = paths.BUILD / "kernels"
-            sockets.mkdir(parents=True, exist_ok=True)
-            # Async, because nbclient polls an async client: a blocking one would hang its
-            # event loop and silence both the cell timeout and dead-kernel detection.
-            _kernel = WarmKernel(kernel_name=KERNEL_NAME, transport="ipc", ip=str(sockets / f"k{os.getpid()}"))
-            # No IPython history: workers would share one sqlite file, and a reset
-            # execution counter makes it print "Session/line number was not unique".
-            # Jupyter's own figure backend, whatever the analyst's shell sets: with MPLBACKEND=Agg
-            # `plt.show()` in a cell would silently show nothing.
-            env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
-            # The kernel's own chatter ("Parent appears to have exited" after a Ctrl-C) goes to
-            # a log beside its sockets, not to the analyst's terminal.
-            log = open(sockets / f"k{os.getpid()}.log", "ab")  # noqa: SIM115 (the kernel keeps it open)
-            run_sync(_kernel.start_kernel)(cwd=str(paths.ROOT), env=env, stdout=log, stderr=log,
-                                           extra_arguments=["--HistoryManager.enabled=False"])
-            log.close()  # the kernel process holds its own copy of the descriptor
-        return _kernel
+            _drop()
+            _kernel = _start()
+        if _client is None:
+            _client = _kernel.client()  # the kept one; nbclient will be handed the same
+            _client.start_channels()
+            try:
+                run_sync(_client.wait_for_ready)(timeout=timeout)
+            except Exception:
+                _drop()
+                raise
+        return _kernel, _client
 
 
-def reset(km: AsyncKernelManager, timeout: float = 20) -> None:
+def _start() -> WarmKernel:
+    sockets = paths.BUILD / "kernels"
+    sockets.mkdir(parents=True, exist_ok=True)
+    # Async, because nbclient polls an async client: a blocking one would hang its
+    # event loop and silence both the cell timeout and dead-kernel detection.
+    km = WarmKernel(kernel_name=KERNEL_NAME, transport="ipc", ip=str(sockets / f"k{os.getpid()}"))
+    # No IPython history: workers would share one sqlite file, and a reset execution
+    # counter makes it print "Session/line number was not unique". Jupyter's own figure
+    # backend, whatever the analyst's shell sets: with MPLBACKEND=Agg `plt.show()` in a
+    # cell would silently show nothing.
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    # The kernel's own chatter ("Parent appears to have exited" after a Ctrl-C) goes to
+    # a log beside its sockets, not to the analyst's terminal.
+    log = open(sockets / f"k{os.getpid()}.log", "ab")  # noqa: SIM115 (the kernel keeps it open)
+    run_sync(km.start_kernel)(cwd=str(paths.ROOT), env=env, stdout=log, stderr=log,
+                              extra_arguments=["--HistoryManager.enabled=False"])
+    log.close()  # the kernel process holds its own copy of the descriptor
+    return km
+
+
+def reset(timeout: float = 20) -> None:
     """Start wiping the namespace; `acquire` waits for it, so it overlaps the rendering.
 
     The kernel answers requests in order, so the next brief's cells can only run after
     the reset; `acquire` still checks the reply and discards the kernel if it failed.
     """
-    global _client, _pending
+    global _pending
     try:
-        if _client is None:
-            _client = BlockingKernelClient()
-            _client.load_connection_info(km.get_connection_info())
-            _client.start_channels()
-            _client.wait_for_ready(timeout=timeout)
-        _pending = _client.execute(RESET, silent=True, store_history=False)
+        _pending = _client.execute(RESET, silent=True, store_history=False) if _client is not None else None
     except Exception:
         discard()
 
@@ -125,32 +156,42 @@ def _finish_reset(timeout: float) -> None:
     if _pending is None or _client is None:
         _pending = None
         return
-    ok = False
-    try:
+    pending, _pending = _pending, None
+
+    async def reply_to_reset() -> bool:
         while True:
-            reply = _client.get_shell_msg(timeout=timeout)
-            if reply["parent_header"].get("msg_id") == _pending:
-                ok = reply["content"]["status"] == "ok"
-                break
+            reply = await _client.get_shell_msg(timeout=timeout)
+            if reply["parent_header"].get("msg_id") == pending:
+                return reply["content"]["status"] == "ok"
+
+    try:
+        ok = run_sync(reply_to_reset)()
     except Exception:
         ok = False
-    _pending = None
     if not ok:
         discard()
 
 
-def discard() -> None:
-    """Shut this process's kernel down (after a failure, a timeout, or at exit)."""
-    global _kernel, _client
-    with _lock:
-        km, _kernel = _kernel, None
-        kc, _client = _client, None
+def _drop() -> None:
+    """Forget this process's kernel and client (the caller holds the lock)."""
+    global _kernel, _client, _pending
+    km, _kernel = _kernel, None
+    kc, _client = _client, None
+    _pending = None
     if kc is not None:
-        kc.stop_channels()
+        with contextlib.suppress(Exception):
+            kc.stop_channels()
     if km is not None:
         with contextlib.suppress(Exception):
             run_sync(km.shutdown_kernel)(now=True)
-        run_sync(km.cleanup_resources)()
+        with contextlib.suppress(Exception):
+            run_sync(km.cleanup_resources)()
+
+
+def discard() -> None:
+    """Shut this process's kernel down (after a failure, a timeout, or at exit)."""
+    with _lock:
+        _drop()
 
 
 def kill(km: AsyncKernelManager) -> None:

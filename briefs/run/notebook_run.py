@@ -32,14 +32,14 @@ def run_notebook(job: Job, target: Path) -> nbformat.NotebookNode:
     from papermill.exceptions import PapermillExecutionError
 
     check_parameter_names(job)
-    km = kernels.acquire()
+    km, _ = kernels.acquire()  # the kernel, and the kept client nbclient will be handed
     fired = threading.Event()
     watchdog = threading.Timer(job.timeout, lambda: (fired.set(), kernels.kill(km)))
     watchdog.start()
     try:
         nb = papermill.execute_notebook(
             str(paths.ROOT / job.notebook), str(target), parameters=job.parameters,
-            kernel_name=kernels.KERNEL_NAME, km=km, engine_name=kernels.ENGINE, progress_bar=False,
+            kernel_name=kernels.KERNEL_NAME, km=km, progress_bar=False,
             execution_timeout=job.timeout, log_output=False,
             # Saving after every cell costs ~1 s a brief; on failure papermill still
             # writes the notebook with its error banner, which is the evidence we keep.
@@ -63,7 +63,7 @@ def run_notebook(job: Job, target: Path) -> nbformat.NotebookNode:
         raise RunFailed(Failure(f"{type(exc).__name__}: {first}", ename=type(exc).__name__, evalue=first)) from None
     finally:
         watchdog.cancel()
-    kernels.reset(km)
+    kernels.reset()
     nb = scrub(nb, job)
     nbformat.write(nb, str(target))
     return nb
