@@ -69,6 +69,25 @@ def test_png_is_grayscale_at_print_resolution_and_printed_width():
     assert meta == {"width": round(charts.HALF / 2.54 * 96), "alt": "Peserta $aktif$ <b>"}
 
 
+def test_png_draws_the_figure_once_with_savefigs_pixels_and_leaves_it_as_it_was():
+    """One draw (savefig draws a constrained-layout figure twice), the pixels savefig would
+    give, and the figure's own dpi, face colour and canvas untouched afterwards."""
+    fig = _draw()
+    fig.patch.set_facecolor("#eeeeee")
+    FigureCanvasAgg(fig)
+    canvas, dpi, face = fig.canvas, fig.dpi, fig.patch.get_facecolor()
+    draws = []
+    fig.canvas.mpl_connect("draw_event", lambda event: draws.append(event))
+    ours = Image.open(io.BytesIO(charts.png_bytes(fig)))
+    assert len(draws) == 1
+    assert (fig.canvas, fig.dpi, fig.patch.get_facecolor()) == (canvas, dpi, face)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=charts.DPI, facecolor="white")
+    theirs = Image.open(buffer).convert("L")
+    assert ours.size == theirs.size
+    assert np.array_equal(np.asarray(ours), np.asarray(theirs))
+
+
 def test_house_style_draws_without_colour():
     """Default colours of the style, for lines and bars alike, are grays: nothing relies on hue."""
     canvas = FigureCanvasAgg(_draw())
