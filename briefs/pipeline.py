@@ -13,17 +13,19 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefs import params, paths
+from briefs import params, paths, timing
 from briefs.errors import InputError, Problem, display_path
 from briefs.hashing import digest, environment_digest, tree_digest
 from briefs.params import Meeting
 from briefs.release import publish
 from briefs.run import cluster
 from briefs.run.job import Outcome
+
+TIMINGS = "tahapan.json"  # seconds per stage of the last build (briefs.timing)
 
 # pandas, pandera, nbconvert and WeasyPrint are imported only when there is work to do:
 # a rebuild with nothing changed must answer in well under two seconds.
@@ -124,20 +126,32 @@ def _one_build_at_a_time(meeting_id: str):
 
 
 def _build(params_file: Path | str, meeting: Meeting, opts: Options) -> Result:
-    inputs = input_key(Path(params_file), meeting, opts)
-    current = publish.current(opts.out / meeting.id, inputs) if not opts.force else None
+    timing.reset()
+    with timing.stage("periksa masukan"):
+        inputs = input_key(Path(params_file), meeting, opts)
+        current = publish.current(opts.out / meeting.id, inputs) if not opts.force else None
     if current is not None:
         warnings = json.loads((current / "manifest.json").read_text(encoding="utf-8")).get("warnings", [])
         if opts.strict and warnings:
             return Result(1, current, cluster.Batch(), f"Rilis {display_path(current)} sudah mutakhir, tetapi memuat "
                           f"{len(warnings)} peringatan (--strict).", warnings)
         return Result(0, current, cluster.Batch(), f"Rilis sudah mutakhir di {display_path(current)}", warnings)
-    from briefs import data
-    from briefs.data import slices
-    from briefs.release import assemble
-    from briefs.run.plan import plan
+    try:
+        return _build_release(params_file, meeting, opts, inputs)
+    finally:
+        with suppress(OSError):  # a record of times never hides the build's own outcome
+            timing.write(paths.BUILD / meeting.id / TIMINGS)
 
-    meeting, ds = load_inputs(params_file, meeting)
+
+def _build_release(params_file: Path | str, meeting: Meeting, opts: Options, inputs: str) -> Result:
+    with timing.stage("impor"):
+        from briefs import data
+        from briefs.data import slices
+        from briefs.release import assemble
+        from briefs.run.plan import plan
+
+    with timing.stage("muat dan validasi data"):
+        meeting, ds = load_inputs(params_file, meeting)
     # Through the model's own validation: a timeout of 0 or a year is refused, never ignored.
     overrides = {k: v for k, v in (("engine", opts.engine), ("timeout", opts.timeout)) if v is not None}
     if overrides:
@@ -145,12 +159,16 @@ def _build(params_file: Path | str, meeting: Meeting, opts: Options) -> Result:
     quarto = _quarto(meeting, opts, params_file)
     codes = _selected(meeting, ds, opts.only)
     snapshot = paths.BUILD / meeting.id / "snapshot"
-    shutil.rmtree(snapshot, ignore_errors=True)  # no slice of a kecamatan that is gone
-    data.write_snapshot(ds, snapshot)
-    slices.write(ds, meeting, snapshot / "kecamatan", codes)
-    build_id = digest(tree_digest(snapshot), meeting.model_dump_json())[:8]
-    jobs = plan(meeting, ds, codes, snapshot, build_id, Path(params_file), quarto, notebooks=opts.notebooks)
-    batch = cluster.run(jobs, workers=opts.jobs, scheduler=opts.scheduler, force=opts.force, progress=opts.progress)
+    with timing.stage("potongan data per kecamatan"):
+        shutil.rmtree(snapshot, ignore_errors=True)  # no slice of a kecamatan that is gone
+        data.write_snapshot(ds, snapshot)
+        slices.write(ds, meeting, snapshot / "kecamatan", codes)
+    with timing.stage("rencana dan sidik jari"):
+        build_id = digest(tree_digest(snapshot), meeting.model_dump_json())[:8]
+        jobs = plan(meeting, ds, codes, snapshot, build_id, Path(params_file), quarto, notebooks=opts.notebooks)
+    with timing.stage("brief dan ringkasan"):
+        batch = cluster.run(jobs, workers=opts.jobs, scheduler=opts.scheduler, force=opts.force,
+                            progress=opts.progress)
     warnings = collect_warnings(batch, ds)
     if batch.failed and not opts.allow_partial:
         return Result(1, None, batch, "Rilis tidak diterbitkan: ada brief yang gagal.", warnings)

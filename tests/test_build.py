@@ -134,3 +134,17 @@ def test_released_notebooks_keep_papermill_parameters(small_release):
     assert nb.metadata.papermill["parameters"]["kode_kecamatan"] == "13.10.04"
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code and all(c.execution_count for c in code)
+
+
+def test_the_build_records_where_its_time_went_outside_the_release(small_release, manifest):
+    """`.build/<meeting>/tahapan.json`: seconds per stage, in pipeline order; never published."""
+    import json
+
+    record = json.loads((paths.BUILD / "rakor-2026-11" / "tahapan.json").read_text(encoding="utf-8"))
+    stages = list(record["tahapan"])
+    expected = ["muat dan validasi data", "potongan data per kecamatan", "rencana dan sidik jari",
+                "brief dan ringkasan", "salin halaman", "buku", "indeks", "manifest dan zip", "terbitkan"]
+    assert [s for s in stages if s in expected] == expected
+    assert all(seconds >= 0 for seconds in record["tahapan"].values())
+    assert record["tahapan"]["brief dan ringkasan"] > 1  # two notebooks really ran
+    assert "tahapan.json" not in {a["path"].rsplit("/", 1)[-1] for a in manifest["artifacts"]}

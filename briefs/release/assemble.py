@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from briefs import data, fmt
+from briefs import data, fmt, timing
 from briefs.data import figures
 from briefs.errors import warning_text
 from briefs.hashing import file_sha256
@@ -37,7 +37,8 @@ def publish_release(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: 
     staging.mkdir()
     try:
         assemble(meeting, ds, batch, build_id, staging, inputs, run or {}, warnings or [])
-        swap(staging, target)
+        with timing.stage("terbitkan"):
+            swap(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
@@ -62,7 +63,53 @@ def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, st
         artifacts.append(entry)
 
     entries, parts = [], []
-    key_figures = _key_figures(ds, meeting)
+    with timing.stage("angka kunci untuk indeks"):
+        key_figures = _key_figures(ds, meeting)
+    with timing.stage("salin halaman"):
+        _copy_pages(batch, stage, add, entries, parts, key_figures)
+
+    with timing.stage("data rilis dan laporan data"):
+        for f in data.write_snapshot(spreadsheet_safe(ds), stage / "data"):
+            add("data", f"data/{f.name}")
+        page_notices = [warning_text(w) for w in warnings if w.get("scope") != "data"]
+        (stage / "laporan-data.html").write_text(report_html(ds.report, meeting, page_notices), encoding="utf-8")
+        add("data", "laporan-data.html")
+    entries.append(IndexEntry(kind="data", title="Laporan data", html="laporan-data.html", pdf=None))
+
+    book_rel = f"buku-{meeting.id}.pdf"
+    with timing.stage("buku"):
+        book.write_book(parts, stage / book_rel, meeting=meeting, build_id=build_id)
+    add("book", book_rel)
+    entries.insert(1, IndexEntry(kind="book", title="Buku lengkap", html=None, pdf=book_rel,
+                                 pdf_bytes=(stage / book_rel).stat().st_size))
+
+    with timing.stage("indeks"):
+        audit = tuple(sorted(a["path"] for a in artifacts if a["path"].endswith((".ipynb", ".csv"))))
+        (stage / "index.html").write_text(index_html(meeting, entries, build_id, audit + ("manifest.json",)),
+                                          encoding="utf-8")
+    add("index", "index.html")
+
+    with timing.stage("manifest dan zip"):
+        manifest = {
+            "meeting": meeting.id,
+            "build_id": build_id,
+            "inputs": inputs,
+            "artifacts": artifacts,
+            "failed": [{"kecamatan": o.job.name, "error": o.error, **o.failure.as_dict()} for o in batch.failed],
+            "warnings": warnings,
+            "provenance": {**provenance.collect(meeting, ds), **(run or {})},
+        }
+        # The zip carries the manifest of everything but itself; the release's manifest adds it.
+        manifest_file.write(stage, manifest)
+        zip_rel = f"{meeting.id}.zip"
+        members = [a["path"] for a in artifacts if a["path"].endswith(".pdf")] + ["index.html", "manifest.json"]
+        bundle.write_zip(stage, members, stage / zip_rel, meeting.date)
+        add("zip", zip_rel)
+        manifest_file.write(stage, manifest)
+
+
+def _copy_pages(batch: Batch, stage: Path, add, entries: list, parts: list, key_figures: dict) -> None:
+    """Each job's pages and notebook from its cache folder into the release, with index and book entries."""
     for outcome in batch.outcomes:
         job = outcome.job
         folder = "" if job.kind == "summary" else "kecamatan/"
@@ -85,40 +132,6 @@ def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, st
         parts.append(book.BookPart(title=job.title, kind=job.kind,
                                    pdf=stage / pdf_rel if outcome.ok else None,
                                    status="ok" if outcome.ok else "gagal"))
-
-    for f in data.write_snapshot(spreadsheet_safe(ds), stage / "data"):
-        add("data", f"data/{f.name}")
-    page_notices = [warning_text(w) for w in warnings if w.get("scope") != "data"]
-    (stage / "laporan-data.html").write_text(report_html(ds.report, meeting, page_notices), encoding="utf-8")
-    add("data", "laporan-data.html")
-    entries.append(IndexEntry(kind="data", title="Laporan data", html="laporan-data.html", pdf=None))
-
-    book_rel = f"buku-{meeting.id}.pdf"
-    book.write_book(parts, stage / book_rel, meeting=meeting, build_id=build_id)
-    add("book", book_rel)
-    entries.insert(1, IndexEntry(kind="book", title="Buku lengkap", html=None, pdf=book_rel,
-                                        pdf_bytes=(stage / book_rel).stat().st_size))
-
-    audit = tuple(sorted(a["path"] for a in artifacts if a["path"].endswith((".ipynb", ".csv")))) + ("manifest.json",)
-    (stage / "index.html").write_text(index_html(meeting, entries, build_id, audit), encoding="utf-8")
-    add("index", "index.html")
-
-    manifest = {
-        "meeting": meeting.id,
-        "build_id": build_id,
-        "inputs": inputs,
-        "artifacts": artifacts,
-        "failed": [{"kecamatan": o.job.name, "error": o.error, **o.failure.as_dict()} for o in batch.failed],
-        "warnings": warnings,
-        "provenance": {**provenance.collect(meeting, ds), **(run or {})},
-    }
-    # The zip carries the manifest of everything but itself; the release's manifest adds it.
-    manifest_file.write(stage, manifest)
-    zip_rel = f"{meeting.id}.zip"
-    members = [a["path"] for a in artifacts if a["path"].endswith(".pdf")] + ["index.html", "manifest.json"]
-    bundle.write_zip(stage, members, stage / zip_rel, meeting.date)
-    add("zip", zip_rel)
-    manifest_file.write(stage, manifest)
 
 
 def _where(failure) -> str:
