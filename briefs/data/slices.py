@@ -12,8 +12,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
+
 from briefs import data
-from briefs.data import Dataset, figures
+from briefs.data import Dataset, figures, schema
 from briefs.params import Meeting
 
 CONTEXT = "konteks.json"
@@ -38,15 +40,37 @@ def context(ds: Dataset, meeting: Meeting) -> dict[str, dict]:
 
 
 def write(ds: Dataset, meeting: Meeting, folder: Path, codes: list[str]) -> dict[str, Path]:
-    """One folder per kecamatan: its rows as a snapshot plus konteks.json."""
+    """One folder per kecamatan: its rows as a snapshot plus konteks.json.
+
+    Each table is sorted and written as CSV once; each slice is its kecamatan's lines of
+    that text. The same bytes as `data.write_snapshot(own_rows(ds, code))` (tested), but
+    linear: filtering, sorting and writing every slice apart cost 22 ms a kecamatan, and
+    filtering the whole tables per kecamatan made it grow with their number.
+    """
     ctx = context(ds, meeting)
+    kecamatan_of = ds.wilayah.set_index("kode_nagari")["kode_kecamatan"]
+    texts = {name: _lines_by_kecamatan(name, frame, kecamatan_of) for name, frame in ds.tables().items()}
     out = {}
     for code in codes:
         target = folder / code
-        data.write_snapshot(own_rows(ds, code), target)
+        target.mkdir(parents=True, exist_ok=True)
+        for name, (header, lines, groups) in texts.items():
+            mine = [lines[i] for i in groups.get(code, ())]
+            (target / f"{name}.csv").write_bytes("".join([header, *mine]).encode("utf-8"))
         (target / CONTEXT).write_text(json.dumps(ctx[code], sort_keys=True) + "\n", encoding="utf-8")
         out[code] = target
     return out
+
+
+def _lines_by_kecamatan(name: str, frame, kecamatan_of) -> tuple[str, list[str], dict]:
+    """A table as `write_snapshot` writes it, cut into lines, and each kecamatan's line numbers."""
+    ordered = schema.sort(name, frame.reset_index(drop=True))
+    text = ordered.to_csv(index=False, lineterminator="\n")
+    header, *lines = (line + "\n" for line in text.split("\n")[:-1])  # the text ends with "\n"
+    if len(lines) != len(ordered):  # a field holding a line break (names cannot): never guess
+        raise ValueError(f"{name}: {len(lines)} baris CSV untuk {len(ordered)} baris data")
+    owner = ordered["kode_nagari"].map(kecamatan_of).to_numpy()
+    return header, lines, pd.Series(range(len(owner))).groupby(owner, sort=False).indices
 
 
 def read(folder: Path) -> tuple[Dataset, dict] | None:
