@@ -92,20 +92,31 @@ def test_book_bytes_are_identical_across_runs(built, parts, meeting, tmp_path):
     book.write_book(parts, again, meeting=meeting, build_id="b-uji-7")
     assert again.read_bytes() == built.read_bytes()
     reader = PdfReader(again)
-    assert reader.trailer["/ID"][0] == reader.trailer["/ID"][1]
     assert "/CreationDate" not in reader.metadata and reader.metadata.title.endswith("buku lengkap")
+    # /ID: the front matter's own identifier, then qpdf's hash of the whole content, so
+    # a book of other parts is told apart even with the same front matter.
+    fewer = tmp_path / "sedikit.pdf"
+    book.write_book([*parts[:-1], book.BookPart(parts[-1].title, parts[-1].kind, parts[0].pdf)], fewer,
+                    meeting=meeting, build_id="b-uji-7")
+    other = PdfReader(fewer).trailer["/ID"]
+    assert len(reader.trailer["/ID"]) == 2 and reader.trailer["/ID"][1] != other[1]
 
 
-def test_long_table_of_contents_still_numbers_right(parts, meeting, tmp_path):
+@pytest.mark.parametrize("words", [1, 14], ids=["guessed-length", "titles-wrap-so-the-guess-is-wrong"])
+def test_long_table_of_contents_still_numbers_right(parts, meeting, tmp_path, words):
+    """The contents' length is guessed from its rows; titles that wrap make it longer than
+    the guess, and the numbers must still be the real pages."""
     one = parts[1]
-    many = [book.BookPart(f"Kecamatan Nomor {i:02d}", "brief", one.pdf) for i in range(45)]
+    many = [book.BookPart(f"Kecamatan Nomor {i:02d}" + " Panjang" * words, "brief", one.pdf) for i in range(70)]
     target = tmp_path / "tebal.pdf"
     book.write_book(many, target, meeting=meeting, build_id="b1")
     reader = PdfReader(target)
-    front = len(reader.pages) - 45
-    assert front >= 3  # cover and a table of contents of two pages or more
+    front = len(reader.pages) - 70
+    guess = 1 + -(-(70 + 4) // book.ROWS_PER_PAGE)
+    assert (front == guess) == (words == 1)
     toc = flat(" ".join(reader.pages[i].extract_text() for i in range(1, front)))
-    assert f"Kecamatan Nomor 00 {front + 1}" in toc and f"Kecamatan Nomor 44 {front + 45}" in toc
+    tail = " Panjang" * words
+    assert f"Kecamatan Nomor 00{tail} {front + 1}" in toc and f"Kecamatan Nomor 69{tail} {front + 70}" in toc
 
 
 def test_no_sample_mark_for_real_data(parts, meeting, tmp_path):
@@ -123,3 +134,24 @@ def test_contents_rows_jump_to_their_part(built):
         assert "/A" not in annot  # no URI left behind, only internal destinations
         jumps.add(reader.get_page_number(annot["/Dest"][0].get_object()) + 1)
     assert jumps == {3, 5, 6}
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"%PDF-1.7\n garbage, not a PDF", "tidak terbaca"),
+    (b"", "tidak terbaca"),
+    (None, "tidak berisi halaman"),  # a valid PDF without a page
+])
+def test_a_page_pdf_the_book_could_not_use_fails_its_brief(tmp_path, content, words):
+    """What an engine outside our process may leave behind is a failed brief, named, never a broken book."""
+    import pikepdf
+
+    from briefs.run.jobs import _readable_pdf
+    from briefs.run.notebook_run import RunFailed
+
+    pdf = tmp_path / "page.pdf"
+    if content is None:
+        pikepdf.new().save(pdf)
+    else:
+        pdf.write_bytes(content)
+    with pytest.raises(RunFailed, match=words):
+        _readable_pdf(pdf)
