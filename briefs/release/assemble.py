@@ -147,6 +147,13 @@ def _key_figures(ds: data.Dataset, meeting: Meeting) -> dict[str, str]:
             for row in table.itertuples()}
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet cell run as a formula
+
+
+def _formula(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
 def spreadsheet_safe(ds: data.Dataset) -> data.Dataset:
     """The published copy of the data: no text cell that Excel would run as a formula.
 
@@ -157,9 +164,12 @@ def spreadsheet_safe(ds: data.Dataset) -> data.Dataset:
     def defuse(frame):
         frame = frame.copy()
         for column in frame.columns:
-            if not pd.api.types.is_numeric_dtype(frame[column]):
-                frame[column] = frame[column].map(lambda v: "'" + v if isinstance(v, str) and v and v[:1] in "=+-@\t\r"
-                                                  else v)
+            cells = frame[column]
+            if isinstance(cells.dtype, pd.CategoricalDtype):  # each distinct value once, not every row
+                frame[column] = cells.cat.rename_categories(lambda v: "'" + v if _formula(v) else v)
+            elif not pd.api.types.is_numeric_dtype(cells):
+                risky = cells.astype("string").str.startswith(FORMULA_START, na=False).to_numpy(dtype=bool)
+                frame[column] = cells.where(~risky, "'" + cells.astype("string"))
         return frame
 
     return data.Dataset(**{name: defuse(frame) for name, frame in ds.tables().items()})
