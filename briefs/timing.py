@@ -4,7 +4,8 @@ Every build writes its stage times to `.build/<meeting>/tahapan.json` (not part 
 release: times are not reproducible). `make bench` reads them to show that no stage
 grows faster than the number of kecamatan; an analyst can read them to see why a build
 was slow. One build runs at a time per meeting (`pipeline._one_build_at_a_time`), so a
-module-level record is enough.
+module-level record is enough. A worker records its briefs' stages too ("brief: …"):
+`make bench` reads them from jobs it runs in its own process.
 """
 
 from __future__ import annotations
@@ -31,6 +32,11 @@ def stage(name: str) -> Iterator[None]:
         yield
     finally:
         _laps[name] = _laps.get(name, 0.0) + time.perf_counter() - start
+
+
+def add(name: str, seconds: float) -> None:
+    """Add time measured elsewhere (the kernel's own cell durations) to stage `name`."""
+    _laps[name] = _laps.get(name, 0.0) + seconds
 
 
 def laps() -> dict[str, float]:

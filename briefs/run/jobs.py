@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 
-from briefs import paths
+from briefs import paths, timing
 from briefs.run import cache
 from briefs.run.job import Failure, Job, Outcome
 from briefs.run.notebook_run import RunFailed, run_notebook
@@ -35,7 +35,8 @@ def run_job(job: Job) -> Outcome:
 
     work = cache.work_folder(job)
     try:
-        nb = run_notebook(job, work / "notebook.ipynb")
+        with timing.stage("brief: notebook (papermill)"):
+            nb = run_notebook(job, work / "notebook.ipynb")
         render_pages(job, nb, work)
     except RunFailed as exc:
         cache.keep_evidence(job, work / "notebook.ipynb")
@@ -47,7 +48,8 @@ def run_job(job: Job) -> Outcome:
     except BaseException:  # Ctrl-C or SIGTERM: no half-written run stays behind
         shutil.rmtree(work, ignore_errors=True)
         raise
-    return outcome(folder=cache.store(job, work))
+    with timing.stage("brief: simpan ke cache"):
+        return outcome(folder=cache.store(job, work))
 
 
 def render_pages(job: Job, nb: nbformat.NotebookNode, work: Path) -> None:
@@ -68,9 +70,11 @@ def render_pages(job: Job, nb: nbformat.NotebookNode, work: Path) -> None:
     else:
         from briefs.render import html, weasy
 
-        page, notices = html.notebook_html(nb, job.page, images)
-        (work / "page.html").write_text(page, encoding="utf-8")
-        weasy.write_pdf(page, work / "page.pdf", base_dir=work, title=job.title, authors=job.authors)
+        with timing.stage("brief: HTML (nbconvert)"):
+            page, notices = html.notebook_html(nb, job.page, images)
+            (work / "page.html").write_text(page, encoding="utf-8")
+        with timing.stage("brief: PDF (WeasyPrint)"):
+            weasy.write_pdf(page, work / "page.pdf", base_dir=work, title=job.title, authors=job.authors)
     pages = _readable_pdf(work / "page.pdf")
     found = [n.as_dict() for n in notices]
     budget = PAGE_BUDGET.get(job.kind)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 
-from briefs import paths
+from briefs import paths, timing
 from briefs.run import kernels
 from briefs.run.job import Failure, Job
 
@@ -64,6 +64,7 @@ def run_notebook(job: Job, target: Path) -> nbformat.NotebookNode:
     finally:
         watchdog.cancel()
     kernels.reset()
+    timing.add("brief: sel di kernel", sum(float(c.metadata.get("papermill", {}).get("duration") or 0) for c in nb.cells))
     nb = scrub(nb, job)
     nbformat.write(nb, str(target))
     return nb
