@@ -1,15 +1,26 @@
 """Speed of the build, measured in one run on this machine (`make bench`).
 
-Prints a Markdown table for the README:
-- full forced build of the sample meeting (11 briefs + summary + book);
-- no-op rebuild (nothing changed);
-- one kecamatan's data changed (which jobs re-ran);
-- the naive loop: `papermill`, then `jupyter nbconvert --to html`, then `weasyprint`,
-  one kecamatan after another (each brief only; no summary, book or index);
-- the in-process floor: the same notebook code and rendering in one process, no kernels;
-- scale: a synthetic regency set of 500+ kecamatan, briefs per second per worker
-  (`--scale N` to choose, `--scale 0` to skip).
-Quality bars (DESIGN.md): naive ÷ build ≥ 3, build ÷ floor ≤ 3, no-op < 2 s.
+Prints Markdown tables for the README (issue 13):
+1. the sample meeting: a forced full build (11 briefs + summary + book), a no-op
+   rebuild, one kecamatan's data changed, the naive loop (`papermill`, then
+   `jupyter nbconvert --to html`, then `weasyprint`, one kecamatan after another: briefs
+   only), and the in-process floor (the notebooks' code and our rendering, no kernels);
+2. one brief on a warm worker, stage by stage (11 briefs x 3 runs in this process);
+3. the per-release stages at 11, 500, 2.000 and 7.277 kecamatan (a national-size data
+   set generated at run time by benchmarks/intake.py): ms per kecamatan, which must stay
+   flat. Every job's outcome there is one real rendered brief reused: the stages after
+   the briefs (copy, book, index, manifest, zip) then do their real work on real PDFs,
+   without running 7.277 notebooks;
+4. an end-to-end build of 500 generated kecamatan on the local Dask cluster: briefs per
+   second per worker for the whole release, every stage included;
+5. the national projection: 7.277 kecamatan on 16 workers, from 3. and 4., assumptions printed.
+
+Targets (issue 13): sample build >= 8x the naive loop; >= 1,5 briefs/s/worker on the
+scale run and <= 5 min projected on 16 workers; no-op <= 1 s; per-kecamatan cost of each
+stage within 1,5x from 500 to 7.277.
+
+    .venv/bin/python benchmarks/run.py                       # everything (~15 min on 2 cores)
+    .venv/bin/python benchmarks/run.py --sizes 11,500 --e2e 0  # a quick look
 """
 
 from __future__ import annotations
@@ -17,6 +28,7 @@ from __future__ import annotations
 import argparse
 import ast
 import base64
+import json
 import os
 import platform
 import re
@@ -91,6 +103,7 @@ def floor(codes: list[str], params_file: Path) -> float:
     from briefs.params import load
     from briefs.render import html as render
     from briefs.render import weasy
+    from briefs.render.page import page_for
 
     meeting = load(params_file)
     shell = InteractiveShell.instance()
@@ -99,8 +112,8 @@ def floor(codes: list[str], params_file: Path) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         for code in codes:
             nb = run_in_process(source, {"kode_kecamatan": code, "params_file": str(params_file)}, shell, IPython.display)
-            page = render.page_for(meeting, kind="brief", title=code, build_id="floor")
-            html = render.notebook_html(nb, page)
+            page = page_for(meeting, kind="brief", title=code, build_id="floor")
+            html, _ = render.notebook_html(nb, page, paths.NOTEBOOKS)
             weasy.write_pdf(html, Path(tmp) / f"{code}.pdf", base_dir=Path(tmp), title=code)
     return time.monotonic() - start
 
@@ -148,46 +161,113 @@ def run_in_process(source, parameters: dict, shell, display_module):
     return nb
 
 
-def synthetic(data_dir: Path, kecamatan: int) -> None:
-    """A synthetic regency set: `kecamatan` kecamatan of 4 nagari, 12 periods, valid data."""
-    import numpy as np
+def per_brief(runs: int) -> dict:
+    """One brief on a warm worker, stage by stage: every sample brief `runs` times, in this process."""
+    from briefs import data, paths, timing
+    from briefs.data import slices
+    from briefs.pipeline import _selected, load_inputs
+    from briefs.run.jobs import run_job
+    from briefs.run.plan import plan
 
-    rng = np.random.default_rng(7)
-    periods = [f"{2025 + (m + 10) // 12}-{(m + 10) % 12 + 1:02d}" for m in range(12)]
-    data_dir.mkdir(parents=True)
-    w = ["kode_kecamatan,kecamatan,kode_nagari,nagari"]
-    a = ["kode_nagari,angkatan_kerja"]
-    k = ["periode,kode_nagari,segmen,peserta_aktif"]
-    g = ["periode,kode_nagari,agen_aktif,peserta_diakuisisi"]
-    for i in range(kecamatan):
-        kec = f"91.{i // 20 + 1:02d}.{i % 20 + 1:02d}"
-        for j in range(4):
-            nag = f"{kec}.{2001 + j}"
-            w.append(f"{kec},Kecamatan Uji {i + 1},{nag},Nagari Uji {i + 1}-{j + 1}")
-            labour = int(rng.integers(1500, 5000))
-            a.append(f"{nag},{labour}")
-            for p in periods:
-                for seg, share in (("PU", 0.12), ("BPU", 0.07), ("JAKON", 0.01)):
-                    k.append(f"{p},{nag},{seg},{int(labour * share * rng.uniform(0.9, 1.1))}")
-                g.append(f"{p},{nag},{int(rng.integers(0, 2))},{int(rng.integers(0, 9))}")
-    for name, rows in (("wilayah", w), ("angkatan_kerja", a), ("kepesertaan", k), ("agen_perisai", g)):
-        (data_dir / f"{name}.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    meeting, ds = load_inputs(paths.DEFAULT_PARAMS)
+    codes = _selected(meeting, ds, [])
+    snapshot = paths.BUILD / meeting.id / "snapshot"
+    data.write_snapshot(ds, snapshot)
+    slices.write(ds, meeting, snapshot / "kecamatan", codes)
+    briefs = [j for j in plan(meeting, ds, codes, snapshot, "bench", paths.DEFAULT_PARAMS) if j.kind == "brief"]
+    start = time.perf_counter()
+    assert run_job(briefs[0]).ok
+    cold = time.perf_counter() - start
+    timing.reset()
+    start = time.perf_counter()
+    for _ in range(runs):
+        for job in briefs:
+            outcome = run_job(job)
+            assert outcome.ok, outcome.failure
+    n = runs * len(briefs)
+    return {"cold": cold, "total": (time.perf_counter() - start) / n, "n": n,
+            "stages": {k: v / n for k, v in timing.laps().items()}}
+
+
+def release_stages(n: int, data_dir: Path, brief: Path, work: Path) -> dict:
+    """Every per-release stage at `n` kecamatan, in this process; each brief's outcome is `brief`."""
+    from briefs import data, timing
+    from briefs.data import slices
+    from briefs.hashing import digest, tree_digest
+    from briefs.pipeline import _selected, load_inputs
+    from briefs.release import assemble
+    from briefs.run.cluster import Batch
+    from briefs.run.job import Outcome
+    from briefs.run.plan import plan
+
+    params_file = params_for(data_dir, work, f"skala-{n}")
+    timing.reset()
+    with timing.stage("muat dan validasi data"):
+        meeting, ds = load_inputs(params_file)
+    codes = _selected(meeting, ds, [])
+    snapshot = work / "snapshot"
+    with timing.stage("potongan data per kecamatan"):
+        data.write_snapshot(ds, snapshot)
+        slices.write(ds, meeting, snapshot / "kecamatan", codes)
+    with timing.stage("rencana dan sidik jari"):
+        build_id = digest(tree_digest(snapshot), meeting.model_dump_json())[:8]
+        jobs = plan(meeting, ds, codes, snapshot, build_id, params_file)
+    batch = Batch(outcomes=[Outcome(job=job, ok=True, folder=brief) for job in jobs])
+    stage = work / "stage"
+    stage.mkdir()
+    assemble.assemble(meeting, ds, batch, build_id, stage, "bench", {}, [])
+    return {"kecamatan": len(codes), "nagari": len(ds.wilayah), "stages": timing.laps()}
+
+
+def child(mode: str, *args: str, env: dict) -> dict:
+    """Run one measurement in a fresh interpreter (its own imports, memory and cache folder)."""
+    done = subprocess.run([PY, __file__, "--child", mode, *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"gagal: {mode} {args}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def national(folder: Path, kecamatan: int) -> None:
+    """A slice of the national data set (benchmarks/intake.py): `kecamatan` of the 7.277."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from intake import KECAMATAN, generate
+
+    generate(folder, scale=kecamatan / KECAMATAN)
+
+
+def ms(value: float) -> str:
+    return f"{value * 1000:.0f}".replace(",", ".")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    ap.add_argument("--scale", type=int, default=520, help="synthetic kecamatan for the scale run (0: skip)")
+    ap.add_argument("--sizes", default="11,500,2000,7277", help="kecamatan for the stage curve (11 = the sample)")
+    ap.add_argument("--e2e", type=int, default=500, help="kecamatan for the end-to-end scale build (0: skip)")
+    ap.add_argument("--runs", type=int, default=3, help="runs of the 11 sample briefs for the per-brief table")
+    ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.child:
+        mode, *rest = args.child
+        if mode == "per-brief":
+            print(json.dumps(per_brief(int(rest[0]))))
+        else:
+            print(json.dumps(release_stages(int(rest[0]), Path(rest[1]), Path(rest[2]), Path(rest[3]))))
+        return
+
     work = Path(tempfile.mkdtemp(prefix="rakor-bench-"))
     env = {**os.environ, "RAKOR_BUILD": str(work / "cache")}
     data_dir = work / "data"
     shutil.copytree(ROOT / "data" / "sample", data_dir)
     params_file = params_for(data_dir, work)
     build = [PY, "build.py", str(params_file), "--out", str(work / "out"), "--jobs", str(args.jobs)]
+    print(f"Mesin: {platform.machine()}, {os.cpu_count()} inti, Python {platform.python_version()}, "
+          f"{platform.platform()}; {args.jobs} worker Dask\n", flush=True)
 
+    # 1. The sample meeting.
     rows = []
     full, out = timed(build + ["--force"], env)
+    sample_stages = json.loads((work / "cache" / "bench" / "tahapan.json").read_text(encoding="utf-8"))["tahapan"]
     rows.append(("Bangun penuh (--force), 11 brief + ringkasan + buku", full, f"{ran(out)} dijalankan"))
     noop, out = timed(build, env)
     rows.append(("Bangun ulang tanpa perubahan", noop, f"{ran(out)} dijalankan"))
@@ -202,25 +282,76 @@ def main() -> None:
     rows.append(("Loop naif: papermill → nbconvert → weasyprint, berurutan", naive, f"{len(codes)} brief"))
     base = floor(codes, params_file)
     rows.append(("Batas bawah dalam satu proses (tanpa kernel), berurutan", base, f"{len(codes)} brief"))
-
-    if args.scale:
-        big = work / "besar"
-        synthetic(big, args.scale)
-        scale_params = params_for(big, work, "skala")
-        text = scale_params.read_text(encoding="utf-8").replace("sample: true", "sample: true\n")
-        scale_params.write_text(text, encoding="utf-8")
-        seconds, out = timed([PY, "build.py", str(scale_params), "--out", str(work / "out"), "--jobs", str(args.jobs)], env)
-        rate = args.scale / seconds / args.jobs
-        rows.append((f"Skala: {args.scale} kecamatan sintetis, {args.jobs} worker", seconds,
-                     f"{rate:.2f} brief/detik/worker"))
-
-    print(f"\nMesin: {platform.machine()}, {os.cpu_count()} inti, Python {platform.python_version()}, "
-          f"{platform.platform()}; {args.jobs} worker Dask\n")
     print("| ukuran | detik | catatan |\n|---|---:|---|")
     for name, secs, note in rows:
         print(f"| {name} | {secs:.1f} | {note} |")
-    print(f"\nnaif ÷ bangun = {naive / full:.1f} (target ≥ 3); bangun ÷ batas bawah = {full / base:.1f} "
-          f"(target ≤ 3); tanpa perubahan = {noop:.1f} dtk (target < 2)")
+    print(f"\nnaif ÷ bangun = {naive / full:.1f} (target ≥ 8); bangun ÷ batas bawah = {full / base:.1f}; "
+          f"tanpa perubahan = {noop:.2f} dtk (target ≤ 1)\n")
+    print("Tahapan bangun penuh sampel (detik): " + ", ".join(f"{k} {v:.2f}" for k, v in sample_stages.items()) + "\n",
+          flush=True)
+
+    # 2. One brief on a warm worker.
+    brief = child("per-brief", str(args.runs), env={**env, "RAKOR_BUILD": str(work / "cache-brief")})
+    print(f"| tahap satu brief (worker hangat, {brief['n']} brief) | ms per brief |\n|---|---:|")
+    for name, secs in brief["stages"].items():
+        print(f"| {name} | {ms(secs)} |")
+    print(f"| **total per brief** | **{ms(brief['total'])}** |\n\nBrief pertama (kernel dingin): "
+          f"{brief['cold']:.1f} dtk\n", flush=True)
+
+    # 3. The per-release stages, from 11 to 7.277 kecamatan.
+    reused = next(f.parent for f in sorted((work / "cache").rglob("notebook.ipynb"))  # one real brief of the sample
+                  if '"kode_kecamatan"' in f.read_text(encoding="utf-8") and (f.parent / "page.pdf").is_file())
+    sizes = [int(x) for x in args.sizes.split(",") if x]
+    curve: dict[int, dict] = {}
+    for n in sizes:
+        folder = data_dir if n == 11 else work / f"nasional-{n}"
+        if n != 11:
+            national(folder, n)
+        here = work / f"tahap-{n}"
+        here.mkdir()
+        curve[n] = child("stages", str(n), str(folder), str(reused), str(here), env=env)
+        shutil.rmtree(here, ignore_errors=True)
+        print(f"  tahapan pada {n} kecamatan: {sum(curve[n]['stages'].values()):.1f} dtk", file=sys.stderr, flush=True)
+    names = list(dict.fromkeys(k for c in curve.values() for k in c["stages"]))
+    print("| tahap per rilis (ms per kecamatan) | " + " | ".join(f"{c['kecamatan']} kec. / {c['nagari']} nagari"
+                                                             for c in curve.values()) + " |")
+    print("|---|" + "---:|" * len(curve))
+    for name in names:
+        print(f"| {name} | " + " | ".join(f"{c['stages'].get(name, 0) / c['kecamatan'] * 1000:.2f}"
+                                         for c in curve.values()) + " |")
+    print("| **jumlah (detik)** | " + " | ".join(f"**{sum(c['stages'].values()):.1f}**" for c in curve.values()) + " |")
+    if 500 in curve and 7277 in curve:
+        ratios = {k: (curve[7277]["stages"].get(k, 0) / 7277) / max(curve[500]["stages"].get(k, 0) / 500, 1e-9)
+                  for k in names}
+        worst = max(ratios, key=ratios.get)
+        print(f"\nPaling tumbuh dari 500 ke 7.277: {worst} ({ratios[worst]:.2f}×; target ≤ 1,5)\n", flush=True)
+
+    # 4. End to end on the Dask cluster, and 5. the national projection.
+    if args.e2e:
+        folder = work / f"nasional-{args.e2e}"
+        if not folder.exists():
+            national(folder, args.e2e)
+        scale_params = params_for(folder, work, "skala")
+        seconds, out = timed([PY, "build.py", str(scale_params), "--out", str(work / "out"), "--jobs", str(args.jobs)],
+                             env)
+        stages = json.loads((work / "cache" / "skala" / "tahapan.json").read_text(encoding="utf-8"))["tahapan"]
+        rate = args.e2e / seconds / args.jobs
+        print(f"| skala: {args.e2e} kecamatan, {args.jobs} worker | detik |\n|---|---:|")
+        for name, secs in stages.items():
+            print(f"| {name} | {secs:.1f} |")
+        print(f"| **seluruh rilis** | **{seconds:.1f}** |\n\n{rate:.2f} brief/detik/worker untuk seluruh rilis "
+              f"(target ≥ 1,5)\n")
+        per_brief_worker = stages["brief dan ringkasan"] * args.jobs / (args.e2e + 1)
+        if 7277 in curve:
+            serial = sum(curve[7277]["stages"].values()) + 1.5  # + imports, cluster start and close
+            brief_time = per_brief_worker * 7278 / 16
+            total = serial + brief_time
+            print(f"Proyeksi nasional, 7.277 kecamatan pada 16 worker: {total:.0f} dtk = {total / 60:.1f} menit "
+                  f"({7277 / total / 16:.2f} brief/detik/worker); brief {brief_time:.0f} dtk "
+                  f"({per_brief_worker:.2f} dtk per brief per worker, diukur di atas, termasuk penjadwalan), "
+                  f"tahapan per rilis {serial:.0f} dtk (diukur pada 7.277, berurutan di proses build). "
+                  "Asumsi: 16 worker di 16 inti secepat inti mesin ini, data dan cache di disk lokal, "
+                  "satu scheduler Dask; tahapan per rilis tidak dipercepat oleh worker.")
     shutil.rmtree(work, ignore_errors=True)
 
 
