@@ -163,7 +163,7 @@ def run_in_process(source, parameters: dict, shell, display_module):
 
 def per_brief(runs: int) -> dict:
     """One brief on a warm worker, stage by stage: every sample brief `runs` times, in this process."""
-    from briefs import data, paths, timing
+    from briefs import paths, timing
     from briefs.data import slices
     from briefs.pipeline import _selected, load_inputs
     from briefs.run.jobs import run_job
@@ -172,8 +172,7 @@ def per_brief(runs: int) -> dict:
     meeting, ds = load_inputs(paths.DEFAULT_PARAMS)
     codes = _selected(meeting, ds, [])
     snapshot = paths.BUILD / meeting.id / "snapshot"
-    data.write_snapshot(ds, snapshot)
-    slices.write(ds, meeting, snapshot / "kecamatan", codes)
+    slices.write(ds, meeting, snapshot, codes)
     briefs = [j for j in plan(meeting, ds, codes, snapshot, "bench", paths.DEFAULT_PARAMS) if j.kind == "brief"]
     start = time.perf_counter()
     assert run_job(briefs[0]).ok
@@ -191,7 +190,7 @@ def per_brief(runs: int) -> dict:
 
 def release_stages(n: int, data_dir: Path, brief: Path, work: Path) -> dict:
     """Every per-release stage at `n` kecamatan, in this process; each brief's outcome is `brief`."""
-    from briefs import data, timing
+    from briefs import timing
     from briefs.data import slices
     from briefs.hashing import digest, tree_digest
     from briefs.pipeline import _selected, load_inputs
@@ -207,8 +206,7 @@ def release_stages(n: int, data_dir: Path, brief: Path, work: Path) -> dict:
     codes = _selected(meeting, ds, [])
     snapshot = work / "snapshot"
     with timing.stage("potongan data per kecamatan"):
-        data.write_snapshot(ds, snapshot)
-        slices.write(ds, meeting, snapshot / "kecamatan", codes)
+        slices.write(ds, meeting, snapshot, codes)
     with timing.stage("rencana dan sidik jari"):
         build_id = digest(tree_digest(snapshot), meeting.model_dump_json())[:8]
         jobs = plan(meeting, ds, codes, snapshot, build_id, params_file)

@@ -145,7 +145,6 @@ def _build(params_file: Path | str, meeting: Meeting, opts: Options) -> Result:
 
 def _build_release(params_file: Path | str, meeting: Meeting, opts: Options, inputs: str) -> Result:
     with timing.stage("impor"):
-        from briefs import data
         from briefs.data import slices
         from briefs.release import assemble
         from briefs.run.plan import plan
@@ -161,8 +160,7 @@ def _build_release(params_file: Path | str, meeting: Meeting, opts: Options, inp
     snapshot = paths.BUILD / meeting.id / "snapshot"
     with timing.stage("potongan data per kecamatan"):
         shutil.rmtree(snapshot, ignore_errors=True)  # no slice of a kecamatan that is gone
-        data.write_snapshot(ds, snapshot)
-        slices.write(ds, meeting, snapshot / "kecamatan", codes)
+        slices.write(ds, meeting, snapshot, codes)
     with timing.stage("rencana dan sidik jari"):
         build_id = digest(tree_digest(snapshot), meeting.model_dump_json())[:8]
         jobs = plan(meeting, ds, codes, snapshot, build_id, Path(params_file), quarto, notebooks=opts.notebooks)

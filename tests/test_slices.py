@@ -1,4 +1,4 @@
-"""briefs.data.slices: each brief's folder, written in one pass, holds exactly its own rows."""
+"""briefs.data.slices: the snapshot and each brief's folder, written in one pass, hold exactly their rows."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ def _codes(ds) -> list[str]:
 
 def _same_as_one_filter_per_kecamatan(ds, meeting, tmp_path, codes) -> None:
     """The grouped writer against the obvious one: filter, then write_snapshot, per kecamatan."""
-    written = slices.write(ds, meeting, tmp_path / "grouped", codes)
+    written = slices.write(ds, meeting, tmp_path / "snapshot", codes)
+    for whole in data.write_snapshot(ds, tmp_path / "whole"):
+        assert (tmp_path / "snapshot" / whole.name).read_bytes() == whole.read_bytes(), whole.name
     context = slices.context(ds, meeting)
     for code in codes:
         data.write_snapshot(slices.own_rows(ds, code), tmp_path / "obvious" / code)
@@ -35,7 +37,7 @@ def _same_as_one_filter_per_kecamatan(ds, meeting, tmp_path, codes) -> None:
 def test_every_sample_slice_is_the_kecamatans_own_rows_byte_for_byte(sample, tmp_path):
     meeting, ds = sample
     _same_as_one_filter_per_kecamatan(ds, meeting, tmp_path, _codes(ds))
-    back, _ = slices.read(tmp_path / "grouped" / "13.10.04")
+    back, _ = slices.read(tmp_path / "snapshot" / "kecamatan" / "13.10.04")
     assert set(back.wilayah["kecamatan"]) == {"Sitiung"}
     assert set(back.kepesertaan["kode_nagari"]) == set(back.wilayah["kode_nagari"])
 
@@ -52,9 +54,9 @@ def test_names_that_csv_must_quote_and_a_kecamatan_without_rows_in_a_table(sampl
     changed = data.Dataset(wilayah, ds.angkatan_kerja, ds.kepesertaan, agents, ds.report, ds.sources)
     codes = _codes(ds)
     _same_as_one_filter_per_kecamatan(changed, meeting, tmp_path, codes)
-    assert (tmp_path / "grouped" / "13.10.04" / "agen_perisai.csv").read_text(encoding="utf-8").count("\n") == 1
+    assert (tmp_path / "snapshot" / "kecamatan" / "13.10.04" / "agen_perisai.csv").read_text(encoding="utf-8").count("\n") == 1
     first = wilayah.loc[0, "kode_kecamatan"]
-    assert '"Koto ""Lamo"", Hilir; Mudik"' in (tmp_path / "grouped" / first / "wilayah.csv").read_text(encoding="utf-8")
+    assert '"Koto ""Lamo"", Hilir; Mudik"' in (tmp_path / "snapshot" / "kecamatan" / first / "wilayah.csv").read_text(encoding="utf-8")
 
 
 def test_a_field_with_a_line_break_is_refused_not_split_across_slices(sample, tmp_path):

@@ -19,6 +19,7 @@ from briefs.data import Dataset, figures, schema
 from briefs.params import Meeting
 
 CONTEXT = "konteks.json"
+KECAMATAN = "kecamatan"  # the folder of slices inside a snapshot
 
 
 def own_rows(ds: Dataset, kode_kecamatan: str) -> Dataset:
@@ -39,20 +40,25 @@ def context(ds: Dataset, meeting: Meeting) -> dict[str, dict]:
     }
 
 
-def write(ds: Dataset, meeting: Meeting, folder: Path, codes: list[str]) -> dict[str, Path]:
-    """One folder per kecamatan: its rows as a snapshot plus konteks.json.
+def write(ds: Dataset, meeting: Meeting, snapshot: Path, codes: list[str]) -> dict[str, Path]:
+    """The build's snapshot: the whole tables (what the summary reads) in `snapshot`, and
+    under `snapshot/kecamatan/` one folder per kecamatan: its rows plus konteks.json.
 
-    Each table is sorted and written as CSV once; each slice is its kecamatan's lines of
-    that text. The same bytes as `data.write_snapshot(own_rows(ds, code))` (tested), but
-    linear: filtering, sorting and writing every slice apart cost 22 ms a kecamatan, and
-    filtering the whole tables per kecamatan made it grow with their number.
+    Each table is sorted and written as CSV once; the whole file is that text, each slice
+    its kecamatan's lines of it. The same bytes as `data.write_snapshot(ds)` and
+    `data.write_snapshot(own_rows(ds, code))` (tested), but linear and in one pass:
+    filtering, sorting and writing every slice apart cost 22 ms a kecamatan, and filtering
+    the whole tables per kecamatan made that grow with their number.
     """
     ctx = context(ds, meeting)
     kecamatan_of = ds.wilayah.set_index("kode_nagari")["kode_kecamatan"]
     texts = {name: _lines_by_kecamatan(name, frame, kecamatan_of) for name, frame in ds.tables().items()}
+    snapshot.mkdir(parents=True, exist_ok=True)
+    for name, (header, lines, _) in texts.items():
+        (snapshot / f"{name}.csv").write_bytes("".join([header, *lines]).encode("utf-8"))
     out = {}
     for code in codes:
-        target = folder / code
+        target = snapshot / KECAMATAN / code
         target.mkdir(parents=True, exist_ok=True)
         for name, (header, lines, groups) in texts.items():
             mine = [lines[i] for i in groups.get(code, ())]
