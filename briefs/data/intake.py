@@ -22,9 +22,10 @@ import hashlib
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from briefs.data import raw  # limits read through the module: one place to change (or patch in a test)
+from briefs.data import distinct, raw  # limits read through the module: one place to change (or patch in a test)
 from briefs.data.csv_reader import _read_csv
 from briefs.data.raw import _MORE, _NOTES, Failure, RawTable, _n, _Read, normalise_header
 from briefs.data.xlsx import _column_letter, _read_xlsx
@@ -102,14 +103,20 @@ def _header_at(records: list[list[str]], expected: tuple[str, ...]) -> int:
     return 0
 
 
-def _read_header(header: list[str], body: list[list[str]], line: int,
+def _filled(cells: pd.Series) -> np.ndarray:
+    """Which cells hold something other than whitespace (decided once per distinct text)."""
+    numbers, values = distinct.codes(cells)
+    return np.array([isinstance(v, str) and bool(v.strip()) for v in values], dtype=bool)[numbers]
+
+
+def _read_header(header: list[str], body: pd.DataFrame, line: int,
                  where: str) -> tuple[dict[str, str], list[Problem]]:
     """Normalised name -> header as written; a doubled name or data under no name is a problem."""
     headers: dict[str, str] = {}
     problems: list[Problem] = []
     for position, written in enumerate(header, start=1):
         written, key = written.strip(), normalise_header(written)
-        if not key and any(len(r) >= position and r[position - 1].strip() for r in body):
+        if not key and _filled(body[position - 1]).any():
             problems.append(Problem(where, f"kolom ke-{position} berisi data tetapi tanpa judul; tertulis ''; "
                                     "seharusnya nama kolom", line, f"kolom ke-{position}"))
         elif key in headers:
@@ -121,17 +128,25 @@ def _read_header(header: list[str], body: list[list[str]], line: int,
 
 def _to_table(name: str, path: Path, read: _Read, source: dict,
               expected: tuple[str, ...] = ()) -> tuple[RawTable | None, list[Problem]]:
-    """Header row + data rows -> RawTable; ragged rows, doubled headers and the readers' findings are problems."""
+    """Header row + data rows -> RawTable; ragged rows, doubled headers and the readers' findings are problems.
+
+    Column by column over the whole table (each distinct text judged once), never row by row:
+    a national table has millions of rows.
+    """
     where = display_path(path)
-    records, lines = read.records, read.lines
-    top = _header_at(records, expected)
+    table, lines = read.table(), read.lines
+    if table.empty:  # every line blank once read (a file of "" only): no header, no data
+        return None, [Problem(where, "berkas kosong; tertulis tidak ada baris berisi data; seharusnya baris "
+                                     "judul kolom lalu baris data")]
+    top_rows = [[str(c) for c in table.iloc[i]] for i in range(min(raw._HEADER_SEARCH, len(table)))]
+    top = _header_at(top_rows, expected)
     if top:
         source["header_row"] = lines[top]
-    header, header_line = records[top], lines[top]
+    header, header_line = top_rows[top], lines[top]
     while header and not header[-1].strip():
-        header = header[:-1]  # Excel often keeps empty trailing columns
-    body_records = records[top + 1:]
-    headers, problems = _read_header(header, body_records, header_line, where)
+        header = header[:-1]  # Excel often keeps empty trailing columns; the reader pads shorter rows
+    body_table = table.iloc[top + 1:]
+    headers, problems = _read_header(header, body_table, header_line, where)
     width = len(header)
 
     def column_name(position: int) -> str:
@@ -153,23 +168,30 @@ def _to_table(name: str, path: Path, read: _Read, source: dict,
             problems.append(Problem(where, _MORE[kind].format(n=_n(more), listed=raw.MAX_LISTED,
                                                               limit=_n(raw.MAX_VALUE_CHARS))))
     for position in sorted(read.hidden_columns):
-        if position <= width and header[position - 1].strip() and any(
-                len(r) >= position and r[position - 1].strip() for r in body_records):
+        if position <= width and header[position - 1].strip() and _filled(body_table[position - 1]).any():
             problems.append(Problem(where, f"kolom ini tersembunyi di Excel tetapi berisi data; tertulis kolom "
                                            f"{_column_letter(position)} '{header[position - 1].strip()}' disembunyikan; "
                                            "seharusnya semua kolom data terlihat: tampilkan kolom ini (Unhide), atau "
                                            "hapus kolomnya", header_line, header[position - 1].strip()))
-    body: list[list[str]] = []
-    for record, line in zip(body_records, lines[top + 1:]):
-        extra = [c for c in record[width:] if c.strip()]
-        if extra:
-            problems.append(Problem(where, f"baris ini punya isian lebih banyak daripada judul kolom; "
-                                    f"tertulis '{extra[0]}'; seharusnya {width} kolom seperti baris judul "
-                                    f"(periksa pemisah '{source.get('delimiter', ',')}')", line,
-                                    f"kolom ke-{width + 1}"))
-        body.append((record + [""] * width)[:width])
-    columns = [normalise_header(h) or f"kolom_{i}" for i, h in enumerate(header, start=1)]
-    frame = pd.DataFrame(body, columns=columns, dtype=object) if body else pd.DataFrame(columns=columns, dtype=object)
-    frame = frame.loc[:, ~frame.columns.duplicated()]
-    source["rows_read"] = len(body)
-    return RawTable(name, path, frame, list(lines[top + 1:]), headers, source, header_line), problems
+    body_lines = lines[top + 1:]
+    problems += _extra_fields(body_table, body_lines, width, where, source.get("delimiter", ","))
+    body = body_table.iloc[:, :width]
+    body.columns = [normalise_header(h) or f"kolom_{i}" for i, h in enumerate(header, start=1)]
+    frame = body.loc[:, ~body.columns.duplicated()].reset_index(drop=True)
+    source["rows_read"] = len(frame)
+    return RawTable(name, path, frame, list(body_lines), headers, source, header_line), problems
+
+
+def _extra_fields(body: pd.DataFrame, lines: list[int], width: int, where: str, delimiter: str) -> list[Problem]:
+    """A row holding data right of the last header: one problem at its first such field."""
+    first = np.full(len(body), -1)  # per row: the first column past the header holding data
+    for position in range(width, body.shape[1]):
+        filled = _filled(body[position]) & (first < 0)
+        first[filled] = position
+    problems = []
+    for index in np.flatnonzero(first >= 0).tolist():
+        found = body.iat[index, int(first[index])]
+        problems.append(Problem(where, f"baris ini punya isian lebih banyak daripada judul kolom; "
+                                f"tertulis '{found}'; seharusnya {width} kolom seperti baris judul "
+                                f"(periksa pemisah '{delimiter}')", lines[index], f"kolom ke-{width + 1}"))
+    return problems

@@ -88,7 +88,7 @@ def _read_all(folder: Path) -> tuple[dict[str, schema.Checked], list[Problem]]:
 
 def _validate_all(checked: dict[str, schema.Checked]) -> dict[str, pd.DataFrame]:
     """Per-table schemas, then the rules across tables, then the usable rows and warnings."""
-    known = {name: set(c.typed["kode_nagari"].dropna()) for name, c in checked.items()
+    known = {name: set(c.typed["kode_nagari"].dropna().unique().tolist()) for name, c in checked.items()
              if name in ("wilayah", "angkatan_kerja") and not c.broken and "kode_nagari" in c.typed}
     for c in checked.values():
         schema.validate(c, known)
@@ -112,7 +112,7 @@ def _report(folder: Path, checked: dict[str, schema.Checked], frames: dict[str, 
         used = len(frames[name])
         tables.append(TableReport(name, c.raw.display, dict(c.raw.source), read, used, read - used))
     kep = frames.get("kepesertaan")
-    periods = tuple(sorted(set(kep["periode"]))) if kep is not None else ()
+    periods = tuple(sorted(kep["periode"].unique().tolist())) if kep is not None else ()
     warnings = tuple(w for c in checked.values() for w in c.warnings)
     return DataReport(display_path(folder), tuple(tables), warnings, tuple(problems), periods)
 
@@ -130,7 +130,7 @@ def check_meeting(meeting: Meeting, frames: dict[str, pd.DataFrame], checked: di
         if c is None or c.broken:
             continue
         # Periods as written, bad rows included: a bad cell elsewhere in a row is its own problem.
-        periods = sorted(p for p in set(c.typed["periode"].dropna()) if re.fullmatch(schema.PERIOD, p))
+        periods = sorted(p for p in c.typed["periode"].dropna().unique().tolist() if re.fullmatch(schema.PERIOD, p))
         span = f"{periods[0]} s.d. {periods[-1]}" if periods else "tidak ada"
         for key in keys:
             value = getattr(meeting, key)

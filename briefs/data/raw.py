@@ -9,32 +9,42 @@ hundred MB and seconds of reading (measured in tests/test_intake_xlsx.py).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from briefs.data import distinct
 from briefs.errors import display_path
 
 SUFFIXES = (".csv", ".xlsx")
 _OLD_EXCEL = (".xls", ".xlsm", ".ods")
 
 # --- Reading limits ---
-# The largest real table is kepesertaan: the biggest regencies have ~900 villages, times 3
-# segments, times 60 months of history = 162,000 rows of 4 to 6 columns. The limits leave
-# room above that and keep the worst file that passes them under a few hundred MB and
-# seconds of reading (measured in tests/test_intake_xlsx.py); past one, reading stops with
+# Sized for the whole country in one data folder: 7,277 kecamatan, ~84,000 desa/nagari (Kemendagri
+# 2024), 12 periods, 3 segments. The largest table is kepesertaan: 84,000 x 3 x 12 = 3.0 million rows of
+# 4 to 6 columns, ~90 MB as CSV (~180 MB with the optional name columns); agen_perisai ~1.0 million
+# rows; wilayah and angkatan_kerja ~84,000 each. Longer history at national size: one file per year.
+# A sheet holds at most 1,048,576 rows, so only CSV carries a national kepesertaan. A workbook is
+# read cell by cell in Python (a national agen_perisai, 4 M cells, took 60 s), so its bounds stay
+# near one regency's plus the national wilayah and angkatan_kerja: past them the message says to
+# send CSV, read in C ~50 times faster. A legitimate file takes time and memory in proportion to
+# its size (benchmarks/intake.py measures them); a hostile one stays under a few hundred MB and
+# seconds of reading (measured in tests/test_intake_xlsx.py); past a limit, reading stops with
 # one message naming the file (and the row when known).
-MAX_FILE_BYTES = 32 * 2**20  # on disk, checked before reading: a 200,000-row CSV is ~15 MB, as XLSX ~5 MB
-MAX_ROWS = 200_000  # rows stored in the file (CSV lines, XLSX <row> entries), blank ones included
-MAX_CELLS = 2_000_000  # CSV fields or XLSX stored cells (formatted empty ones included): 200,000 rows x 10
+MAX_FILE_BYTES = 256 * 2**20  # on disk, checked before reading: national kepesertaan ~90 MB (~180 MB with names)
+MAX_ROWS = 4_000_000  # rows stored in the file (CSV lines, XLSX <row> entries), blank ones included: 3.0 M + a third
+MAX_CELLS = 24_000_000  # CSV fields or XLSX stored cells (formatted empty ones included): 4 M rows x 6 columns
+MAX_XLSX_CELLS = 2_500_000  # XLSX cells (read one by one in Python, ~15 µs each): national angkatan_kerja x 30
 MAX_COLUMNS = 256  # the last column holding data; a table here has under 30 (labour force by sector)
 MAX_VALUE_CHARS = 1_000  # one value: official names are under 100 characters, codes and numbers under 20
 MAX_TEXT_CHARS = 40_000_000  # all values of one table (XLSX; CSV is bounded by its size): ~4 times a full table
 MAX_XLSX_PARTS = 1_000  # files inside the workbook's zip: ~10, plus a few per sheet, chart or image
-MAX_XLSX_INFLATED = 128 * 2**20  # all parts unpacked: a 200,000-row sheet is ~50 MB of XML
+MAX_XLSX_INFLATED = 160 * 2**20  # all parts unpacked: 2.5 M cells are ~130 MB of XML
 MAX_XLSX_RATIO = 100  # unpacked / packed size of one part: real sheets pack 5 to 30 times, zip bombs ~1000
 _RATIO_FROM = 2**20  # the ratio is checked for parts unpacking to more than 1 MB (small parts are harmless)
 MAX_XLSX_PART = 4 * 2**20  # parts openpyxl parses whole (content types, workbook, its relations): tens of KB
@@ -144,13 +154,51 @@ class _Notes:
 
 @dataclass
 class _Read:
-    """What a reader found: data rows as text, their line numbers, how the file was read, findings."""
+    """What a reader found: data rows as text, their line numbers, how the file was read, findings.
+
+    The rows are `records` (lists of cells, as the exact readers build them) or, from the fast
+    CSV reader, `frame` (columns 0, 1, ...; categorical text; "" where a row is shorter).
+    Either way only rows holding data are there, each with its line in `lines`.
+    """
 
     records: list[list[str]]
     lines: list[int]
     detected: dict
     notes: _Notes = field(default_factory=_Notes)
     hidden_columns: frozenset[int] = frozenset()
+    frame: pd.DataFrame | None = None
+
+    def table(self) -> pd.DataFrame:
+        """The rows as one frame of text, columns 0, 1, ...; "" where a row is shorter than the widest.
+
+        Categorical, as the fast reader returns them: each distinct text once.
+        """
+        if self.frame is not None:
+            return self.frame
+        width = max(map(len, self.records), default=0)
+        for record in self.records:
+            if len(record) < width:
+                record.extend([""] * (width - len(record)))  # a shorter row: "" as the fast reader gives
+        with no_gc():
+            rows = pd.DataFrame(self.records, columns=range(width), dtype=object)
+        columns = {position: distinct.categorical(rows[position].to_numpy(dtype=object)) for position in rows.columns}
+        return pd.DataFrame(columns, index=pd.RangeIndex(len(self.records)))
+
+
+@contextmanager
+def no_gc():
+    """Python's cyclic garbage collector off while millions of small lists are made at once.
+
+    Each full collection walks every list made so far, and they come often while so many are
+    made: reading a national table took three times as long. Lists of text hold no cycles.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _too_wide(row: int, column: int) -> Failure:

@@ -9,9 +9,11 @@ listed in the data report and the rows are kept: never silently dropped, never f
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from briefs import periods
+from briefs.data import distinct
 from briefs.data.schema import Checked, name_key, usable
 from briefs.fmt import angka, persen_kata
 
@@ -36,10 +38,13 @@ def _one_name_per_code(wilayah: Checked) -> None:
     by_code: dict[str, tuple[str, int]] = {}
     by_name: dict[str, tuple[str, int]] = {}
     frame = wilayah.typed.dropna(subset=["kode_kecamatan", "kecamatan"])
-    for index, code, name in zip(frame.index, frame["kode_kecamatan"], frame["kecamatan"]):
+    names = frame["kecamatan"].to_numpy(dtype=object)
+    keys = distinct.apply(frame["kecamatan"], lambda values: values.map(name_key))
+    for index, code, name, key in zip(frame.index.tolist(), frame["kode_kecamatan"].to_numpy(dtype=object),
+                                      names, keys):
         seen_name, seen_at = by_code.setdefault(code, (name, index))
-        seen_code, code_at = by_name.setdefault(name_key(name), (code, index))
-        if name_key(seen_name) != name_key(name):
+        seen_code, code_at = by_name.setdefault(key, (code, index))
+        if seen_name != name and name_key(seen_name) != key:
             wilayah.fail(index, "kecamatan", f"nama kecamatan berbeda untuk kode {code}; tertulis "
                                              f"'{wilayah.written(index, 'kecamatan')}'; seharusnya "
                                              f"'{seen_name}' seperti di baris {wilayah.raw.line(seen_at)}")
@@ -57,29 +62,47 @@ def official_names(wilayah: Checked) -> dict[str, dict[str, str]]:
     if wilayah.broken:
         return {}
     frame = usable(wilayah)
-    kecamatan = dict(zip(frame["kode_kecamatan"][::-1], frame["kecamatan"][::-1]))
+    kecamatan = dict(zip(frame["kode_kecamatan"].to_numpy(dtype=object)[::-1],
+                         frame["kecamatan"].to_numpy(dtype=object)[::-1]))
     return {code: {"kecamatan": kecamatan[kec], "nagari": nagari}
-            for code, kec, nagari in zip(frame["kode_nagari"], frame["kode_kecamatan"], frame["nagari"])}
+            for code, kec, nagari in zip(frame["kode_nagari"].to_numpy(dtype=object),
+                                         frame["kode_kecamatan"].to_numpy(dtype=object),
+                                         frame["nagari"].to_numpy(dtype=object))}
 
 
 def _names_match(checked: Checked, column: str, official: dict[str, dict[str, str]]) -> None:
-    for index, code, name in zip(checked.typed.index, checked.typed["kode_nagari"], checked.typed[column]):
-        expected = official.get(code, {}).get(column)
-        if expected and not pd.isna(name) and name_key(name) != name_key(expected):
-            checked.fail(index, column, f"nama {column} tidak cocok dengan kode {code}; tertulis "
-                                        f"'{checked.written(index, column)}'; seharusnya '{expected}'")
-
+    """A name beside a code must be that code's name in wilayah; judged once per distinct (code, name)."""
+    code_of, codes_ = distinct.codes(checked.typed["kode_nagari"])
+    name_of, names_ = distinct.codes(checked.typed[column])
+    pairs, pair_of = np.unique(code_of.astype(np.int64) * len(names_) + name_of, return_inverse=True)
+    wrong = np.zeros(len(pairs), dtype=bool)
+    for i, pair in enumerate(pairs.tolist()):
+        code, name = codes_[pair // len(names_)], names_[pair % len(names_)]
+        expected = official.get(code, {}).get(column) if isinstance(code, str) else None
+        wrong[i] = bool(expected) and not pd.isna(name) and name_key(name) != name_key(expected)
+    codes = checked.typed["kode_nagari"].to_numpy(dtype=object)
+    for position in distinct.rows_where(pair_of.reshape(-1), wrong).tolist():
+        index, code = checked.typed.index[position], codes[position]
+        checked.fail(index, column, f"nama {column} tidak cocok dengan kode {code}; tertulis "
+                                    f"'{checked.written(index, column)}'; seharusnya '{official[code][column]}'")
 
 
 def suspicious(tables: dict[str, Checked], frames: dict[str, pd.DataFrame]) -> None:
     """Participants above the labour force, jumps over 50 % in a month, acquisitions without an
-    agent, nagari missing a period."""
+    agent, nagari missing a period.
+
+    A national kepesertaan has 3 million rows: each check works on the numbers of the codes
+    (`distinct.codes`), never row by row; only the rows it warns about are turned into words.
+    """
     kep, labour = tables.get("kepesertaan"), frames.get("angkatan_kerja")
-    names = dict(zip(frames["wilayah"]["kode_nagari"], frames["wilayah"]["nagari"])) if "wilayah" in frames else {}
-    if kep is not None and labour is not None:
-        _above_labour_force(kep, frames["kepesertaan"], labour, names)
+    names = _nagari_names(frames["wilayah"]) if "wilayah" in frames else {}
     if kep is not None:
-        _jumps(kep, frames["kepesertaan"], names)
+        frame = frames["kepesertaan"]
+        if not frame.empty:
+            codes = {column: _codes(kep, frame, column) for column in ("periode", "kode_nagari", "segmen")}
+            if labour is not None:
+                _above_labour_force(kep, frame, labour, names, codes)
+            _jumps(kep, frame, names, codes)
     if "agen_perisai" in tables:
         _acquired_without_agent(tables["agen_perisai"], frames["agen_perisai"], names)
     if "wilayah" in frames:
@@ -89,57 +112,96 @@ def suspicious(tables: dict[str, Checked], frames: dict[str, pd.DataFrame]) -> N
                 _missing_nagari(tables[name], typed, frames["wilayah"])
 
 
-def _above_labour_force(kep: Checked, frame: pd.DataFrame, labour: pd.DataFrame, names: dict) -> None:
-    limit = dict(zip(labour["kode_nagari"], labour["angkatan_kerja"]))
-    # Point at the largest figure of the nagari's period: the likeliest typing error.
-    totals = (frame.assign(pos=frame.index).groupby(["periode", "kode_nagari"], sort=True)
-              .agg(total=("peserta_aktif", "sum"), pos=("peserta_aktif", "idxmax")).reset_index())
-    totals["cap"] = totals["kode_nagari"].map(limit)
-    for row in totals[totals["total"] > totals["cap"]].sort_values("pos").itertuples():
-        cap, index = int(row.cap), int(row.pos)
-        kep.warn(index, "peserta_aktif", f"peserta aktif nagari {names.get(row.kode_nagari, row.kode_nagari)} "
-                                         f"periode {row.periode} (semua segmen {angka(int(row.total))}) melebihi "
-                                         f"angkatan kerja {angka(cap)}, tetap dipakai; tertulis "
-                                         f"'{kep.written(index, 'peserta_aktif')}'; seharusnya jumlah paling "
-                                         f"banyak {angka(cap)} (periksa kembali)")
+def _codes(checked: Checked, frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """The numbers of a clean frame's column (`distinct.codes`), taken from the typed column it came
+    from: categorical there, so no text is hashed again. The frame's index names the typed rows."""
+    numbers, values = distinct.codes(checked.typed[column])
+    return numbers[checked.typed.index.get_indexer(frame.index)], values
 
 
-def _jumps(kep: Checked, frame: pd.DataFrame, names: dict) -> None:
-    """Month-on-month change per nagari and segment; vectorised, since real series are long."""
-    rows = frame.assign(pos=frame.index, month=frame["periode"].map(periods.index))
-    rows = rows.sort_values(["kode_nagari", "segmen", "month"], kind="stable")
-    groups = rows.groupby(["kode_nagari", "segmen"], sort=False)
-    before = pd.DataFrame({"value": groups["peserta_aktif"].shift(), "month": groups["month"].shift(),
-                           "periode": groups["periode"].shift()})
-    change = rows["peserta_aktif"] / before["value"] - 1
-    flagged = (rows["month"] == before["month"] + 1) & (before["value"] > 0) & (change.abs() > 0.5)
-    for index in sorted(rows.index[flagged]):
-        row, prev, step = rows.loc[index], before.loc[index], float(change.loc[index])
-        kep.warn(int(index), "peserta_aktif",
-                 f"peserta aktif {row['segmen']} nagari {names.get(row['kode_nagari'], row['kode_nagari'])} "
+def _nagari_names(wilayah: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(wilayah["kode_nagari"].to_numpy(dtype=object), wilayah["nagari"].to_numpy(dtype=object)))
+
+
+def _above_labour_force(kep: Checked, frame: pd.DataFrame, labour: pd.DataFrame, names: dict, codes: dict) -> None:
+    """All segments of a nagari in a period above its labour force: a warning at its largest figure."""
+    (period, periods_), (nagari, nagaris) = codes["periode"], codes["kode_nagari"]
+    value = frame["peserta_aktif"].to_numpy(dtype=np.int64)
+    group = period.astype(np.int64) * len(nagaris) + nagari
+    total = np.zeros(len(periods_) * len(nagaris), dtype=np.int64)
+    np.add.at(total, group, value)
+    limit = pd.Series(labour["angkatan_kerja"].to_numpy(), index=labour["kode_nagari"].to_numpy(dtype=object))
+    cap = limit.reindex(pd.Index(nagaris, dtype=object)).to_numpy(dtype=float)  # NaN: no labour-force row
+    over = np.flatnonzero(total > np.nan_to_num(np.tile(cap, len(periods_)), nan=np.inf))
+    found = []
+    for g in over.tolist():
+        rows = np.flatnonzero(group == g)
+        found.append((int(frame.index[rows[np.argmax(value[rows])]]), g))  # the first of its largest figures
+    found.sort()
+    written = kep.written_all([index for index, _ in found], "peserta_aktif")
+    for (index, g), shown in zip(found, written):
+        code, cap_g = nagaris[g % len(nagaris)], int(cap[g % len(nagaris)])
+        kep.warn(index, "peserta_aktif", f"peserta aktif nagari {names.get(code, code)} "
+                                         f"periode {periods_[g // len(nagaris)]} (semua segmen {angka(int(total[g]))}) "
+                                         f"melebihi angkatan kerja {angka(cap_g)}, tetap dipakai; tertulis "
+                                         f"'{shown}'; seharusnya jumlah paling banyak {angka(cap_g)} (periksa kembali)")
+
+
+def _jumps(kep: Checked, frame: pd.DataFrame, names: dict, codes: dict) -> None:
+    """Month-on-month change per nagari and segment, each series in month order."""
+    (period, periods_), (nagari, nagaris), (segment, segments) = (codes["periode"], codes["kode_nagari"],
+                                                                  codes["segmen"])
+    month = np.zeros(len(periods_), dtype=np.int64)
+    used = np.unique(period)  # a typed column may know values only bad rows hold: those are not read
+    month[used] = [periods.index(periods_[p]) for p in used.tolist()]
+    month = month[period]
+    series = nagari.astype(np.int64) * len(segments) + segment
+    order = np.lexsort((month, series))  # each series, months in order (stable: as sort_values did)
+    value = frame["peserta_aktif"].to_numpy(dtype=np.int64)[order]
+    month, series = month[order], series[order]
+    before = np.r_[0, value[:-1]]
+    follows = np.r_[False, (series[1:] == series[:-1]) & (month[1:] == month[:-1] + 1)] & (before > 0)
+    change = np.zeros(len(value))
+    change[follows] = value[follows] / before[follows] - 1
+    at = np.flatnonzero(follows & (np.abs(change) > 0.5))
+    at = at[np.argsort(frame.index.to_numpy()[order[at]], kind="stable")]  # in the order of the file
+    index = frame.index.to_numpy()[order[at]]
+    written = kep.written_all(index, "peserta_aktif")
+    for i, j, shown in zip(index.tolist(), at.tolist(), written):
+        row, prev, step = order[j], order[j - 1], float(change[j])
+        code, segmen = nagaris[nagari[row]], segments[segment[row]]
+        kep.warn(int(i), "peserta_aktif",
+                 f"peserta aktif {segmen} nagari {names.get(code, code)} "
                  f"{'naik' if step > 0 else 'turun'} {persen_kata(abs(step))} dalam sebulan (dari "
-                 f"{angka(int(prev['value']))} pada {prev['periode']}), tetap dipakai; tertulis "
-                 f"'{kep.written(int(index), 'peserta_aktif')}'; seharusnya perubahan paling banyak "
-                 f"50 persen per bulan (periksa kembali)")
+                 f"{angka(int(before[j]))} pada {periods_[period[prev]]}), tetap dipakai; tertulis "
+                 f"'{shown}'; seharusnya perubahan paling banyak 50 persen per bulan (periksa kembali)")
 
 
 def _acquired_without_agent(agen: Checked, frame: pd.DataFrame, names: dict) -> None:
     """Participants acquired by agents in a nagari and month that had no active agent."""
-    for index, row in frame[(frame["agen_aktif"] == 0) & (frame["peserta_diakuisisi"] > 0)].iterrows():
+    hit = frame[(frame["agen_aktif"] == 0) & (frame["peserta_diakuisisi"] > 0)]
+    written = agen.written_all(hit.index.to_numpy(), "peserta_diakuisisi")
+    for index, code, periode, shown in zip(hit.index.tolist(), hit["kode_nagari"].to_numpy(dtype=object),
+                                           hit["periode"].to_numpy(dtype=object), written):
         agen.warn(int(index), "peserta_diakuisisi",
-                  f"nagari {names.get(row['kode_nagari'], row['kode_nagari'])} periode {row['periode']} tanpa "
+                  f"nagari {names.get(code, code)} periode {periode} tanpa "
                   f"agen aktif tetapi ada peserta diakuisisi agen, tetap dipakai; tertulis "
-                  f"'{agen.written(int(index), 'peserta_diakuisisi')}'; seharusnya 0 bila agen_aktif 0 "
-                  f"(periksa kembali)")
+                  f"'{shown}'; seharusnya 0 bila agen_aktif 0 (periksa kembali)")
 
 
 def _missing_nagari(checked: Checked, frame: pd.DataFrame, wilayah: pd.DataFrame) -> None:
-    names = dict(zip(wilayah["kode_nagari"], wilayah["nagari"]))
-    for periode, group in frame.groupby("periode", sort=True):
-        present = set(group["kode_nagari"])
-        missing = [names[c] for c in names if c not in present]
+    """Per period (in order), the nagari of wilayah without a row."""
+    names = _nagari_names(wilayah)
+    (period, periods_), (nagari, nagaris) = distinct.codes(frame["periode"]), distinct.codes(frame["kode_nagari"])
+    present = np.zeros((len(periods_), len(nagaris) + 1), dtype=bool)  # the last column: a code never present
+    present[period, nagari] = True
+    column = pd.Index(nagaris, dtype=object).get_indexer(list(names))
+    column[column < 0] = len(nagaris)
+    official = np.array(list(names.values()), dtype=object)
+    for p in sorted(np.unique(period).tolist(), key=lambda p: periods_[p]):
+        missing = official[~present[p, column]].tolist()
         if missing:
             shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
-            checked.warn(None, "kode_nagari", f"periode {periode}: {len(missing)} nagari tanpa baris, "
+            checked.warn(None, "kode_nagari", f"periode {periods_[p]}: {len(missing)} nagari tanpa baris, "
                                               f"dianggap tidak ada data; tertulis tidak ada baris untuk {shown}; "
                                               f"seharusnya satu baris per nagari")

@@ -14,11 +14,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from briefs import periods
+from briefs.data import distinct
 from briefs.data.intake import RawTable
 from briefs.errors import Problem
 
@@ -90,8 +92,10 @@ def plain(text: str) -> str:
     """Text as a reader sees it: one Unicode form (NFC), no invisible format characters
     (zero-width space, BOM, soft hyphen), single spaces. 'Sitiu\u0308ng' and
     'Siti\u200bung' both become the 'Sitiüng' and 'Sitiung' they look like."""
-    text = "".join(ch for ch in unicodedata.normalize("NFC", str(text)) if unicodedata.category(ch) != "Cf")
-    return re.sub(r"\s+", " ", text).strip()
+    text = str(text)
+    if not text.isascii():  # ASCII is its own NFC and holds no format character (all Cf are above U+00AC)
+        text = "".join(ch for ch in unicodedata.normalize("NFC", text) if unicodedata.category(ch) != "Cf")
+    return " ".join(text.split())  # as re.sub(r"\s+", " ", text).strip(): str.split and re's \s agree
 
 
 def name_key(name: str) -> str:
@@ -117,9 +121,8 @@ def _count_pattern(decimal: str) -> tuple[str, str]:
     return rf"[+-]?(\d+|\d{{1,3}}(\{thousands}\d{{3}})+)", thousands
 
 
-def _clean_text(cells: pd.Series, kind: Kind) -> pd.Series:
-    """Stray and doubled spaces and invisible characters go (`plain`); segments read as 'PU', 'BPU', 'JAKON'."""
-    text = cells.astype(str).map(plain)
+def _clean_text(text: pd.Series, kind: Kind) -> pd.Series:
+    """Text already read by `plain`; segments read as 'PU', 'BPU', 'JAKON'; empty is missing."""
     if kind is SEGMEN:
         text = text.str.replace(" ", "", regex=False).str.upper()
     return text.where(text != "", None).astype("str")
@@ -152,6 +155,13 @@ class Checked:
         """The cell as written, for a message: invisible characters shown (`visible`)."""
         return visible(self.raw.frame.at[index, column])
 
+    def written_all(self, indices, column: str) -> list[str]:
+        """`written` for many rows at once."""
+        if not len(indices):
+            return []
+        cells = self.raw.frame[column].loc[np.asarray(indices, dtype=np.int64)]
+        return [visible(cell) for cell in cells.tolist()]
+
 
 def parse(raw: RawTable, found: list[Problem] = ()) -> Checked:
     """Text cells -> typed columns; unreadable numbers and missing columns become problems.
@@ -161,9 +171,13 @@ def parse(raw: RawTable, found: list[Problem] = ()) -> Checked:
     """
     spec = SPECS[raw.name]
     checked = Checked(raw, pd.DataFrame(index=raw.frame.index), list(found), [])
-    position = {line: i for i, line in enumerate(raw.rows)}
-    checked.bad |= {position[p.row] for p in found if p.row in position}
-    checked.broken = any(p.row not in position for p in found)  # header or file level
+    lines = np.asarray(raw.rows, dtype=np.int64)  # ascending: the lines of the file, top to bottom
+    for problem in found:
+        at = int(np.searchsorted(lines, problem.row)) if problem.row is not None else len(lines)
+        if at < len(lines) and lines[at] == problem.row:
+            checked.bad.add(at)
+        else:
+            checked.broken = True  # header or file level
     for column in spec.required:
         if column not in raw.frame.columns:
             written = ", ".join(raw.headers.values())
@@ -185,30 +199,45 @@ def parse(raw: RawTable, found: list[Problem] = ()) -> Checked:
 
 
 def _typed_column(checked: Checked, column: str, kind: Kind) -> pd.Series:
-    """Text -> str or Int64; a count that is not a whole number is reported, read as missing."""
+    """Text -> str or Int64; a count that is not a whole number is reported, read as missing.
+
+    Each distinct text is read once (`distinct`): what a row gets depends on its text alone.
+    """
     raw = checked.raw
-    _invisible(checked, column)
+    numbers, values = distinct.codes(raw.frame[column])
+    cells = pd.Series([str(v) for v in values], dtype=object)
+    text = cells.map(plain)
+    _invisible(checked, column, numbers, cells, text)
     if not kind.count:
-        return _clean_text(raw.frame[column], kind)
+        # Categorical: each distinct text once, so that checks, keys and sorting work on numbers;
+        # clean() hands str columns on.
+        of_value, values = pd.factorize(_clean_text(text, kind).to_numpy(dtype=object))
+        typed = pd.Categorical.from_codes(of_value[numbers], categories=pd.Index(values, dtype=object))
+        return pd.Series(typed, index=raw.frame.index)
     pattern, thousands = _count_pattern(raw.decimal)
-    text = raw.frame[column].astype(str).map(plain)
     whole = text.str.fullmatch(pattern).astype(bool)
     digits = text.where(whole).str.replace(thousands, "", regex=False)
     huge = digits.str.lstrip("+-").str.len().fillna(0) > 12  # no nagari counts a trillion people
-    for index in text.index[(~whole & (text != "")) | huge]:
-        wrong = "angka terlalu besar" if huge[index] else "bukan angka bulat"
-        checked.fail(index, column, f"{wrong}; tertulis '{checked.written(index, column)}'; seharusnya {kind.expected}")
+    bad = ((~whole & (text != "")) | huge).to_numpy(dtype=bool)
+    for index in distinct.rows_where(numbers, bad).tolist():
+        value = numbers[index]
+        wrong = "angka terlalu besar" if huge[value] else "bukan angka bulat"
+        checked.fail(index, column, f"{wrong}; tertulis '{visible(cells[value])}'; seharusnya {kind.expected}")
     digits = digits.where(~huge)
-    return pd.to_numeric(digits, errors="coerce").astype("Int64")  # empty: reported by the schema
+    counts = pd.array(pd.to_numeric(digits, errors="coerce").astype("Int64"))  # empty: reported by the schema
+    return pd.Series(counts.take(numbers), index=raw.frame.index)
 
 
-def _invisible(checked: Checked, column: str) -> None:
-    """A cell that holds characters a reader cannot see is read as it looks, with a warning."""
-    cells = checked.raw.frame[column].astype(str)
-    seen = cells.map(lambda t: re.sub(r"\s+", " ", t).strip())
-    for index in cells.index[cells.map(plain) != seen]:
+def _invisible(checked: Checked, column: str, numbers: np.ndarray, cells: pd.Series, text: pd.Series) -> None:
+    """A cell that holds characters a reader cannot see is read as it looks, with a warning.
+
+    `cells` are the column's distinct texts, `text` the same read by `plain`, `numbers` each row's.
+    """
+    seen = cells.map(lambda t: " ".join(t.split()))  # as re.sub(r"\s+", " ", t).strip()
+    for index in distinct.rows_where(numbers, (text != seen).to_numpy(dtype=bool)).tolist():
+        value = numbers[index]
         checked.warn(index, column, f"karakter tak terlihat atau bentuk Unicode lain, dibaca seperti tampaknya; "
-                                    f"tertulis '{checked.written(index, column)}'; seharusnya '{plain(cells[index])}'")
+                                    f"tertulis '{visible(cells[value])}'; seharusnya '{text[value]}'")
 
 
 def _schema(spec: Spec, columns: list[str], known: dict[str, set[str]]) -> tuple[pa.DataFrameSchema, dict]:
@@ -219,7 +248,7 @@ def _schema(spec: Spec, columns: list[str], known: dict[str, set[str]]) -> tuple
         kind = spec.kind(column)
         rules: list[tuple[pa.Check, str, str]] = []
         if kind.pattern:
-            rules.append((pa.Check.str_matches(kind.pattern), kind.wrong, kind.expected))
+            rules.append((_matches(kind.pattern), kind.wrong, kind.expected))
         if kind.allowed:
             rules.append((pa.Check.isin(kind.allowed), kind.wrong, kind.expected))
         if kind.max_length:
@@ -232,10 +261,24 @@ def _schema(spec: Spec, columns: list[str], known: dict[str, set[str]]) -> tuple
         for (check, wrong, expected) in _known_rules(column, spec, known):
             rules.append((check, wrong, expected))
         meaning.update({(column, i): (w, e) for i, (_, w, e) in enumerate(rules)})
-        schema_columns[column] = pa.Column("Int64" if kind.count else str, [r[0] for r in rules],
+        schema_columns[column] = pa.Column("Int64" if kind.count else "category", [r[0] for r in rules],
                                            nullable=kind.nullable)
     keys = [k for k in spec.keys if k in columns]
     return pa.DataFrameSchema(schema_columns, unique=keys or None, report_duplicates="exclude_first"), meaning
+
+
+def _matches(pattern: str) -> pa.Check:
+    """pandera's `str_matches` (`Series.str.match`), judged once per distinct value of the column.
+
+    A national column has millions of cells and a few thousand values; the result per cell is the same.
+    """
+    match = re.compile(pattern).match  # what Series.str.match does per value; a missing value fails
+
+    def check(cells: pd.Series) -> pd.Series:
+        return pd.Series(distinct.apply(cells, lambda values: np.array(
+            [isinstance(v, str) and match(v) is not None for v in values.tolist()], dtype=bool)), index=cells.index)
+
+    return pa.Check(check, name="str_matches", error=f"str_matches('{pattern}')")
 
 
 def _known_rules(column: str, spec: Spec, known: dict[str, set[str]]) -> list[tuple[pa.Check, str, str]]:
@@ -243,12 +286,26 @@ def _known_rules(column: str, spec: Spec, known: dict[str, set[str]]) -> list[tu
     if column != "kode_nagari":
         return []
     if spec is SPECS["wilayah"] and "angkatan_kerja" in known:
-        return [(pa.Check.isin(sorted(known["angkatan_kerja"])), "nagari ini tidak punya baris angkatan kerja",
+        return [(_within(known["angkatan_kerja"]), "nagari ini tidak punya baris angkatan kerja",
                  "ada baris dengan kode nagari ini di tabel angkatan_kerja")]
     if spec is not SPECS["wilayah"] and "wilayah" in known:
-        return [(pa.Check.isin(sorted(known["wilayah"])), "kode nagari tidak ada di tabel wilayah",
+        return [(_within(known["wilayah"]), "kode nagari tidak ada di tabel wilayah",
                  "salah satu kode_nagari di tabel wilayah")]
     return []
+
+
+def _within(codes: set[str]) -> pa.Check:
+    """pandera's `isin` against the codes of another table, judged once per distinct value.
+
+    A closure, not `Check.isin`: pandera copies a schema's checks deeply, and this one holds
+    every kode_nagari of the country (the copies alone took seconds).
+    """
+    allowed = pd.Index(list(codes), dtype=object)
+
+    def check(cells: pd.Series) -> pd.Series:
+        return pd.Series(distinct.apply(cells, lambda values: values.isin(allowed)), index=cells.index)
+
+    return pa.Check(check, name="isin", error=f"isin({len(allowed)} kode)")
 
 
 def validate(checked: Checked, known: dict[str, set[str]]) -> Checked:
@@ -295,16 +352,17 @@ def _duplicates(checked: Checked, cases: pd.DataFrame) -> None:
         return
     keys = [k for k in SPECS[checked.raw.name].keys if k in checked.typed.columns]
     typed = checked.typed[keys]
-    first: dict[tuple, int] = {}
-    for index, values in zip(typed.index, typed.itertuples(index=False)):
-        first.setdefault(tuple(values), index)
+    # The first row of each key, for every row: the smallest index among the rows of its key.
+    group = typed.groupby(keys, sort=False, dropna=False, observed=True).ngroup().to_numpy()
+    first = pd.Series(typed.index.to_numpy()).groupby(group).transform("min").to_numpy()
+    position = pd.Series(np.arange(len(typed)), index=typed.index)
     for index in sorted({int(i) for i in cases["index"]}):
-        values = tuple(typed.loc[index])
-        if any(pd.isna(v) for v in values):
+        at = int(position[index])
+        if typed.iloc[at].isna().any():
             continue  # an empty key cell is reported on its own
         shown = ", ".join(checked.written(index, k) for k in keys)
         checked.fail(index, keys[-1], f"baris ganda untuk {', '.join(keys)}; tertulis '{shown}'; seharusnya "
-                                      f"satu baris saja (sudah ada di baris {checked.raw.line(first[values])})")
+                                      f"satu baris saja (sudah ada di baris {checked.raw.line(int(first[at]))})")
 
 
 def usable(checked: Checked) -> pd.DataFrame:
@@ -336,16 +394,27 @@ def clean(checked: Checked, official: dict[str, dict[str, str]] | None = None) -
         elif SPECS[name].kind(column).count:
             out[column] = frame[column].astype("int64")
         else:
-            out[column] = frame[column].fillna("").astype("str")
+            out[column] = frame[column]  # sorted while categorical (numbers), then str
     if name == "wilayah" and official:
-        out["kecamatan"] = out["kode_nagari"].map(lambda c: official[c]["kecamatan"]).astype("str")
-    return sort(name, out)
+        out["kecamatan"] = pd.Series([official[c]["kecamatan"] for c in out["kode_nagari"].to_numpy(dtype=object)],
+                                     index=out.index, dtype="str")
+    out = sort(name, out)
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.CategoricalDtype):  # missing (code -1) reads as ""
+            values = np.append(out[column].cat.categories.to_numpy(dtype=object), "")
+            out[column] = pd.Series(values[out[column].cat.codes.to_numpy()], index=out.index, dtype="str")
+    return out
 
 
 def sort(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Rows in key order (segments as PU, BPU, JAKON), so snapshots are byte-stable."""
     keys = list(SPECS[name].keys)
     order = frame[keys].copy()
-    if "segmen" in order:
-        order["segmen"] = order["segmen"].map({s: i for i, s in enumerate(SEGMENTS)})
-    return frame.loc[order.sort_values(keys, kind="stable").index]
+    for key in keys:
+        cells = order[key]
+        if key == "segmen":
+            order[key] = np.asarray(cells.map({s: i for i, s in enumerate(SEGMENTS)}), dtype=float)
+        elif isinstance(cells.dtype, pd.CategoricalDtype) and not cells.cat.categories.is_monotonic_increasing:
+            order[key] = cells.cat.reorder_categories(sorted(cells.cat.categories))  # sorted by codes: as text
+    positions = order.reset_index(drop=True).sort_values(keys, kind="stable").index
+    return frame.iloc[positions]

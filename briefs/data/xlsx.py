@@ -32,8 +32,17 @@ def _damaged(exc: BaseException | str) -> Failure:
                    "seharusnya buku kerja .xlsx yang utuh (simpan ulang dari Excel)")
 
 
+def _max_cells() -> int:
+    """Cells a sheet may store: a workbook is read cell by cell in Python, so its bound is its own."""
+    return min(raw.MAX_CELLS, raw.MAX_XLSX_CELLS)
+
+
+def _elements() -> int:
+    return 3 * _max_cells() + min(raw.MAX_ROWS, raw._EXCEL_ROWS)
+
+
 def _budget(part: str) -> _Budget:
-    return _Budget(part, 3 * raw.MAX_CELLS + raw.MAX_ROWS)
+    return _Budget(part, _elements())
 
 
 class _Budget:
@@ -46,7 +55,7 @@ class _Budget:
         self.part, self.left = part, elements
 
     def exceeded(self) -> _Stop:
-        return _Stop(_damaged(f"bagian '{self.part}' berisi lebih dari {_n(3 * raw.MAX_CELLS + raw.MAX_ROWS)} unsur XML"))
+        return _Stop(_damaged(f"bagian '{self.part}' berisi lebih dari {_n(_elements())} unsur XML"))
 
 
 def _read_xlsx(name: str, data: bytes) -> _Read | Failure:
@@ -64,7 +73,8 @@ def _read_xlsx(name: str, data: bytes) -> _Read | Failure:
             dates, durations = _date_styles(archive)
             strings = _shared_strings(archive, book.strings)
             reader = _Sheet(part, strings, dates, durations, book.epoch)
-            _parse(archive, part, reader)
+            with raw.no_gc():  # a list per row: see raw.no_gc
+                _parse(archive, part, reader)
             if not (book.recalc or reader.recalc):
                 reader.notes.discard("recalc")  # saved values are current: Excel shows them as saved
     except _Stop as stop:
@@ -305,9 +315,9 @@ class _Strings:
             self.current = None
             self.strings.append(text)
             self.chars += len(text)
-            if len(self.strings) > raw.MAX_CELLS:
+            if len(self.strings) > _max_cells():
                 raise _Stop(Failure(f"terlalu banyak teks berbeda di buku kerja; tertulis lebih dari "
-                                    f"{_n(raw.MAX_CELLS)}; seharusnya paling banyak {_n(raw.MAX_CELLS)} "
+                                    f"{_n(_max_cells())}; seharusnya paling banyak {_n(_max_cells())} "
                                     f"(simpan tabel ini saja di buku kerja baru)"))
             if self.chars > raw.MAX_TEXT_CHARS:
                 raise _Stop(_too_much_text())
@@ -347,6 +357,7 @@ class _Sheet:
         self.strings, self.dates, self.durations, self.epoch = strings, dates, durations, epoch
         self.recalc = False  # the sheet asks Excel to recalculate on opening (<sheetCalcPr>, after the rows)
         self.budget = _budget(part)
+        self.max_cells = _max_cells()
         self.records: list[list[str]] = []
         self.lines: list[int] = []
         self.notes = _Notes()
@@ -444,9 +455,10 @@ class _Sheet:
     def end_cell(self):
         attrs, self.cell, self.target = self.cell, None, None
         self.cells += 1
-        if self.cells > raw.MAX_CELLS:
-            raise _Stop(Failure(f"terlalu banyak sel; tertulis lebih dari {_n(raw.MAX_CELLS)} sel; seharusnya paling "
-                                f"banyak {_n(raw.MAX_CELLS)} sel per tabel (hapus kolom atau periode yang tidak dipakai)",
+        if self.cells > self.max_cells:
+            raise _Stop(Failure(f"terlalu banyak sel; tertulis lebih dari {_n(self.max_cells)} sel; seharusnya paling "
+                                f"banyak {_n(self.max_cells)} sel per tabel (hapus kolom atau periode yang tidak dipakai, "
+                                "atau kirim sebagai CSV)",
                                 self.row))
         written = attrs.get("r")
         if written:
@@ -463,6 +475,8 @@ class _Sheet:
                                     f"sel {written or _column_letter(column) + self.row_text} sesudah kolom "
                                     f"ke-{self.column}", self.row, f"kolom ke-{column}"))
         self.column = column
+        if self.value is None and self.formula is None:
+            return  # no value and no formula (often only a format): nothing to read, nothing to report
         kind = attrs.get("t", "n")
         stored = "".join(self.value) if self.value is not None else None
         value = self._value(kind, attrs.get("s"), stored)
