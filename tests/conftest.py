@@ -19,6 +19,7 @@ from briefs import cli, paths
 from tests.helpers import MINI, meeting
 
 TWO = ["Sitiung", "koto  baru"]  # the second as an analyst might type it
+STAGES = "small-release-tahapan.json"  # small_release's stage record, under the session's base temp
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +31,9 @@ def small_release(tmp_path_factory) -> Path:
         args += ["--only", name]
     code = cli.main(args)
     assert code == 0
+    # The build's stage record, kept now: a later build of the same meeting in this session
+    # (a failing one, in the fault tests) writes its own over it.
+    shutil.copy(paths.BUILD / "rakor-2026-11" / "tahapan.json", tmp_path_factory.getbasetemp() / STAGES)
     return out / "rakor-2026-11"
 
 

@@ -136,11 +136,15 @@ def test_released_notebooks_keep_papermill_parameters(small_release):
     assert code and all(c.execution_count for c in code)
 
 
-def test_the_build_records_where_its_time_went_outside_the_release(small_release, manifest):
-    """`.build/<meeting>/tahapan.json`: seconds per stage, in pipeline order; never published."""
+def test_the_build_records_where_its_time_went_outside_the_release(small_release, manifest, tmp_path_factory):
+    """`.build/<meeting>/tahapan.json`: seconds per stage, in pipeline order; never published.
+
+    Read from the copy small_release kept right after its build (tests.conftest.STAGES)."""
     import json
 
-    record = json.loads((paths.BUILD / "rakor-2026-11" / "tahapan.json").read_text(encoding="utf-8"))
+    from tests.conftest import STAGES
+
+    record = json.loads((tmp_path_factory.getbasetemp() / STAGES).read_text(encoding="utf-8"))
     stages = list(record["tahapan"])
     expected = ["muat dan validasi data", "potongan data per kecamatan", "rencana dan sidik jari",
                 "brief dan ringkasan", "salin halaman", "buku", "indeks", "manifest dan zip", "terbitkan"]

@@ -13,6 +13,7 @@ worker(s). A job's own clock (`briefs.run.notebook_run`) runs in the worker, and
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
 import time
@@ -42,6 +43,23 @@ class Batch:
     @property
     def failed(self) -> list[Outcome]:
         return [o for o in self.outcomes if not o.ok]
+
+
+class _CancelBeforeStart(logging.Filter):
+    """Drops distributed's own error when Ctrl-C lands before a call it was waiting for had begun.
+
+    `distributed.utils.sync` schedules a `cancel` that reads a variable the call has not set
+    yet (NameError, logged by tornado from the event loop's thread after this process has
+    already reported the interruption). The build's one line says what happened; this record
+    says nothing more, so it alone is dropped, every other tornado error still shows.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not (isinstance(error, NameError) and "sync.<locals>.cancel" in record.getMessage())
+
+
+logging.getLogger("tornado.application").addFilter(_CancelBeforeStart())
 
 
 @contextmanager
