@@ -7,7 +7,8 @@ PARAMS  ?= params/rakor-2026-11.yml
 # Fonts for the PDFs; poppler and chromium only for the tests (reading PDFs back, browser).
 RELEASE_DEBS := fonts-open-sans fonts-dejavu-core
 # openssh-client: ssh-keygen, which signs and checks releases (`build.py sign`, `verify --signers`).
-TEST_DEBS    := $(RELEASE_DEBS) poppler-utils chromium openssh-client
+# tesseract-ocr: reads a phone card's own pixels back (tests/test_cards.py).
+TEST_DEBS    := $(RELEASE_DEBS) poppler-utils chromium openssh-client tesseract-ocr
 
 .PHONY: release test check bench audit lab clean venv hooks debs-release debs-test
 
@@ -31,6 +32,7 @@ lab: venv debs-release
 
 bench: venv debs-release
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/intake.py --damaged
 
 # Needs the internet (PyPI's vulnerability database): not part of `make test`.
 audit: venv
