@@ -104,18 +104,19 @@ def _build_command(out: Path, names: list[str], *extra: str) -> list[str]:
             *extra, *[a for n in names for a in ("--only", n)]]
 
 
-@pytest.mark.parametrize(("signum", "code", "words", "whole_group", "names"), [
-    # a service manager stopping a build that runs in its own kernel
-    (signal.SIGTERM, 143, "Dihentikan (SIGTERM)", False, THREE[:2]),
-    # Ctrl-C on a terminal reaches every process of the group: the Dask workers too
-    (signal.SIGINT, 130, "Dibatalkan (Ctrl-C)", True, FOUR),
+@pytest.mark.parametrize(("signum", "code", "words", "whole_group", "names", "jobs"), [
+    # a service manager stopping a build that runs in its own kernel, a page rendering beside it
+    (signal.SIGTERM, 143, "Dihentikan (SIGTERM)", False, THREE[:2], "2"),
+    # Ctrl-C on a terminal reaches every process of the group: the Dask workers too (3 workers:
+    # up to 2 the jobs run in the build's own process)
+    (signal.SIGINT, 130, "Dibatalkan (Ctrl-C)", True, FOUR, "3"),
 ])
 def test_a_signal_ends_the_build_with_one_line_and_nothing_left(published, tmp_path, signum, code, words,
-                                                                 whole_group, names):
+                                                                 whole_group, names, jobs):
     target = published / "rakor-2026-11"
     before = hashes(target)
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "RAKOR_BUILD": str(tmp_path / "cache")}
-    proc = subprocess.Popen(_build_command(published, names, "--jobs", "2", "--force"), cwd=paths.ROOT, env=env,
+    proc = subprocess.Popen(_build_command(published, names, "--jobs", jobs, "--force"), cwd=paths.ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     lines = []
     for line in proc.stderr:  # the Dask cluster is up and running briefs: the worst moment

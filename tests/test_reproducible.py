@@ -19,8 +19,14 @@ def files(folder):
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
 
 
-def test_a_second_forced_build_elsewhere_is_byte_identical(small_release, tmp_path):
-    args = [str(paths.DEFAULT_PARAMS), "--out", str(tmp_path), "--force"] + [a for n in TWO for a in ("--only", n)]
+def test_a_second_forced_build_elsewhere_is_byte_identical(small_release, tmp_path, monkeypatch):
+    """small_release ran its jobs in the build's own process; this one on a local Dask cluster
+    (3 workers, no small-batch shortcut): where a brief ran never shows in its bytes."""
+    from briefs.run import cluster
+
+    monkeypatch.setattr(cluster, "SMALL_BATCH", 0)
+    args = [str(paths.DEFAULT_PARAMS), "--out", str(tmp_path), "--force", "--jobs", "3"] + [
+        a for n in TWO for a in ("--only", n)]
     assert cli.main(args) == 0
     again = tmp_path / "rakor-2026-11"
     assert files(again) == files(small_release)
@@ -71,7 +77,8 @@ def test_release_zip_holds_pdfs_index_and_manifest_with_fixed_times(small_releas
         names = zf.namelist()
         assert names == sorted(names)
         pdfs = [a["path"] for a in manifest["artifacts"] if a["path"].endswith(".pdf")]
-        assert set(names) == set(pdfs) | {"index.html", "manifest.json"}
+        cards = [a["path"] for a in manifest["artifacts"] if a["kind"] == "card"]
+        assert set(names) == set(pdfs) | set(cards) | {"index.html", "manifest.json"}
         for info in zf.infolist():
             assert info.date_time == (2026, 11, 24, 0, 0, 0)
             if info.filename != "manifest.json":

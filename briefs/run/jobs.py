@@ -10,7 +10,10 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import nbformat
 
@@ -23,33 +26,73 @@ from briefs.run.notebook_run import RunFailed, run_notebook
 # summary grows with the number of kecamatan, so it has no budget.
 PAGE_BUDGET = {"brief": 2}
 
+T = TypeVar("T")
+
 
 def run_job(job: Job) -> Outcome:
     """Execute, check, render, store; never raises for a notebook's own failure."""
-    start = time.monotonic()
+    ran = execute(job)
+    return ran if isinstance(ran, Outcome) else finish(ran)
 
-    def outcome(folder: Path | None = None, failure: Failure | None = None) -> Outcome:
-        return Outcome(job=job, ok=folder is not None, folder=folder, failure=failure,
-                       seconds=time.monotonic() - start, worker=os.getpid(),
-                       notices=cache.read_notices(folder) if folder else [])
 
-    work = cache.work_folder(job)
-    try:
+@dataclass
+class Executed:
+    """A notebook that ran, waiting for its pages: `finish` renders and stores it.
+
+    Two halves so that a build in one process can render one brief while its kernel runs
+    the next (`briefs.run.cluster`): each half keeps the whole job's failure rules.
+    """
+
+    job: Job
+    nb: nbformat.NotebookNode
+    work: Path
+    start: float
+
+
+def execute(job: Job) -> Executed | Outcome:
+    """The notebook in this process's warm kernel; its failure as an Outcome."""
+    start, work = time.monotonic(), cache.work_folder(job)
+
+    def run() -> Executed:
         with timing.stage("brief: notebook (papermill)"):
-            nb = run_notebook(job, work / "notebook.ipynb")
-        render_pages(job, nb, work)
+            return Executed(job, run_notebook(job, work / "notebook.ipynb"), work, start)
+
+    return _attempt(job, start, work, run)
+
+
+def finish(ran: Executed) -> Outcome:
+    """Pages, notices and the cache folder of a notebook that ran; a rendering failure as an Outcome."""
+    job, work = ran.job, ran.work
+
+    def render() -> Outcome:
+        render_pages(job, ran.nb, work)
+        with timing.stage("brief: simpan ke cache"):
+            return _outcome(job, ran.start, folder=cache.store(job, work))
+
+    return _attempt(job, ran.start, work, render)
+
+
+def _attempt(job: Job, start: float, work: Path, step: Callable[[], T]) -> T | Outcome:
+    """`step()`, with a failure turned into the job's failed Outcome and its work folder removed."""
+    try:
+        return step()
     except RunFailed as exc:
         cache.keep_evidence(job, work / "notebook.ipynb")
         shutil.rmtree(work, ignore_errors=True)
-        return outcome(failure=exc.failure)
+        return _outcome(job, start, failure=exc.failure)
     except Exception as exc:  # rendering bugs too must fail one brief, not the batch
         shutil.rmtree(work, ignore_errors=True)
-        return outcome(failure=Failure(f"{type(exc).__name__}: {exc}", ename=type(exc).__name__, evalue=str(exc)))
+        return _outcome(job, start, failure=Failure(f"{type(exc).__name__}: {exc}", ename=type(exc).__name__,
+                                                    evalue=str(exc)))
     except BaseException:  # Ctrl-C or SIGTERM: no half-written run stays behind
         shutil.rmtree(work, ignore_errors=True)
         raise
-    with timing.stage("brief: simpan ke cache"):
-        return outcome(folder=cache.store(job, work))
+
+
+def _outcome(job: Job, start: float, folder: Path | None = None, failure: Failure | None = None) -> Outcome:
+    return Outcome(job=job, ok=folder is not None, folder=folder, failure=failure,
+                   seconds=time.monotonic() - start, worker=os.getpid(),
+                   notices=cache.read_notices(folder) if folder else [])
 
 
 def render_pages(job: Job, nb: nbformat.NotebookNode, work: Path) -> None:
