@@ -186,6 +186,15 @@ def _build(argv: list[str]) -> int:
     return result.exit_code
 
 
+def plain_progress(outcome, n: int, total: int) -> None:
+    """One line per finished job, for logs and CI (no terminal)."""
+    state = "tersimpan" if outcome.cached else ("ok" if outcome.ok else "GAGAL")
+    line = f"[{n}/{total}] {outcome.job.title}: {state}"
+    if not outcome.ok:
+        line += f" — {outcome.error}"
+    print(line, file=sys.stderr, flush=True)
+
+
 def _print_warnings(warnings: list[dict]) -> None:
     """Every warning, one line each: what the reader will not see, and where to fix it."""
     if not warnings:
@@ -198,8 +207,6 @@ def _print_warnings(warnings: list[dict]) -> None:
 @contextmanager
 def _progress():
     """A live bar on a terminal; one plain line per finished brief otherwise (logs, CI)."""
-    from briefs.run.cluster import plain_progress
-
     if not sys.stderr.isatty():
         yield plain_progress
         return

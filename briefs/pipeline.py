@@ -22,8 +22,7 @@ from briefs.errors import InputError, Problem, display_path
 from briefs.hashing import digest, environment_digest, tree_digest
 from briefs.params import Meeting
 from briefs.release import publish
-from briefs.run import cluster
-from briefs.run.job import Outcome
+from briefs.run.job import Batch, Outcome
 
 TIMINGS = "tahapan.json"  # seconds per stage of the last build (briefs.timing)
 
@@ -56,7 +55,7 @@ class Result:
 
     exit_code: int
     release: Path | None
-    batch: cluster.Batch
+    batch: Batch
     message: str
     warnings: list[dict] = field(default_factory=list)  # as in the manifest: errors.warning_text reads them
 
@@ -89,6 +88,8 @@ def build(params_file: Path | str, opts: Options) -> Result:
     meeting = params.load(params_file)
     writable_out(opts.out, meeting.id)
     if opts.scheduler:
+        from briefs.run import cluster
+
         cluster.check_scheduler(opts.scheduler)
     with _one_build_at_a_time(meeting.id):
         return _build(params_file, meeting, opts)
@@ -133,9 +134,9 @@ def _build(params_file: Path | str, meeting: Meeting, opts: Options) -> Result:
     if current is not None:
         warnings = json.loads((current / "manifest.json").read_text(encoding="utf-8")).get("warnings", [])
         if opts.strict and warnings:
-            return Result(1, current, cluster.Batch(), f"Rilis {display_path(current)} sudah mutakhir, tetapi memuat "
+            return Result(1, current, Batch(), f"Rilis {display_path(current)} sudah mutakhir, tetapi memuat "
                           f"{len(warnings)} peringatan (--strict).", warnings)
-        return Result(0, current, cluster.Batch(), f"Rilis sudah mutakhir di {display_path(current)}", warnings)
+        return Result(0, current, Batch(), f"Rilis sudah mutakhir di {display_path(current)}", warnings)
     try:
         return _build_release(params_file, meeting, opts, inputs)
     finally:
@@ -144,9 +145,10 @@ def _build(params_file: Path | str, meeting: Meeting, opts: Options) -> Result:
 
 
 def _build_release(params_file: Path | str, meeting: Meeting, opts: Options, inputs: str) -> Result:
-    with timing.stage("impor"):
+    with timing.stage("impor"):  # here, not at the top: a rebuild with nothing to do needs none of it
         from briefs.data import slices
         from briefs.release import assemble
+        from briefs.run import cluster
         from briefs.run.plan import plan
 
     with timing.stage("muat dan validasi data"):
@@ -180,7 +182,7 @@ def _build_release(params_file: Path | str, meeting: Meeting, opts: Options, inp
     return Result(code, target, batch, f"Rilis diterbitkan di {display_path(target)}", warnings)
 
 
-def collect_warnings(batch: cluster.Batch, ds) -> list[dict]:
+def collect_warnings(batch: Batch, ds) -> list[dict]:
     """Every warning of a build: the data's (rows kept but suspicious), then each page's notices.
 
     A page's notices say what of its notebook the reader does not get (a dropped output,

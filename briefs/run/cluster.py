@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import logging
 import signal
-import sys
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
 from briefs.run.cache import cached, remove_stale_work
-from briefs.run.job import Failure, Job, Outcome
+from briefs.run.job import Batch, Failure, Job, Outcome  # Batch: here for its old importers
 from briefs.run.jobs import Executed, execute, finish, run_job
 
 SMALL_BATCH = 3  # up to this many jobs run here, in order; more go to the Dask cluster
@@ -35,18 +34,6 @@ NO_WORKER_GRACE = 30.0  # seconds without any worker before the waiting briefs f
 RENDER_SLACK = 60.0  # seconds a worker may take beyond a job's timeout (rendering, saving)
 POLL = 1.0  # seconds between looks at the cluster
 SCHEDULER_TIMEOUT = 10.0  # seconds to reach a `--scheduler` before the build calls it unreachable
-
-
-@dataclass
-class Batch:
-    """What happened to every job of one build, in the order the jobs were planned."""
-
-    outcomes: list[Outcome] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def failed(self) -> list[Outcome]:
-        return [o for o in self.outcomes if not o.ok]
 
 
 class _CancelBeforeStart(logging.Filter):
@@ -274,12 +261,3 @@ def _outcome(future, job: Job, attempt: _Attempt | None, cancelled: type) -> Out
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return Outcome(job=job, ok=False, failure=Failure(f"worker berhenti saat menjalankan brief ini{where}: "
                                                           f"{first[:200]}", ename=type(exc).__name__))
-
-
-def plain_progress(outcome: Outcome, n: int, total: int) -> None:
-    """One line per finished job, for logs and CI (no terminal)."""
-    state = "tersimpan" if outcome.cached else ("ok" if outcome.ok else "GAGAL")
-    line = f"[{n}/{total}] {outcome.job.title}: {state}"
-    if not outcome.ok:
-        line += f" — {outcome.error}"
-    print(line, file=sys.stderr, flush=True)

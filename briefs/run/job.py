@@ -95,3 +95,15 @@ class Outcome:
     @property
     def error(self) -> str:
         return self.failure.message if self.failure else ""
+
+
+@dataclass
+class Batch:
+    """What happened to every job of one build, in the order the jobs were planned."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.ok]
