@@ -224,10 +224,19 @@ def input_key(params_file: Path, meeting: Meeting, opts: Options) -> str:
 
 
 def _selected(meeting: Meeting, ds, only: list[str]) -> list[str]:
+    """The kecamatan to build, in the meeting's order (its `kecamatan` list, else by code).
+
+    `--only` picks, it does not order: the manifest records it sorted, so the release (the
+    order of the index and the book) must not depend on the order it was typed in, or
+    `verify --rebuild` could not reproduce it.
+    """
     from briefs import data
 
-    if only:
-        return data.resolve_kecamatan(ds, only, source="--only")
     if meeting.kecamatan != "all":
-        return data.resolve_kecamatan(ds, list(meeting.kecamatan), source="kecamatan")
-    return sorted(ds.wilayah["kode_kecamatan"].unique())
+        ordered = data.resolve_kecamatan(ds, list(meeting.kecamatan), source="kecamatan")
+    else:
+        ordered = sorted(ds.wilayah["kode_kecamatan"].unique())
+    if not only:
+        return ordered
+    picked = set(data.resolve_kecamatan(ds, only, source="--only"))
+    return [c for c in ordered if c in picked] + sorted(picked.difference(ordered))
