@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
 # Before briefs is imported: every test session gets its own cache, so the end-to-end
-# build really runs the notebooks instead of reusing a developer's .build/.
-os.environ.setdefault("RAKOR_BUILD", tempfile.mkdtemp(prefix="rakor-build-"))
+# build really runs the notebooks instead of reusing a developer's .build/. Made by the
+# process that starts the session (pytest-xdist's workers inherit it) and removed by it at
+# the end: a session's cache is hundreds of MB, and CI machines keep /tmp.
+if "RAKOR_BUILD" not in os.environ:
+    os.environ["RAKOR_BUILD"] = tempfile.mkdtemp(prefix="rakor-build-")
+    atexit.register(shutil.rmtree, os.environ["RAKOR_BUILD"], True)
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest

@@ -96,7 +96,6 @@ def test_kill_9_mid_build_leaves_the_release_and_the_next_run_resumes(published,
 
 # ---- signals, half-done publishes, bad places, damaged caches, full disks ------------------------
 
-FOUR = THREE + ["Koto Besar"]
 
 
 def _build_command(out: Path, names: list[str], *extra: str) -> list[str]:
@@ -108,8 +107,8 @@ def _build_command(out: Path, names: list[str], *extra: str) -> list[str]:
     # a service manager stopping a build that runs in its own kernel, a page rendering beside it
     (signal.SIGTERM, 143, "Dihentikan (SIGTERM)", False, THREE[:2], "2"),
     # Ctrl-C on a terminal reaches every process of the group: the Dask workers too (3 workers:
-    # up to 2 the jobs run in the build's own process)
-    (signal.SIGINT, 130, "Dibatalkan (Ctrl-C)", True, FOUR, "3"),
+    # up to 2 the jobs run in the build's own process; 4 jobs, more than a small batch)
+    (signal.SIGINT, 130, "Dibatalkan (Ctrl-C)", True, THREE, "3"),
 ])
 def test_a_signal_ends_the_build_with_one_line_and_nothing_left(published, tmp_path, signum, code, words,
                                                                  whole_group, names, jobs):

@@ -21,11 +21,13 @@ def files(folder):
 
 def test_a_second_forced_build_elsewhere_is_byte_identical(small_release, tmp_path, monkeypatch):
     """small_release ran its jobs in the build's own process; this one on a local Dask cluster
-    (3 workers, no small-batch shortcut): where a brief ran never shows in its bytes."""
+    (2 workers, the in-process path and the small-batch shortcut switched off): where a brief
+    ran never shows in its bytes."""
     from briefs.run import cluster
 
     monkeypatch.setattr(cluster, "SMALL_BATCH", 0)
-    args = [str(paths.DEFAULT_PARAMS), "--out", str(tmp_path), "--force", "--jobs", "3"] + [
+    monkeypatch.setattr(cluster, "HERE_UP_TO", 0)
+    args = [str(paths.DEFAULT_PARAMS), "--out", str(tmp_path), "--force", "--jobs", "2"] + [
         a for n in TWO for a in ("--only", n)]
     assert cli.main(args) == 0
     again = tmp_path / "rakor-2026-11"

@@ -17,7 +17,7 @@ import logging
 import signal
 import time
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field
 
 from briefs.run.cache import cached, remove_stale_work
@@ -144,9 +144,12 @@ def run(
     for i, outcome in enumerate(done.values(), 1):
         report(outcome, i, len(jobs))
     if todo:
-        for outcome in _run_parallel(todo, workers, scheduler):
-            done[outcome.job.key] = outcome
-            report(outcome, len(done), len(jobs))
+        # closing: an interruption while an outcome is reported closes the runner at once (its
+        # cleanup runs now, not whenever the traceback lets it go)
+        with closing(_run_parallel(todo, workers, scheduler)) as outcomes:
+            for outcome in outcomes:
+                done[outcome.job.key] = outcome
+                report(outcome, len(done), len(jobs))
     return Batch([done[j.key] for j in jobs], time.monotonic() - start)
 
 
@@ -168,10 +171,11 @@ def _run_here(todo: list[Job], overlap: bool) -> Iterable[Outcome]:
 
     A brief's time is split about evenly between its kernel (the cells) and its pages
     (nbconvert here, WeasyPrint in a forked child), so the two halves keep two cores busy,
-    as two Dask workers would, but with one cold kernel and no cluster to start: ~8 s less
-    on the sample. At most one brief waits for its pages; each half fails only its own job
-    (`briefs.run.jobs.execute`, `finish`), and an interruption lets the page being rendered
-    finish into the cache (whole, or not at all) before it stops the build.
+    as two Dask workers would, but with one cold kernel and no cluster to start (README,
+    Speed). At most two briefs wait for their pages (one rendering, one next); each half
+    fails only its own job (`briefs.run.jobs.execute`, `finish`), and an interruption lets
+    the pages already handed over finish into the cache (each whole, or not at all) before
+    it stops the build: no executed notebook is left half-way in a work folder.
     """
     if not overlap:
         yield from (run_job(job) for job in todo)
@@ -182,12 +186,13 @@ def _run_here(todo: list[Job], overlap: bool) -> Iterable[Outcome]:
         rendering = None
         for job in todo:
             ran = execute(job)
-            if rendering is not None:
-                yield rendering.result()
-                rendering = None
-            if isinstance(ran, Executed):
-                rendering = pages.submit(finish, ran)
-            else:
+            # Handed to the thread before anything is reported: an executed notebook is always
+            # in the thread's hands, so an interruption while a result is being reported still
+            # ends with it rendered into the cache (leaving the `with` waits for the thread).
+            previous, rendering = rendering, pages.submit(finish, ran) if isinstance(ran, Executed) else None
+            if previous is not None:
+                yield previous.result()
+            if rendering is None:
                 yield ran
         if rendering is not None:
             yield rendering.result()
