@@ -1,4 +1,4 @@
-"""HTML → PDF with WeasyPrint: the only module that knows WeasyPrint.
+"""HTML → PDF with WeasyPrint: with weasy_tags (its tagging), the only module that knows WeasyPrint.
 
 Two promises the release depends on:
 - *Deterministic bytes*: the same HTML gives the same PDF, so `build.py verify` can
@@ -28,6 +28,8 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from briefs.render import weasy_tags
 
 
 class RefusedURL(ValueError):
@@ -170,7 +172,7 @@ def write_pdf(
     date: str | None = None,
     authors: tuple[str, ...] = (),
 ) -> None:
-    """Render `html` to `target` as a deterministic PDF/A-2u, loading only from `base_dir`.
+    """Render `html` to `target` as a deterministic, tagged PDF/A-2a, loading only from `base_dir`.
 
     `date` ("YYYY-MM-DD", the meeting date) becomes the creation and modification
     date; without it the PDF carries no date at all, so a rebuild stays byte-identical.
@@ -181,8 +183,11 @@ def write_pdf(
     target.write_bytes(data)
 
 
-# Archival: fonts embedded, sRGB output intent, XMP metadata, Unicode text (PDF/A-2u).
-PDF_VARIANT = "pdf/a-2u"
+# Archival and accessible: fonts embedded, sRGB output intent, XMP metadata, Unicode text,
+# and a structure tree (headings, tables with header cells, figures with alt text, /Lang,
+# the title shown): PDF/A-2a. WeasyPrint 70 writes one variant per PDF, so PDF/UA-1 cannot
+# be claimed beside it; weasy_tags adds what its tagger leaves out (README, "Accessible PDFs").
+PDF_VARIANT = "pdf/a-2a"
 
 
 def pdf_bytes(
@@ -202,6 +207,7 @@ def pdf_bytes(
 @_limited
 def _render(html: str, *, base_dir: Path, title: str, lang: str, date: str | None, authors: tuple[str, ...]) -> bytes:
     base_dir = Path(base_dir).resolve()
+    weasy_tags.install()
     document = HTML(
         string=html,
         base_url=base_dir.as_uri() + "/",
@@ -210,7 +216,9 @@ def _render(html: str, *, base_dir: Path, title: str, lang: str, date: str | Non
     _set_metadata(document, title=title, lang=lang, date=date)
     document.metadata.authors = list(authors)
     _drop_attachments(document)
-    return document.write_pdf(pdf_identifier=pdf_identifier(html), pdf_variant=PDF_VARIANT)
+    identifier = pdf_identifier(html)
+    return document.write_pdf(pdf_identifier=identifier, pdf_variant=PDF_VARIANT,
+                              finisher=weasy_tags.finisher(identifier[:8].decode("ascii")))
 
 
 @functools.cache
@@ -237,16 +245,17 @@ def warm() -> None:
     if _warm:
         return
     _warm = True
+    weasy_tags.install()
     from briefs.render.page import stylesheets
 
     pixel = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGP4DwABAQEAG1cDFgAAAABJRU5ErkJggg=="
     css = "".join(f"<style>{text}</style>" for text in stylesheets())
     page = (f"<!DOCTYPE html><html lang='id'><head>{css}</head><body class='rk-doc'><h1>Brief</h1>"
             "<p><strong>tebal</strong> <em>miring</em> 1.234,5</p><table class='rk-table'><tr><th>Nagari</th>"
-            f"<td class='rk-num'>29,7%</td></tr></table><img src='data:image/png;base64,{pixel}' alt=''></body></html>")
+            f"<td class='rk-num'>29,7%</td></tr></table><img src='data:image/png;base64,{pixel}' alt='titik'></body></html>")
     with tempfile.TemporaryDirectory() as empty:
         document = HTML(string=page, base_url=Path(empty).as_uri() + "/", url_fetcher=JailedFetcher(Path(empty)))
-        document.render(font_config=_fonts()).write_pdf(pdf_variant=PDF_VARIANT)
+        document.render(font_config=_fonts()).write_pdf(pdf_variant=PDF_VARIANT, finisher=weasy_tags.finisher("warm"))
     import gc
 
     gc.freeze()  # what the warm-up allocated stays shared with every fork instead of being copied

@@ -1,0 +1,155 @@
+"""What WeasyPrint 70's tagged PDF leaves out, added so a screen reader reads a brief right.
+
+With `pdf/a-2a` WeasyPrint builds the structure tree from the HTML: headings, paragraphs,
+lists, tables with TH, `<img>` as /Figure with its `alt`. Three gaps remain, closed here:
+
+- *Cards are pictures of a finding.* A key-figure card is a few lines of text that a
+  reader takes in as one statement ("Cakupan: 27,2%, peringkat 3 dari 11 kecamatan").
+  The HTML says so with ARIA's `role="img"` and `aria-label` (a screen reader in the
+  browser hears the label); WeasyPrint tags only `<img>`/`<svg>` as /Figure. We tag
+  `role="img"` the same way, /Figure with /Alt = the label, so PDF and HTML say the same.
+  This is the one place we reach inside WeasyPrint's tagger (`_build_box_tree`, checked
+  against the pinned 70.0); the rest goes through its public `finisher` hook.
+- *Running headers and footers* (CSS margin boxes) are tagged as content whose elements
+  hang outside the tree; here they become pagination artifacts, as PDF/UA asks.
+- *Table headers by ID*: each TD names its TH by /Headers IDs, but the IDs are object
+  numbers (the same in two similar briefs, and the book holds many) and no /IDTree maps
+  them. Here they get the document's own prefix and the root an /IDTree. TH gets /Scope
+  from the HTML `scope` attribute.
+"""
+
+from __future__ import annotations
+
+import pydyf
+import weasyprint
+from weasyprint.layout.absolute import AbsolutePlaceholder
+from weasyprint.pdf import tags as _tags
+
+SUPPORTED = "70.0"  # the tagger we amend; another version must be checked before use
+NULL = b"null"  # pydyf writes bytes as they are; it has no null of its own
+SCOPES = {"row": "/Row", "rowgroup": "/Row", "col": "/Column", "colgroup": "/Column"}
+
+
+def install() -> None:
+    """Amend WeasyPrint's tagger once per process (a fork inherits it)."""
+    if getattr(_tags._build_box_tree, "rakor", False):
+        return
+    if weasyprint.__version__ != SUPPORTED:
+        raise RuntimeError(f"briefs.render.weasy_tags is written for WeasyPrint {SUPPORTED}, "
+                           f"not {weasyprint.__version__}: check pdf/tags.py before upgrading")
+    original = _tags._build_box_tree
+
+    def build_box_tree(box, parent, pdf, page_number, nums, annotations, tags):
+        # The original calls itself through this module global: every box passes here.
+        for element in original(box, parent, pdf, page_number, nums, annotations, tags):
+            _amend(box, element)
+            yield element
+
+    build_box_tree.rakor = True
+    _tags._build_box_tree = build_box_tree
+
+
+def _amend(box, element) -> None:
+    if isinstance(box, AbsolutePlaceholder):
+        box = box._box
+    html = box.element
+    if html is None or box.element_tag in ("html", "body"):
+        return  # these pass their children's elements through
+    label = (html.get("aria-label") or "").strip()
+    if html.get("role") == "img" and label and element["S"] not in ("/LI", "/NonStruct"):
+        element["S"] = "/Figure"
+        element["Alt"] = pydyf.String(label)
+        # The same layout box WeasyPrint gives an <img> (its own convention: CSS px from the page's top left)
+        x, y = box.border_box_x(), box.border_box_y()
+        element["A"] = pydyf.Dictionary(
+            {"O": "/Layout", "BBox": pydyf.Array((x, y, x + box.border_width(), y + box.border_height()))})
+    elif element["S"] == "/TH" and html.get("scope") in SCOPES:
+        element["A"]["Scope"] = SCOPES[html.get("scope")]
+
+
+def finisher(prefix: str):
+    """WeasyPrint's `write_pdf(finisher=...)`: artifacts for margin boxes, IDs and the IDTree.
+
+    `prefix` makes this document's header IDs its own (the build passes a digest of the HTML).
+    """
+
+    def finish(document, pdf) -> None:
+        ref = pdf.catalog.get("StructTreeRoot")
+        if ref is None:  # an untagged variant: nothing to finish
+            return
+        root = _deref(pdf, ref)
+        in_tree = _reachable(pdf, root)
+        _margins_as_artifacts(pdf, root, in_tree)
+        _own_ids(pdf, root, in_tree, prefix)
+        keys = _deref(pdf, root["ParentTree"])["Nums"][::2]
+        root["ParentTreeNextKey"] = max(keys, default=-1) + 1  # where a tool adding tagged content starts
+
+    return finish
+
+
+def _deref(pdf, ref: bytes):
+    return pdf.objects[int(ref.split()[0])]  # pydyf numbers objects by their index
+
+
+def _reachable(pdf, root) -> set[int]:
+    """Object numbers of every structure element hanging from the root."""
+    seen: set[int] = set()
+    stack = [int(r.split()[0]) for r in root["K"]]
+    while stack:
+        number = stack.pop()
+        if number in seen:
+            continue
+        seen.add(number)
+        for kid in pdf.objects[number].get("K", ()):
+            if isinstance(kid, bytes):  # a reference; integers are marked-content ids
+                stack.append(int(kid.split()[0]))
+    return seen
+
+
+def _margins_as_artifacts(pdf, root, in_tree: set[int]) -> None:
+    """Content whose element is outside the tree (margin boxes) becomes /Artifact /Pagination.
+
+    A page's ParentTree entry lists one element per marked-content id, in id order; the
+    orphans' entries become null and their `/Span <</MCID n>> BDC` an artifact, so the
+    running header, footer and page number are no longer content without a place.
+    """
+    nums = _deref(pdf, root["ParentTree"])["Nums"]
+    by_key = {nums[i]: nums[i + 1] for i in range(0, len(nums), 2)}
+    for number in pdf.pages["Kids"][::3]:  # pydyf keeps Kids as number, 0, 'R'
+        page = pdf.objects[number]
+        elements = by_key.get(page.get("StructParents"))
+        if not isinstance(elements, list):
+            continue
+        orphans = set()
+        for mcid, ref in enumerate(elements):
+            if isinstance(ref, bytes) and ref != NULL and int(ref.split()[0]) not in in_tree:
+                orphans.add(mcid)
+                elements[mcid] = NULL
+        if orphans:
+            _mark_artifacts(_deref(pdf, page["Contents"]).stream, orphans)
+
+
+def _mark_artifacts(operations: list, mcids: set[int]) -> None:
+    """Rewrite `/Tag <</MCID n>> BDC` for `mcids` in a pydyf stream's operation list."""
+    for i, item in enumerate(operations):
+        if isinstance(item, pydyf.Dictionary) and item.get("MCID") in mcids and operations[i + 1] == b"BDC":
+            operations[i - 1] = "/Artifact"
+            operations[i] = pydyf.Dictionary({"Type": "/Pagination"})
+
+
+def _own_ids(pdf, root, in_tree: set[int], prefix: str) -> None:
+    """Prefix every header ID and its /Headers uses; map the IDs in the root's /IDTree."""
+    ids = []
+    for number in in_tree:
+        element = pdf.objects[number]
+        if "ID" in element:
+            element["ID"] = pydyf.String(f"{prefix}-{element['ID'].string}")
+            ids.append((element["ID"].string, element.reference))
+        headers = element.get("A", {}).get("Headers") if isinstance(element.get("A"), dict) else None
+        if headers:
+            element["A"]["Headers"] = pydyf.Array(pydyf.String(f"{prefix}-{h.string}") for h in headers)
+    if ids:
+        names = pydyf.Array()
+        for key, ref in sorted(ids):
+            names.extend((pydyf.String(key), ref))
+        root["IDTree"] = pydyf.Dictionary({"Names": names})
