@@ -101,8 +101,8 @@ def floor(codes: list[str], params_file: Path) -> float:
 
     from briefs import paths
     from briefs.params import load
+    from briefs.render import card, weasy
     from briefs.render import html as render
-    from briefs.render import weasy
     from briefs.render.page import page_for
 
     meeting = load(params_file)
@@ -113,8 +113,11 @@ def floor(codes: list[str], params_file: Path) -> float:
         for code in codes:
             nb = run_in_process(source, {"kode_kecamatan": code, "params_file": str(params_file)}, shell, IPython.display)
             page = page_for(meeting, kind="brief", title=code, build_id="floor")
-            html, _ = render.notebook_html(nb, page, paths.NOTEBOOKS)
+            shown, cards = card.take(nb)  # as a job does: the phone card off the page, rendered on its own
+            html, _ = render.notebook_html(shown, page, paths.NOTEBOOKS)
             weasy.write_pdf(html, Path(tmp) / f"{code}.pdf", base_dir=Path(tmp), title=code)
+            if cards:
+                card.png_bytes(card.Content.parse(cards[-1].data), page)
     return time.monotonic() - start
 
 

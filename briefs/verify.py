@@ -9,7 +9,8 @@ From the folder alone, a release verifies when
   book, zip, the summary and, for every kecamatan the build was asked for (its recorded
   `--only` or params selection, or every kecamatan of the release's own
   `data/wilayah.csv`), its HTML, PDF and notebook, under the file names the build gives
-  them; and nothing else. A kecamatan recorded under `failed` (a `--allow-partial`
+  them; phone cards (`kartu/<nama>.png`, kind `card`) only for those parts, under those
+  names; and nothing else. A kecamatan recorded under `failed` (a `--allow-partial`
   build) makes the release incomplete: one line per failed part.
 
 That proves integrity and completeness against the manifest, not who made it: anyone who
@@ -83,6 +84,9 @@ def check_complete(release: Path, manifest: dict, verified: set[str]) -> list[st
         f"buku-{meeting}.pdf": ("book", None), f"{meeting}.zip": ("zip", None),
         **{f"data/{table}.csv": ("data", None) for table in TABLES},
     }
+    # A phone card is made only when its notebook asks for one (the build reports a missing
+    # one): a listed card must have its part's name and kind, an unlisted one is no gap.
+    cards: dict[str, tuple[str, str | None]] = {}
     failed_lines: list[str] = []
     failed = {f["kecamatan"]: f["error"] for f in manifest["failed"]}
     if params["regency"] in failed:
@@ -90,6 +94,7 @@ def check_complete(release: Path, manifest: dict, verified: set[str]) -> list[st
     else:
         expected |= {f"{SUMMARY_SLUG}.html": ("summary", None), f"{SUMMARY_SLUG}.pdf": ("summary", None),
                      f"notebooks/{SUMMARY_SLUG}.ipynb": ("notebook", None)}
+        cards[f"kartu/{SUMMARY_SLUG}.png"] = ("card", None)
 
     spellings = _wilayah(release) if "data/wilayah.csv" in verified else None
     if isinstance(spellings, str):
@@ -128,11 +133,13 @@ def check_complete(release: Path, manifest: dict, verified: set[str]) -> list[st
             expected |= {f"kecamatan/{slugs[code]}.html": ("brief", names[code]),
                          f"kecamatan/{slugs[code]}.pdf": ("brief", names[code]),
                          f"notebooks/{slugs[code]}.ipynb": ("notebook", names[code])}
+            cards[f"kartu/{slugs[code]}.png"] = ("card", names[code])
     else:  # without the kecamatan list, a brief or its notebook cannot be judged by name
         listed = {p: v for p, v in listed.items() if v[1] is None or p in expected}
         failed_lines += [_failed(f"Kecamatan {name}", error) for name, error in failed.items()]
 
     problems += failed_lines
+    expected |= {path: what for path, what in cards.items() if path in listed}
     for path in sorted(set(expected) | set(listed)):
         if path not in listed:
             problems.append(f"{path}: tidak tercantum di manifest; rilis {meeting} tidak lengkap tanpanya")

@@ -54,7 +54,7 @@ def test_manifest_lists_every_file_with_its_real_hash(small_release, manifest):
         assert hashlib.sha256(blob).hexdigest() == art["sha256"], art["path"]
         assert len(blob) == art["bytes"]
     kinds = {a["kind"] for a in manifest["artifacts"]}
-    assert kinds == {"brief", "summary", "book", "index", "notebook", "data", "zip"}
+    assert kinds == {"brief", "summary", "card", "book", "index", "notebook", "data", "zip"}
     assert sorted({a.get("kecamatan") for a in manifest["artifacts"] if a["kind"] == "brief"}) == ["Koto Baru", "Sitiung"]
 
 

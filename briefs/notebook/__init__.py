@@ -29,6 +29,7 @@ from briefs.notebook.charts import (  # noqa: F401
     tinggi_grafik,
 )
 from briefs.notebook.load import Brief, Summary, load_brief, load_summary  # noqa: F401
+from briefs.notebook.phone_card import kartu_hp  # noqa: F401
 from briefs.notebook.snippets import Kartu, catatan, daftar, judul, kartu, kartu_angka, kotak, render  # noqa: F401
 from briefs.notebook.tables import tabel  # noqa: F401
 

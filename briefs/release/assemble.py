@@ -1,7 +1,7 @@
 """The release stage: assemble `outputs/<meeting>/` in a staging folder, then publish it.
 
-Index, book, data report, the executed notebooks and the manifest listing every file
-with its hash and provenance; `briefs.release.publish` swaps the finished folder into place.
+Index, book, data report, the phone cards, the executed notebooks and the manifest listing
+every file with its hash and provenance; `briefs.release.publish` swaps the finished folder into place.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from briefs.release import manifest as manifest_file
 from briefs.release.data_page import report_html
 from briefs.release.index import IndexEntry, index_html
 from briefs.release.publish import STAGING_PREFIX, recover, swap
+from briefs.render import card
 from briefs.run.cluster import Batch
 
 
@@ -102,7 +103,8 @@ def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, st
         # The zip carries the manifest of everything but itself; the release's manifest adds it.
         manifest_file.write(stage, manifest)
         zip_rel = f"{meeting.id}.zip"
-        members = [a["path"] for a in artifacts if a["path"].endswith(".pdf")] + ["index.html", "manifest.json"]
+        members = [a["path"] for a in artifacts if a["kind"] == "card" or a["path"].endswith(".pdf")]
+        members += ["index.html", "manifest.json"]
         bundle.write_zip(stage, members, stage / zip_rel, meeting.date)
         add("zip", zip_rel)
         manifest_file.write(stage, manifest)
@@ -122,16 +124,34 @@ def _copy_pages(batch: Batch, stage: Path, add, entries: list, parts: list, key_
             add(job.kind, html_rel, name)
             add(job.kind, pdf_rel, name)
             add("notebook", nb_rel, name)
+        card_rel, card_alt = _copy_card(outcome, stage, add)
         entries.append(IndexEntry(
             kind=job.kind, title=job.title, html=html_rel if outcome.ok else None,
             pdf=pdf_rel if outcome.ok else None, status="ok" if outcome.ok else "gagal",
             failure=_where(outcome.failure) if outcome.failure else None,
             pdf_bytes=(stage / pdf_rel).stat().st_size if outcome.ok else None,
             figures=key_figures.get(job.key) if job.kind == "brief" else None,
+            card=card_rel, card_alt=card_alt,
         ))
         parts.append(book.BookPart(title=job.title, kind=job.kind,
                                    pdf=stage / pdf_rel if outcome.ok else None,
                                    status="ok" if outcome.ok else "gagal"))
+
+
+def _copy_card(outcome, stage: Path, add) -> tuple[str | None, str]:
+    """The job's phone card, when its notebook asked for one, as `kartu/<slug>.png`; its path and alt text.
+
+    A job without a card (the cell removed, the content refused) was reported by the
+    job's notices; the release then simply has no card for it.
+    """
+    src = outcome.folder / card.FILE if outcome.ok else None
+    if src is None or not src.is_file():
+        return None, ""
+    rel = f"kartu/{outcome.job.slug}.png"
+    (stage / "kartu").mkdir(exist_ok=True)
+    shutil.copyfile(src, stage / rel)
+    add("card", rel, outcome.job.name if outcome.job.kind == "brief" else None)
+    return rel, card.description((stage / rel).read_bytes())
 
 
 def _where(failure) -> str:

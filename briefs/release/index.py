@@ -28,6 +28,8 @@ class IndexEntry:
     status: Literal["ok", "gagal"] = "ok"
     pdf_bytes: int | None = None
     failure: str | None = None  # where it failed: "sel 7: ZeroDivisionError"
+    card: str | None = None  # the phone card, kartu/<nama>.png, when the notebook made one
+    card_alt: str = ""  # what the card says (its PNG Description): the link's label for a screen reader
 
 
 def ukuran(n: int | None) -> str:
@@ -62,7 +64,7 @@ def index_html(meeting, entries: list[IndexEntry], build_id: str, audit: tuple[s
     order given; `audit` (executed notebooks, data, manifest) goes last, for auditors.
     Links must be relative paths inside the release (ValueError otherwise).
     """
-    for link in [l for e in entries for l in (e.html, e.pdf)] + list(audit):
+    for link in [l for e in entries for l in (e.html, e.pdf, e.card)] + list(audit):
         _relative_link(link)
     kinds = ("summary", "book", "data")
     return _jinja().get_template("index.html.j2").render(

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from briefs.hashing import file_sha256
 from briefs.release.signing import SIGNATURE
 
-KINDS = ("brief", "summary", "notebook", "data", "book", "index", "zip")
+KINDS = ("brief", "summary", "card", "notebook", "data", "book", "index", "zip")  # card: kartu/<nama>.png
 _UNSAFE = "jalur di manifest tidak sah (harus relatif, di dalam folder rilis, tanpa '..')"
 
 

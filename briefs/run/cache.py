@@ -22,6 +22,7 @@ CACHE = paths.BUILD / "cache"
 FAILED = paths.BUILD / "failed"
 NOTICES = "peringatan.json"  # what the page leaves out, kept with the run it describes
 FILES = ("notebook.ipynb", "page.html", "page.pdf", NOTICES)
+OPTIONAL = ("kartu.png",)  # the phone card, when the notebook asked for one (render/card.py)
 SUMS = "sha256.json"  # the hash of each file, written last
 HOST = re.sub(r"[^A-Za-z0-9]+", "_", socket.gethostname()) or "host"  # names this machine's work folders
 
@@ -36,7 +37,8 @@ def work_folder(job: Job) -> Path:
 
 def store(job: Job, work: Path) -> Path:
     """Seal a finished run (hashes of its files) and rename it into place; return the entry."""
-    sums = {name: hashing.file_sha256(work / name) for name in FILES}
+    names = FILES + tuple(name for name in OPTIONAL if (work / name).is_file())
+    sums = {name: hashing.file_sha256(work / name) for name in names}
     (work / SUMS).write_text(json.dumps(sums, sort_keys=True) + "\n", encoding="utf-8")
     final = CACHE / job.fingerprint
     shutil.rmtree(final, ignore_errors=True)
@@ -51,7 +53,9 @@ def cached(job: Job) -> Outcome | None:
         return None
     try:
         sums = json.loads((folder / SUMS).read_text(encoding="utf-8"))
-        whole = sorted(sums) == sorted(FILES) and all(hashing.file_sha256(folder / n) == sums[n] for n in FILES)
+        whole = (set(FILES) <= set(sums) <= set(FILES + OPTIONAL)
+                 and all((n in sums) == (folder / n).is_file() for n in OPTIONAL)  # none slipped in later
+                 and all(hashing.file_sha256(folder / n) == sums[n] for n in sums))
         notices = read_notices(folder) if whole else []
     except (OSError, ValueError, TypeError, AttributeError):
         whole = False

@@ -102,28 +102,64 @@ def render_pages(job: Job, nb: nbformat.NotebookNode, work: Path) -> None:
     whether the brief ran past its page budget: the build reports them.
     """
     images = (paths.ROOT / job.notebook).parent  # Markdown images come from the notebook's own folder
+    shown, card_notices = phone_card(job, nb, work)
     if job.engine == "quarto":
         from briefs.render import quarto
 
+        source = work / "notebook.ipynb"
+        if shown is not nb:  # the card's output was taken off: Quarto reads the page's copy
+            source = work / ".halaman.ipynb"
+            nbformat.write(shown, str(source))
         try:
-            notices = quarto.render(work / "notebook.ipynb", work, job.page, job.quarto, timeout=job.timeout,
-                                    images=images)
+            notices = quarto.render(source, work, job.page, job.quarto, timeout=job.timeout, images=images)
         except quarto.QuartoFailed as exc:
             raise RunFailed(Failure(str(exc), ename="QuartoFailed")) from None
+        finally:
+            if source.name != "notebook.ipynb":
+                source.unlink(missing_ok=True)
     else:
         from briefs.render import html, weasy
 
         with timing.stage("brief: HTML (nbconvert)"):
-            page, notices = html.notebook_html(nb, job.page, images)
+            page, notices = html.notebook_html(shown, job.page, images)
             (work / "page.html").write_text(page, encoding="utf-8")
         with timing.stage("brief: PDF (WeasyPrint)"):
             weasy.write_pdf(page, work / "page.pdf", base_dir=work, title=job.title, authors=job.authors)
     pages = _readable_pdf(work / "page.pdf")
-    found = [n.as_dict() for n in notices]
+    found = [n.as_dict() for n in notices] + card_notices
     budget = PAGE_BUDGET.get(job.kind)
     if budget and pages > budget:
         found.append({"cell": None, "source": "", "message": f"{pages} halaman A4, melebihi batas {budget} halaman"})
     (work / cache.NOTICES).write_text(json.dumps(found, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def phone_card(job: Job, nb: nbformat.NotebookNode, work: Path) -> tuple[nbformat.NotebookNode, list[dict]]:
+    """The card `nb.kartu_hp` asked for, rendered to `work/kartu.png`; the notebook the page shows
+    (`nb` itself when it holds no card); and notices.
+
+    The card's output is a known one: it never reaches the page (the card is its place)
+    and is never reported as dropped. What goes wrong is reported instead of failing the
+    brief: no card asked for (the cell was removed), more than one (the last wins), or
+    content that cannot become a card (malformed, too long for one screen): then no card.
+    """
+    from briefs.render import card
+
+    def notice(message: str, found: card.Found | None = None) -> dict:
+        return {"cell": found.cell if found else None, "source": found.source if found else "", "message": message}
+
+    shown, found = card.take(nb)
+    if not found:
+        return shown, [notice("tidak ada kartu ponsel: tidak ada sel yang memanggil nb.kartu_hp(...); "
+                              "kartu/<nama>.png tidak dibuat")]
+    notices = [notice("panggilan nb.kartu_hp ini tidak dipakai: ada panggilan sesudahnya, kartu ponsel memakai "
+                      "yang terakhir", f) for f in found[:-1]]
+    with timing.stage("brief: kartu ponsel"):
+        try:
+            png = card.png_bytes(card.Content.parse(found[-1].data), job.page)
+        except card.NotACard as exc:
+            return shown, notices + [notice(f"kartu ponsel tidak dibuat: {exc}", found[-1])]
+    (work / card.FILE).write_bytes(png)
+    return shown, notices
 
 
 def _readable_pdf(pdf: Path) -> int:
