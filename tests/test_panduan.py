@@ -101,12 +101,13 @@ def test_edited_brief_builds_and_publishes(edited):
 def test_every_chart_reaches_the_html_as_a_grayscale_png_with_alt_text(page):
     images = page.find_all("img")
     alts = [img["alt"] for img in images]
-    # two charts of the brief, two of the cell, one `fig`, one Markdown image
-    assert len(images) == 6, alts
+    # three charts of the brief (coverage, segments, BPU growth with and without an agent), two of
+    # the cell, one `fig`, one Markdown image
+    assert len(images) == 7, alts
     assert "Peserta BPU per nagari, 12 bulan terakhir" in alts  # the title became the alt text
     assert "Peta nagari di kecamatan ini" in alts
     pngs = [im for im in _images(page) if im.size != (120, 80)]
-    assert len(pngs) == 5 and all(im.mode == "L" for im in pngs)
+    assert len(pngs) == 6 and all(im.mode == "L" for im in pngs)
     widths = [int(img["width"]) for img in images if img.get("width")]
     assert round(5 * 96) in widths  # figsize=(5, 1.6) prints 5 inches wide
 
@@ -187,7 +188,7 @@ def test_the_edited_notebook_runs_in_plain_jupyter_from_the_notebooks_folder(edi
                                progress_bar=False, log_output=False)
     nb = nbformat.read(target, as_version=4)
     pngs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
-    assert len(pngs) == 5
+    assert len(pngs) == 6
     assert all(o.metadata["image/png"]["width"] > 0 for o in pngs)
     html = [o["data"]["text/html"] for c in nb.cells if c.cell_type == "code" for o in c.outputs
             if "text/html" in o.get("data", {})]
@@ -209,5 +210,5 @@ def test_chromium_shows_every_image_of_the_edited_brief(edited):
             table_text = tab.inner_text("main")
         finally:
             browser.close()
-    assert loaded == [True] * 6
+    assert loaded == [True] * 7
     assert "1.234.567" in table_text and "31,1%" in table_text
