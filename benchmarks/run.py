@@ -241,6 +241,12 @@ def ms(value: float) -> str:
 
 
 def main() -> None:
+    if sys.argv[1:3] == ["--child", "dask"]:  # build.py's own arguments follow, its options too
+        from briefs import cli
+        from briefs.run import cluster
+
+        cluster.HERE_UP_TO = cluster.SMALL_BATCH = 0  # a local Dask cluster whatever the number of workers
+        sys.exit(cli.main(sys.argv[3:]))
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--sizes", default="11,500,2000,7277", help="kecamatan for the stage curve (11 = the sample)")
@@ -252,12 +258,6 @@ def main() -> None:
         mode, *rest = args.child
         if mode == "per-brief":
             print(json.dumps(per_brief(int(rest[0]))))
-        elif mode == "dask":  # build.py's arguments, on a local Dask cluster whatever the number of workers
-            from briefs import cli
-            from briefs.run import cluster
-
-            cluster.HERE_UP_TO = cluster.SMALL_BATCH = 0
-            sys.exit(cli.main(rest))
         else:
             print(json.dumps(release_stages(int(rest[0]), Path(rest[1]), Path(rest[2]), Path(rest[3]))))
         return
