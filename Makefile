@@ -22,7 +22,7 @@ check: venv
 test: venv debs-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
-	$(PY) -m pytest -q -n auto
+	$(PY) -m pytest -q -n auto --dist worksteal
 
 # JupyterLab on the project's notebooks, in the project's environment: the notebooks run
 # on the sample meeting's defaults and show their charts and tables as the brief will.
