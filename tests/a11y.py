@@ -49,11 +49,9 @@ def browser() -> Iterator:
             b.close()
 
 
-@contextmanager
-def opened(b, page: Path, viewport: dict) -> Iterator[tuple]:
-    """`page` in a fresh tab of `viewport`, and the list of requests that tried to leave the machine (refused)."""
-    context = b.new_context(viewport=viewport)
-    tab = context.new_page()
+def offline(tab) -> list[str]:
+    """Let the page load only its own file and data: URLs; every other request is refused and
+    listed in the returned list (a release is read without internet)."""
     outside: list[str] = []
 
     def gate(route) -> None:
@@ -64,6 +62,15 @@ def opened(b, page: Path, viewport: dict) -> Iterator[tuple]:
             route.abort()
 
     tab.route("**/*", gate)
+    return outside
+
+
+@contextmanager
+def opened(b, page: Path, viewport: dict) -> Iterator[tuple]:
+    """`page` in a fresh tab of `viewport`, and the list of requests that tried to leave the machine (refused)."""
+    context = b.new_context(viewport=viewport)
+    tab = context.new_page()
+    outside = offline(tab)
     try:
         tab.goto(page.resolve().as_uri())
         yield tab, outside

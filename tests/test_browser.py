@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.a11y import offline
 from tests.conftest import chromium
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -28,16 +29,7 @@ def browser():
 
 def test_index_to_brief_with_charts_and_no_network(browser, small_release):
     page = browser.new_page()
-    outside: list[str] = []
-
-    def gate(route):
-        if route.request.url.startswith(("file://", "data:")):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", gate)
+    outside = offline(page)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto((small_release / "index.html").as_uri())
