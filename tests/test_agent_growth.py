@@ -156,20 +156,28 @@ def test_the_tagged_pdf_gives_each_chart_the_same_finding(small_release, page):
     assert set(html_alts) <= set(_pdf_alts(small_release / f"{page}.pdf"))
 
 
-# ---- every brief of the sample: one full build -------------------------------------------------
+# ---- the longest briefs of the sample: one build -----------------------------------------------
+
+LONGEST = 4  # kecamatan with the most nagari: the longest tables, charts and lists (the page budget's risk)
+
 
 @pytest.fixture(scope="module")
 def full_release(tmp_path_factory) -> Path:
+    """The LONGEST kecamatan by number of nagari, plus Koto Salak (no agent at all): not all 11,
+    to keep the suite within its time (Sitiung and Koto Baru are checked on small_release)."""
+    wilayah = pd.read_csv(SAMPLE / "wilayah.csv", dtype=str)
+    sizes = wilayah.groupby("kecamatan").size().sort_values(ascending=False, kind="stable")
+    names = list(dict.fromkeys([*sizes.index[:LONGEST], "Koto Salak"]))
     out = tmp_path_factory.mktemp("alle")
-    assert cli.main([str(paths.DEFAULT_PARAMS), "--out", str(out), "--jobs", "2"]) == 0
+    args = [str(paths.DEFAULT_PARAMS), "--out", str(out), "--jobs", "2"] + [a for n in names for a in ("--only", n)]
+    assert cli.main(args) == 0
     return out / "rakor-2026-11"
 
 
-def test_every_brief_fits_two_pages_and_shows_the_comparison_its_numbers_allow(full_release):
+def test_the_longest_briefs_fit_two_pages_and_show_the_comparison_their_numbers_allow(full_release):
     manifest = json.loads((full_release / "manifest.json").read_text(encoding="utf-8"))
     briefs = [a for a in manifest["artifacts"] if a["kind"] == "brief" and a["path"].endswith(".pdf")]
-    wilayah = pd.read_csv(SAMPLE / "wilayah.csv", dtype=str)
-    assert len(briefs) == wilayah["kecamatan"].nunique() == 11
+    assert LONGEST <= len(briefs) <= LONGEST + 1 and "Koto Salak" in {a["kecamatan"] for a in briefs}
     assert not [w for w in manifest.get("warnings", []) if "halaman A4" in w["message"]]
     alone = []
     for art in briefs:
