@@ -135,7 +135,8 @@ def png_bytes(content: Content, page: Page) -> bytes:
     from briefs.render import weasy
 
     html = card_html(content, page)
-    pdf = weasy.pdf_bytes(html, base_dir=FOLDER, title=f"Kartu ponsel {name(page)}")
+    # Not archival: the PDF is rasterized at once; PDF/A and tags would change no pixel
+    pdf = weasy.pdf_bytes(html, base_dir=FOLDER, title=f"Kartu ponsel {name(page)}", archival=False)
     image = _rasterize(pdf)
     return _png(image, title=f"Kartu ponsel {name(page)}", description=alt_text(content, page))
 

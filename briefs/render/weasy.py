@@ -192,20 +192,23 @@ PDF_VARIANT = "pdf/a-2a"
 
 def pdf_bytes(
     html: str, *, base_dir: Path, title: str, lang: str = "id", date: str | None = None,
-    authors: tuple[str, ...] = (),
+    authors: tuple[str, ...] = (), archival: bool = True,
 ) -> bytes:
     """The PDF of `html` in memory, for callers that post-process it (the book).
 
     Rendered in a forked child (`_limited`) of a process that has rendered once already
     (`warm`): the child inherits fontconfig, Pango's font map, the parsed user-agent
     styles and the font subsetter ready, instead of building them for every brief.
+    `archival=False` for a PDF nobody reads as a PDF (a phone card, rasterized at once):
+    no PDF/A and no structure tree, which only cost time there.
     """
     warm()
-    return _render(html, base_dir=base_dir, title=title, lang=lang, date=date, authors=authors)
+    return _render(html, base_dir=base_dir, title=title, lang=lang, date=date, authors=authors, archival=archival)
 
 
 @_limited
-def _render(html: str, *, base_dir: Path, title: str, lang: str, date: str | None, authors: tuple[str, ...]) -> bytes:
+def _render(html: str, *, base_dir: Path, title: str, lang: str, date: str | None, authors: tuple[str, ...],
+            archival: bool) -> bytes:
     base_dir = Path(base_dir).resolve()
     weasy_tags.install()
     document = HTML(
@@ -217,6 +220,8 @@ def _render(html: str, *, base_dir: Path, title: str, lang: str, date: str | Non
     document.metadata.authors = list(authors)
     _drop_attachments(document)
     identifier = pdf_identifier(html)
+    if not archival:
+        return document.write_pdf(pdf_identifier=identifier)
     return document.write_pdf(pdf_identifier=identifier, pdf_variant=PDF_VARIANT,
                               finisher=weasy_tags.finisher(identifier[:8].decode("ascii")))
 
