@@ -50,12 +50,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-lab.txt r
 
 # Notebooks are committed without outputs: git runs them through nbstripout when they are
 # staged (.gitattributes names the filter; this tells this clone's git what it is).
+# --keep-id: cells keep the ids analysts and tests name them by ("kartu-hp", "agen-bpu");
+# without it nbstripout renumbers every id to "0", "1", ... in the committed file.
 hooks:
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
-	  git config filter.nbstripout.clean "'$(abspath $(PY))' -m nbstripout"; \
+	  git config filter.nbstripout.clean "'$(abspath $(PY))' -m nbstripout --keep-id"; \
 	  git config filter.nbstripout.smudge cat; \
 	  git config filter.nbstripout.required true; \
-	  git config diff.ipynb.textconv "'$(abspath $(PY))' -m nbstripout -t"; \
+	  git config diff.ipynb.textconv "'$(abspath $(PY))' -m nbstripout --keep-id -t"; \
 	fi
 
 debs-release:

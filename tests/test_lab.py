@@ -65,7 +65,7 @@ def test_jupyterlab_serves_the_notebooks_from_the_project_root():
 
 
 def test_git_strips_notebook_outputs_when_staged(tmp_path):
-    """`make hooks` (run by every install) + .gitattributes: outputs never reach a commit."""
+    """`make hooks` (run by every install) + .gitattributes: outputs never reach a commit, cell ids do."""
     for name in (".gitattributes", "Makefile"):
         shutil.copy(paths.ROOT / name, tmp_path / name)
     git = ["git", "-c", "user.name=uji", "-c", "user.email=uji@example.org"]
@@ -78,6 +78,8 @@ def test_git_strips_notebook_outputs_when_staged(tmp_path):
     subprocess.run([*git, "add", "brief.ipynb"], cwd=tmp_path, check=True)
     staged = subprocess.run([*git, "show", ":brief.ipynb"], cwd=tmp_path, capture_output=True, text=True,
                             check=True).stdout
-    cell = json.loads(staged)["cells"][1]
-    assert cell["outputs"] == [] and cell["execution_count"] is None
+    cells = json.loads(staged)["cells"]
+    assert cells[1]["outputs"] == [] and cells[1]["execution_count"] is None
+    # ids are how analysts, tests and papermill name a cell: nbstripout's default renumbers them
+    assert [c["id"] for c in cells] == [c["id"] for c in nb.cells] and "agen-bpu" in [c["id"] for c in cells]
     assert "keluaran" in (tmp_path / "brief.ipynb").read_text()  # the working copy keeps what JupyterLab shows
