@@ -67,20 +67,23 @@ def write_book(parts: list[BookPart], target: Path, *, meeting, build_id: str) -
     front, starts = _front_matter(parts, counts, meeting, build_id)
     book = pikepdf.Pdf.open(io.BytesIO(front))
     n_front = len(book.pages)
-    tree = book_tags.BookTree(book, total_pages=n_front + sum(counts.values()))
+    for pdf in sources.values():
+        for part_page in pdf.pages:
+            _append_page(book, part_page)
+    pages = [p.obj for p in book.pages]  # walked once: pikepdf walks the whole page list per index
+    tree = book_tags.BookTree(book, pages, n_front=n_front)
     for i, pdf in sources.items():
-        first = len(book.pages)
-        book.pages.extend(pdf.pages)
-        tree.add(pdf, first=first, title=parts[i].title)  # after its pages: /Pg then points at the book's
+        tree.add(pdf, first=starts[i] - 1, title=parts[i].title)  # after its pages: /Pg then points at the book's
     tree.finish()
     if "/Outlines" in book.Root:
         del book.Root.Outlines  # the front matter's headings; the book's bookmarks are its parts
     with book.open_outline() as outline:
         outline.root.append(pikepdf.OutlineItem("Sampul dan daftar isi", 0))
         for i, part in enumerate(parts):
-            if i in sources:
-                outline.root.append(pikepdf.OutlineItem(part.title, starts[i] - 1))
-    _link_contents(book, n_front=n_front)
+            if i in sources:  # the destination itself: a page number would be looked up in the page list
+                destination = pikepdf.Array([pages[starts[i] - 1], pikepdf.Name.Fit])
+                outline.root.append(pikepdf.OutlineItem(part.title, destination))
+    _link_contents(pages, n_front=n_front)
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     # Object streams: the parts' structure elements are hundreds of small objects each;
@@ -139,13 +142,25 @@ def _render_front(
         return weasy.pdf_bytes(html, base_dir=Path(empty), title=title, authors=tuple(meeting.organizers))
 
 
-def _link_contents(book: pikepdf.Pdf, *, n_front: int) -> None:
+def _append_page(book: pikepdf.Pdf, page: pikepdf.Page) -> None:
+    """Append a part's page to the book, in constant time.
+
+    `book.pages.append` is qpdf's `addPage` after counting the book's pages, and pikepdf
+    counts them by copying the whole page list: at 7.277 parts (~15.000 pages) appending
+    alone took seconds and grew with the square of the book. `Pdf._add_page` is the same
+    qpdf call without the count (pikepdf pinned in requirements.lock; the book tests
+    read every page back).
+    """
+    book._add_page(page.obj, False)
+
+
+def _link_contents(pages: list[pikepdf.Object], *, n_front: int) -> None:
     """Turn the contents page's placeholder links into jumps to the book's own pages."""
-    for front_page in book.pages[:n_front]:
-        for annot in front_page.obj.get("/Annots", []):
+    for front_page in pages[:n_front]:
+        for annot in front_page.get("/Annots", []):
             uri = str(annot.get("/A", {}).get("/URI", ""))
             if not uri.startswith(LINK_SCHEME):
                 continue
-            target = book.pages[int(uri[len(LINK_SCHEME):]) - 1]
+            target = pages[int(uri[len(LINK_SCHEME):]) - 1]
             del annot["/A"]
-            annot.Dest = pikepdf.Array([target.obj, pikepdf.Name.Fit])
+            annot.Dest = pikepdf.Array([target, pikepdf.Name.Fit])

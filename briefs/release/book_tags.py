@@ -20,15 +20,19 @@ from pikepdf import Array, Dictionary, Name
 class BookTree:
     """The structure tree of a book being assembled: `add` each part after its pages."""
 
-    def __init__(self, book: pikepdf.Pdf, *, total_pages: int):
+    def __init__(self, book: pikepdf.Pdf, pages: list[pikepdf.Object], *, n_front: int):
+        """`pages`: the book's page objects, front matter and parts (read once: pikepdf
+        walks the whole page list for every `book.pages[i]`); the first `n_front` are
+        the front matter's, whose tree is the book's own."""
         self.book = book
+        self.pages = pages
         self.root = book.Root.StructTreeRoot  # the front matter is ours: always tagged
         self.document = _kids(self.root)[0]
         self.parent_tree = pikepdf.NumberTree.new(book)
-        self.next_key = total_pages  # page i has key i; annotations are numbered after all pages
+        self.next_key = len(pages)  # page i has key i; annotations are numbered after all pages
         self.ids = pikepdf.NameTree.new(book)
         self.role_map: dict[str, pikepdf.Object] = {}
-        self._adopt(self.root, first=0, count=len(book.pages))
+        self._adopt(self.root, first=0, count=n_front)
 
     def add(self, source: pikepdf.Pdf, *, first: int, title: str) -> None:
         """Bring `source`'s tree into the book; its pages are already `book.pages[first:]`."""
@@ -51,7 +55,7 @@ class BookTree:
         """Renumber the pages and annotations of one tree into the book's ParentTree."""
         old = pikepdf.NumberTree(tree.ParentTree) if "/ParentTree" in tree else {}
         for number in range(first, first + count):
-            page = self.book.pages[number].obj
+            page = self.pages[number]
             if "/StructParents" in page:
                 key = int(page.StructParents)
                 page.StructParents = number
