@@ -285,3 +285,30 @@ def test_a_card_in_the_cache_is_sealed_with_its_run(tmp_path):
     assert cache.cached(job) is not None
     (folder / card.FILE).write_bytes(b"\x89PNG disisipkan")
     assert cache.cached(job) is None
+
+
+def _png(description: str, *, after_pixels: bool) -> bytes:
+    """A small PNG whose Description text chunk sits before the pixels (as Pillow writes it) or after."""
+    import struct
+    import zlib
+
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    if not after_pixels:
+        info.add_itxt("Description", description)
+    out = io.BytesIO()
+    Image.new("L", (4, 4), 255).save(out, format="PNG", pnginfo=info)
+    data = out.getvalue()
+    if after_pixels:  # another writer may put text chunks after IDAT, right before IEND
+        body = b"Description\0" + description.encode("latin-1")
+        chunk = struct.pack(">I", len(body)) + b"tEXt" + body + struct.pack(">I", zlib.crc32(b"tEXt" + body))
+        data = data[:-12] + chunk + data[-12:]
+    return data
+
+
+@pytest.mark.parametrize("after_pixels", [False, True])
+def test_a_cards_description_is_read_wherever_its_text_chunk_is(after_pixels):
+    assert card.description(_png("Kartu ponsel Kecamatan Sitiung", after_pixels=after_pixels)) == \
+        "Kartu ponsel Kecamatan Sitiung"
+    assert card.description(_png("", after_pixels=after_pixels)) == ""

@@ -186,4 +186,7 @@ def description(png: bytes) -> str:
     from PIL import Image
 
     with Image.open(io.BytesIO(png)) as image:
-        return str(image.text.get("Description", ""))
+        # Text chunks before the pixels (where Pillow writes ours) are in `info` at once;
+        # `text` decodes the whole image first to look behind it too: ~8 ms a card.
+        found = image.info.get("Description")
+        return str(found if found is not None else image.text.get("Description", ""))
