@@ -20,8 +20,6 @@ from briefs.notebook.snippets import Kartu
 
 MIMETYPE = "application/vnd.rakor.kartu+json"  # briefs/render/card.py reads the same (a test holds them equal)
 MAX_ANGKA = 3  # figures besides the main one: a phone shows a few numbers, not a table
-MAX_NILAI = 12  # characters of a figure, kept on one line in large type ("108.641", "23 dari 72", "Tercapai")
-MAX_TEKS = 600  # a sanity bound on a label, context or the action; what does not fit one screen the build reports
 
 
 def kartu_hp(utama: Kartu, angka: Sequence[Kartu], aksi: str) -> None:
@@ -30,10 +28,14 @@ def kartu_hp(utama: Kartu, angka: Sequence[Kartu], aksi: str) -> None:
     `utama` and `angka` are `nb.kartu(label, nilai, keterangan)` with values already
     formatted (nb.persen, nb.angka), the same expressions as the brief's own figures;
     `aksi` is one sentence, the action the "Tindak lanjut" box asks for. Call it once per
-    notebook: the last call wins and the build reports the others. Raises ValueError for
-    more than three figures or a figure too long for one line; text that makes the card
-    longer than one screen is reported by the build (no card), not refused here, since
-    nagari names come from data.
+    notebook: the last call wins and the build reports the others.
+
+    Raises for what is wrong in the cell's code (more than three figures, a number not yet
+    formatted, an empty label or action). Text too long for the card is not raised: a
+    figure's length comes from the data ("3.123 dari 5.703" at national scale), and one
+    long value must not cost the kecamatan its brief. The build then makes no card and
+    reports why (briefs/render/card.py checks the lengths), as it does for text that runs
+    past one screen.
     """
     figures = [utama, *angka]
     if not all(isinstance(k, Kartu) for k in figures):
@@ -42,10 +44,10 @@ def kartu_hp(utama: Kartu, angka: Sequence[Kartu], aksi: str) -> None:
         raise ValueError(f"kartu_hp: paling banyak {MAX_ANGKA} angka selain angka utama (ada {len(angka)}); "
                          f"kartu ponsel dibaca sekilas")
     for k in figures:
-        _fits(f"nilai {k.label!r}", k.nilai, MAX_NILAI)
-        _fits("label", k.label, MAX_TEKS)
-        _fits(f"keterangan {k.label!r}", k.keterangan, MAX_TEKS, required=False)
-    _fits("aksi", aksi, MAX_TEKS)
+        _given(f"nilai {k.label!r}", k.nilai)
+        _given("label", k.label)
+        _given(f"keterangan {k.label!r}", k.keterangan, required=False)
+    _given("aksi", aksi)
     content = {"utama": _figure(utama), "angka": [_figure(k) for k in angka], "aksi": aksi.strip()}
     display({MIMETYPE: content, "text/plain": _text(utama, angka, aksi)}, raw=True)
 
@@ -54,14 +56,11 @@ def _figure(k: Kartu) -> dict:
     return {"label": k.label.strip(), "nilai": k.nilai.strip(), "keterangan": k.keterangan.strip()}
 
 
-def _fits(what: str, text: object, limit: int, required: bool = True) -> None:
+def _given(what: str, text: object, required: bool = True) -> None:
     if not isinstance(text, str):
         raise TypeError(f"kartu_hp: {what} harus teks (sudah diformat, mis. nb.angka(...)), bukan {type(text).__name__}")
     if required and not text.strip():
         raise ValueError(f"kartu_hp: {what} kosong")
-    if len(text.strip()) > limit:
-        raise ValueError(f"kartu_hp: {what} terlalu panjang untuk kartu ponsel ({len(text.strip())} karakter, "
-                         f"paling banyak {limit})")
 
 
 def _text(utama: Kartu, angka: Sequence[Kartu], aksi: str) -> str:

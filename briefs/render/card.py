@@ -28,6 +28,8 @@ MIMETYPE = "application/vnd.rakor.kartu+json"  # what briefs.notebook.phone_card
 FILE = "kartu.png"  # in the job's cache folder; the release copies it to kartu/<nama>.png
 WIDTH, HEIGHT = 1080, 1350  # CSS px = image px: a 4:5 portrait, what WhatsApp shows uncropped
 FOLDER = paths.TEMPLATES / "card"
+MAX_NILAI = 12  # characters of a figure, kept on one line in large type ("108.641", "23 dari 72", "Tercapai")
+MAX_TEKS = 600  # a sanity bound on a label, context or the action; what does not fit one screen is found by rendering
 SCALE = 96 / 72  # PDFium draws one pixel per PDF point at scale 1; a CSS px is 3/4 of a point
 _PDFIUM = threading.Lock()  # PDFium is not thread-safe, and a build may render pages in a thread
 
@@ -55,10 +57,23 @@ class Content:
     def parse(cls, data: object) -> Content:
         """Read the output's JSON back (an executed notebook is a file anyone may have edited)."""
         try:
-            return cls(utama=_figure(data["utama"]), angka=tuple(_figure(f) for f in data["angka"]),
-                       aksi=_text(data["aksi"]))
+            content = cls(utama=_figure(data["utama"]), angka=tuple(_figure(f) for f in data["angka"]),
+                          aksi=_text(data["aksi"]))
         except (KeyError, TypeError, ValueError) as exc:
             raise NotACard(f"isi kartu ponsel tidak terbaca ({type(exc).__name__}: {exc})") from None
+        for what, text, limit in content._lengths():
+            if len(text.strip()) > limit:  # handed over anyway: one long value must not fail the brief
+                raise NotACard(f"{what} terlalu panjang untuk kartu ponsel ({len(text.strip())} karakter, "
+                               f"paling banyak {limit})")
+        return content
+
+    def _lengths(self) -> list[tuple[str, str, int]]:
+        """(what, text, most characters) for every text on the card, in reading order."""
+        found = []
+        for k in (self.utama, *self.angka):
+            found += [(f"nilai {k.label!r}", k.nilai, MAX_NILAI), ("label", k.label, MAX_TEKS),
+                      (f"keterangan {k.label!r}", k.keterangan, MAX_TEKS)]
+        return found + [("aksi", self.aksi, MAX_TEKS)]
 
 
 def _figure(data: dict) -> Figure:
