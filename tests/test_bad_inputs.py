@@ -294,3 +294,25 @@ def test_damaged_workbook_never_ends_in_a_traceback(folder, seed):
         data.load(meeting(folder))
     except InputError as exc:
         assert all(p.file == display_path(target) for p in exc.problems if "kepesertaan" in p.file)
+
+
+class _Started(Exception):
+    """Raised where the build would start its kernel early: the build got that far."""
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_the_kernel_starts_early_only_once_the_data_is_valid(tmp_path, folder, monkeypatch, broken):
+    """A build that will run here starts its kernel while it plans; bad input (exit 2) never starts one."""
+    from briefs import pipeline
+    from briefs.run import kernels
+
+    def start_early():
+        raise _Started
+
+    monkeypatch.setattr(kernels, "start_early", start_early)
+    if broken:
+        kep = folder / "kepesertaan.csv"
+        kep.write_text(kep.read_text(encoding="utf-8") + "2026-10,13.10.01.2001,PU,banyak\n", encoding="utf-8")
+    path = write_params(tmp_path, folder)
+    with pytest.raises(InputError if broken else _Started):
+        pipeline.build(path, pipeline.Options(out=tmp_path / "out", jobs=1))

@@ -71,6 +71,25 @@ def test_warm_kernel_is_reused_but_globals_do_not_leak(tmp_path):
     assert cwd.cells[-1].outputs[0]["text"].strip() == str(paths.ROOT)
 
 
+def test_a_kernel_started_early_has_the_imports_done_and_leaves_the_first_brief_a_clean_namespace(tmp_path):
+    """kernels.start_early: the warm-up's imports stay (that is its point), its names do not."""
+    from briefs.run import kernels
+
+    kernels.discard()  # this worker's kernel, if an earlier test left one: start from none
+    kernels.start_early()
+    probe = notebook(tmp_path, "import sys, os\nprint(sorted(k for k in globals() if k.startswith('_') and "
+                               "not k.startswith('__') and k not in {'_', '_i', '_ii', '_iii', '_dh', '_oh'} "
+                               "and not k[1:].isdigit() and not k.startswith(('_i', '_exit'))), "
+                               "'briefs.notebook' in sys.modules, os.getpid())")
+    nb = run.run_notebook(job(probe), tmp_path / "a.ipynb")
+    names, imported, pid = nb.cells[-1].outputs[0]["text"].rsplit(" ", 2)
+    assert names == "[]" and imported == "True"  # no _nb, _plt, _f from WARM_UP; briefs.notebook already loaded
+    counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1))  # In [n] as in a fresh kernel
+    again = run.run_notebook(job(notebook(tmp_path, "import os; print(os.getpid())")), tmp_path / "b.ipynb")
+    assert again.cells[-1].outputs[0]["text"].strip() == pid.strip()  # the early kernel is the warm kernel
+
+
 def test_a_failed_run_gets_a_new_kernel(tmp_path):
     pid_nb = notebook(tmp_path, "import os; print(os.getpid())")
     before = run.run_notebook(job(pid_nb), tmp_path / "a.ipynb").cells[-1].outputs[0]["text"]

@@ -153,8 +153,23 @@ def run(
     return Batch([done[j.key] for j in jobs], time.monotonic() - start)
 
 
+def start_kernel_early(workers: int, scheduler: str | None) -> None:
+    """When the briefs will run in this process, start its kernel now (`kernels.start_early`),
+    so it boots while the build prepares the jobs. Called once the data is valid: bad input
+    never starts a kernel."""
+    if _here(workers, scheduler):
+        from briefs.run import kernels
+
+        kernels.start_early()
+
+
+def _here(workers: int, scheduler: str | None, jobs: int | None = None) -> bool:
+    """Whether jobs run in this process's own kernel rather than on a Dask cluster."""
+    return not scheduler and (workers <= HERE_UP_TO or (jobs is not None and jobs <= SMALL_BATCH))
+
+
 def _run_parallel(todo: list[Job], workers: int, scheduler: str | None) -> Iterable[Outcome]:
-    if not scheduler and (workers <= HERE_UP_TO or len(todo) <= SMALL_BATCH):
+    if _here(workers, scheduler, len(todo)):
         yield from _run_here(todo, overlap=workers > 1)
         return
     try:
