@@ -102,6 +102,18 @@ def test_book_bytes_are_identical_across_runs(built, parts, meeting, tmp_path):
     assert len(reader.trailer["/ID"]) == 2 and reader.trailer["/ID"][1] != other[1]
 
 
+def test_the_public_page_append_gives_the_same_book(built, parts, meeting, tmp_path, monkeypatch):
+    """The book appends pages through pikepdf's private `Pdf._add_page` (constant time, where
+    `pages.append` copies the whole page list first): the same book, byte for byte."""
+    import pikepdf
+
+    monkeypatch.setattr(book, "_append_page", lambda target, page: target.pages.append(page))
+    public = tmp_path / "publik.pdf"
+    book.write_book(parts, public, meeting=meeting, build_id="b-uji-7")
+    assert public.read_bytes() == built.read_bytes()
+    assert hasattr(pikepdf.Pdf, "_add_page")  # a pikepdf upgrade that drops it fails here, by name
+
+
 @pytest.mark.parametrize("words", [1, 14], ids=["guessed-length", "titles-wrap-so-the-guess-is-wrong"])
 def test_long_table_of_contents_still_numbers_right(parts, meeting, tmp_path, words):
     """The contents' length is guessed from its rows; titles that wrap make it longer than

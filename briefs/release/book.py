@@ -149,7 +149,7 @@ def _append_page(book: pikepdf.Pdf, page: pikepdf.Page) -> None:
     counts them by copying the whole page list: at 7.277 parts (~15.000 pages) appending
     alone took seconds and grew with the square of the book. `Pdf._add_page` is the same
     qpdf call without the count (pikepdf pinned in requirements.lock; the book tests
-    read every page back).
+    read every page back, and one holds it to the public call's bytes).
     """
     book._add_page(page.obj, False)
 
