@@ -1,7 +1,8 @@
 """Speed of the build, measured in one run on this machine (`make bench`).
 
 Prints Markdown tables for the README (issue 13):
-1. the sample meeting: a forced full build (11 briefs + summary + book), a no-op
+1. the sample meeting: a forced full build (11 briefs + summary + book; in the build's
+   process and on a local Dask cluster, the median of three runs each), a no-op
    rebuild, one kecamatan's data changed, the naive loop (`papermill`, then
    `jupyter nbconvert --to html`, then `weasyprint`, one kecamatan after another: briefs
    only), and the in-process floor (the notebooks' code and our rendering, no kernels);
@@ -19,7 +20,7 @@ Targets (issue 13): sample build >= 8x the naive loop; >= 1,5 briefs/s/worker on
 scale run and <= 5 min projected on 16 workers; no-op <= 1 s; per-kecamatan cost of each
 stage within 1,5x from 500 to 7.277.
 
-    .venv/bin/python benchmarks/run.py                       # everything (~15 min on 2 cores)
+    .venv/bin/python benchmarks/run.py                       # everything (~30 min on 2 cores)
     .venv/bin/python benchmarks/run.py --sizes 11,500 --e2e 0  # a quick look
 """
 
@@ -33,6 +34,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -52,6 +54,23 @@ def timed(cmd: list[str], env: dict) -> tuple[float, str]:
     if done.returncode != 0:
         sys.exit(f"gagal: {' '.join(cmd)}\n{done.stdout}\n{done.stderr}")
     return seconds, done.stdout + done.stderr
+
+
+def median_of(runs: int, cmd: list[str], env: dict) -> tuple[float, str, list[float]]:
+    """The median wall time of `runs` runs, the last run's output, and every time.
+
+    One run of a 20-second build moves by ±20 % on this kind of machine (a shared VM:
+    file caches, CPU frequency, neighbours); the median of three is what the README reports.
+    """
+    times, out = [], ""
+    for _ in range(runs):
+        seconds, out = timed(cmd, env)
+        times.append(seconds)
+    return statistics.median(times), out, times
+
+
+def spread(times: list[float]) -> str:
+    return " / ".join(f"{t:.1f}" for t in times)
 
 
 def ran(output: str) -> int:
@@ -274,11 +293,13 @@ def main() -> None:
 
     # 1. The sample meeting.
     rows = []
-    full, out = timed(build + ["--force"], env)
+    full, out, times = median_of(3, build + ["--force"], env)
     sample_stages = json.loads((work / "cache" / "bench" / "tahapan.json").read_text(encoding="utf-8"))["tahapan"]
-    rows.append(("Bangun penuh (--force), 11 brief + ringkasan + buku", full, f"{ran(out)} dijalankan"))
-    dask_full, out = timed(on_dask + ["--force"], {**env, "RAKOR_BUILD": str(work / "cache-dask")})
-    rows.append((f"Bangun penuh yang sama di klaster Dask ({args.jobs} worker)", dask_full, f"{ran(out)} dijalankan"))
+    rows.append(("Bangun penuh (--force), 11 brief + ringkasan + buku, median 3 kali", full,
+                 f"{ran(out)} dijalankan; {spread(times)} dtk"))
+    dask_full, out, times = median_of(3, on_dask + ["--force"], {**env, "RAKOR_BUILD": str(work / "cache-dask")})
+    rows.append((f"Bangun penuh yang sama di klaster Dask ({args.jobs} worker), median 3 kali", dask_full,
+                 f"{ran(out)} dijalankan; {spread(times)} dtk"))
     noop, out = timed(build, env)
     rows.append(("Bangun ulang tanpa perubahan", noop, f"{ran(out)} dijalankan"))
     change_one_kecamatan(data_dir, "13.10.04.2001")
