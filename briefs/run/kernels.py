@@ -43,6 +43,9 @@ _nb.house_style.apply()
 _f = _plt.figure(figsize=(2, 1)); _f.text(0.5, 0.5, "Cakupan 1.234,5%", fontweight="bold")
 _nb.charts.png_bytes(_f); _plt.close(_f)
 """
+# How long the first brief waits for the warm-up: on a fresh machine its first chart also
+# builds matplotlib's font cache, which can take longer than a reset's usual 20 s.
+WARM_UP_SECONDS = 180
 
 _kernel: AsyncKernelManager | None = None
 _client: AsyncKernelClient | None = None  # kept open to the warm kernel: reconnecting costs ~0,2 s a brief
@@ -141,7 +144,7 @@ def acquire(timeout: float = 20) -> tuple[AsyncKernelManager, AsyncKernelClient]
         early.join()  # one thread at a time on the kept client and its event loop
         _early = None
     _pinned_loop()
-    _finish_reset(timeout)
+    _finish_reset(max(timeout, WARM_UP_SECONDS) if early is not None else timeout)
     with _lock:
         if _kernel is None or not run_sync(_kernel.is_alive)():
             _drop()
