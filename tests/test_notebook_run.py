@@ -17,10 +17,15 @@ def notebook(tmp_path: Path, *sources: str) -> str:
     return helpers.notebook(tmp_path, "x = 1", *sources)
 
 
+def stdout(nb) -> str:
+    """The last cell's whole stdout: the kernel may send one print as several stream messages."""
+    return "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("name") == "stdout")
+
+
 def test_parameters_reach_the_notebook_and_timings_are_scrubbed(tmp_path):
     value = "Koto \"Baru\"\n{x} \\ Ñ"
     nb = run.run_notebook(job(notebook(tmp_path, "print(repr(x))"), x=value), tmp_path / "out.ipynb")
-    printed = nb.cells[-1].outputs[0]["text"]
+    printed = stdout(nb)
     assert printed.strip() == repr(value)
     assert nb.metadata.papermill["parameters"] == {"x": value}
     assert "start_time" not in nb.metadata.papermill and "duration" not in nb.metadata.papermill
@@ -61,14 +66,14 @@ def test_unexecuted_or_errored_cells_are_incomplete():
 
 def test_warm_kernel_is_reused_but_globals_do_not_leak(tmp_path):
     probe = notebook(tmp_path, "import os\nprint('LEAK' if 'RAHASIA' in globals() else 'clean', os.getpid())\nRAHASIA = 1\nos.chdir('/')")
-    first = run.run_notebook(job(probe), tmp_path / "a.ipynb").cells[-1].outputs[0]["text"].split()
-    second = run.run_notebook(job(probe), tmp_path / "b.ipynb").cells[-1].outputs[0]["text"].split()
+    first = stdout(run.run_notebook(job(probe), tmp_path / "a.ipynb")).split()
+    second = stdout(run.run_notebook(job(probe), tmp_path / "b.ipynb")).split()
     assert first[0] == second[0] == "clean"
     counts = [c.execution_count for c in nbformat.read(tmp_path / "b.ipynb", as_version=4).cells if c.cell_type == "code"]
     assert counts == list(range(1, len(counts) + 1))  # In [n] as in a fresh kernel
     assert first[1] == second[1]  # the same kernel process served both: the start was paid once
     cwd = run.run_notebook(job(notebook(tmp_path, "import os; print(os.getcwd())")), tmp_path / "c.ipynb")
-    assert cwd.cells[-1].outputs[0]["text"].strip() == str(paths.ROOT)
+    assert stdout(cwd).strip() == str(paths.ROOT)
 
 
 def test_a_kernel_started_early_has_the_imports_done_and_leaves_the_first_brief_a_clean_namespace(tmp_path):
@@ -82,20 +87,20 @@ def test_a_kernel_started_early_has_the_imports_done_and_leaves_the_first_brief_
                                "and not k[1:].isdigit() and not k.startswith(('_i', '_exit'))), "
                                "'briefs.notebook' in sys.modules, os.getpid())")
     nb = run.run_notebook(job(probe), tmp_path / "a.ipynb")
-    names, imported, pid = nb.cells[-1].outputs[0]["text"].rsplit(" ", 2)
+    names, imported, pid = stdout(nb).rsplit(" ", 2)
     assert names == "[]" and imported == "True"  # no _nb, _plt, _f from WARM_UP; briefs.notebook already loaded
     counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
     assert counts == list(range(1, len(counts) + 1))  # In [n] as in a fresh kernel
     again = run.run_notebook(job(notebook(tmp_path, "import os; print(os.getpid())")), tmp_path / "b.ipynb")
-    assert again.cells[-1].outputs[0]["text"].strip() == pid.strip()  # the early kernel is the warm kernel
+    assert stdout(again).strip() == pid.strip()  # the early kernel is the warm kernel
 
 
 def test_a_failed_run_gets_a_new_kernel(tmp_path):
     pid_nb = notebook(tmp_path, "import os; print(os.getpid())")
-    before = run.run_notebook(job(pid_nb), tmp_path / "a.ipynb").cells[-1].outputs[0]["text"]
+    before = stdout(run.run_notebook(job(pid_nb), tmp_path / "a.ipynb"))
     with pytest.raises(run.RunFailed, match="SystemExit|tidak dijalankan|DeadKernel|mati"):
         run.run_notebook(job(notebook(tmp_path, "raise SystemExit(3)")), tmp_path / "b.ipynb")
-    after = run.run_notebook(job(pid_nb), tmp_path / "c.ipynb").cells[-1].outputs[0]["text"]
+    after = stdout(run.run_notebook(job(pid_nb), tmp_path / "c.ipynb"))
     assert before != after
 
 
@@ -139,14 +144,14 @@ def test_a_killed_kernel_is_replaced_with_a_new_client(tmp_path):
     from briefs.run import kernels
 
     pid_nb = notebook(tmp_path, "import os; print(os.getpid())")
-    before = run.run_notebook(job(pid_nb), tmp_path / "a.ipynb").cells[-1].outputs[0]["text"]
+    before = stdout(run.run_notebook(job(pid_nb), tmp_path / "a.ipynb"))
     km, kc = kernels.acquire()
     kernels.kill(km)  # killed between briefs, as the watchdog or an OOM killer would
     for _ in range(100):  # SIGKILL is delivered at once; the exit is seen a moment later
         if not run_sync(km.is_alive)():
             break
         time.sleep(0.05)
-    after = run.run_notebook(job(pid_nb), tmp_path / "b.ipynb").cells[-1].outputs[0]["text"]
+    after = stdout(run.run_notebook(job(pid_nb), tmp_path / "b.ipynb"))
     assert before != after
     _, fresh = kernels.acquire()
     assert fresh is not kc
