@@ -189,8 +189,7 @@ def test_the_kept_client_survives_dask_giving_each_task_a_fresh_context(tmp_path
     probe = notebook(tmp_path, "import os; print(os.getpid())")
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
                       silence_logs=40) as cluster, Client(cluster) as client:
-        futures = [client.submit(lambda i: run.run_notebook(job(probe), tmp_path / f"{i}.ipynb")
-                                 .cells[-1].outputs, i, pure=False) for i in range(3)]
-        # the kernel may send "1614" and "\n" as two stream messages: read the cell's whole stdout
-        pids = ["".join(o.get("text", "") for o in f.result(timeout=120)).strip() for f in futures]
+        futures = [client.submit(lambda i: run.run_notebook(job(probe), tmp_path / f"{i}.ipynb"), i, pure=False)
+                   for i in range(3)]
+        pids = [stdout(f.result(timeout=120)).strip() for f in futures]
     assert len(set(pids)) == 1  # one warm kernel, reached by one kept client, for every task

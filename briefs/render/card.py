@@ -62,9 +62,9 @@ class Content:
         except (KeyError, TypeError, ValueError) as exc:
             raise NotACard(f"isi kartu ponsel tidak terbaca ({type(exc).__name__}: {exc})") from None
         for what, text, limit in content._lengths():
-            if len(text.strip()) > limit:  # handed over anyway: one long value must not fail the brief
-                raise NotACard(f"{what} terlalu panjang untuk kartu ponsel ({len(text.strip())} karakter, "
-                               f"paling banyak {limit})")
+            n = len(text.strip())
+            if n > limit:  # handed over anyway: one long value must not fail the brief
+                raise NotACard(f"{what} terlalu panjang untuk kartu ponsel ({n} karakter, paling banyak {limit})")
         return content
 
     def _lengths(self) -> list[tuple[str, str, int]]:
