@@ -76,6 +76,19 @@ def test_warm_kernel_is_reused_but_globals_do_not_leak(tmp_path):
     assert stdout(cwd).strip() == str(paths.ROOT)
 
 
+def test_the_reset_freezes_what_briefs_share_but_frees_what_a_brief_made(tmp_path):
+    """kernels.RESET: the imports go out of the collector's reach; a brief's own cycles are still freed."""
+    freed = tmp_path / "freed"
+    ring = notebook(tmp_path, "import gc, pathlib, weakref\nclass Ring: pass\nr = Ring(); r.me = r  # a cycle\n"
+                              f"weakref.finalize(r, pathlib.Path({str(freed)!r}).write_text, 'freed')\n"
+                              "print(gc.get_freeze_count())")
+    run.run_notebook(job(ring), tmp_path / "a.ipynb")
+    probe = notebook(tmp_path, "import gc; print(gc.get_freeze_count(), len(gc.get_objects()))")
+    frozen, collectable = map(int, stdout(run.run_notebook(job(probe), tmp_path / "b.ipynb")).split())
+    assert freed.read_text() == "freed"  # the brief's cycle was collected, not frozen with the rest
+    assert frozen > 10 * collectable  # pandas, matplotlib, IPython: frozen; a later collection walks little
+
+
 def test_a_kernel_started_early_has_the_imports_done_and_leaves_the_first_brief_a_clean_namespace(tmp_path):
     """kernels.start_early: the warm-up's imports stay (that is its point), its names do not."""
     from briefs.run import kernels
