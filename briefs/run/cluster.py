@@ -29,6 +29,10 @@ SMALL_BATCH = 3  # up to this many jobs run here, in order; more go to the Dask 
 # cores as two Dask workers would, without a cluster to start or a second cold kernel. More
 # workers (or `--scheduler`) go to Dask.
 HERE_UP_TO = 2
+# How many executed briefs may wait for their pages before the kernel waits too. The summary's
+# pages take twice a brief's, so with only one waiting the kernel sat idle ~1 s at the start of
+# every build; four absorb that, and an interruption still waits only for the pages it was handed.
+PAGES_BEHIND = 4
 LOST_WORKER_RETRIES = 2  # a brief whose worker dies goes to another worker this many times, then fails
 NO_WORKER_GRACE = 30.0  # seconds without any worker before the waiting briefs fail
 RENDER_SLACK = 60.0  # seconds a worker may take beyond a job's timeout (rendering, saving)
@@ -181,36 +185,39 @@ def _run_parallel(todo: list[Job], workers: int, scheduler: str | None) -> Itera
 
 
 def _run_here(todo: list[Job], overlap: bool) -> Iterable[Outcome]:
-    """The jobs in this process's own warm kernel, in order; with `overlap`, one brief's
-    pages render in a thread while the kernel runs the next notebook.
+    """The jobs in this process's own warm kernel, in order; with `overlap`, briefs' pages render
+    in a thread while the kernel runs the next notebooks.
 
     A brief's time is split about evenly between its kernel (the cells) and its pages
     (nbconvert here, WeasyPrint in a forked child), so the two halves keep two cores busy,
     as two Dask workers would, but with one cold kernel and no cluster to start (README,
-    Speed). At most two briefs wait for their pages (one rendering, one next); each half
-    fails only its own job (`briefs.run.jobs.execute`, `finish`), and an interruption lets
-    the pages already handed over finish into the cache (each whole, or not at all) before
-    it stops the build: no executed notebook is left half-way in a work folder.
+    Speed). Up to `PAGES_BEHIND` executed briefs wait for their pages, so a long render (the
+    summary's) never idles the kernel; each half fails only its own job
+    (`briefs.run.jobs.execute`, `finish`), and an interruption lets the pages already handed
+    over finish into the cache (each whole, or not at all) before it stops the build: no
+    executed notebook is left half-way in a work folder.
     """
     if not overlap:
         yield from (run_job(job) for job in todo)
         return
+    from collections import deque
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="halaman") as pages:
-        rendering = None
+        waiting: deque = deque()  # futures of `finish`, in the order their notebooks ran
         for job in todo:
             ran = execute(job)
             # Handed to the thread before anything is reported: an executed notebook is always
             # in the thread's hands, so an interruption while a result is being reported still
             # ends with it rendered into the cache (leaving the `with` waits for the thread).
-            previous, rendering = rendering, pages.submit(finish, ran) if isinstance(ran, Executed) else None
-            if previous is not None:
-                yield previous.result()
-            if rendering is None:
+            if isinstance(ran, Executed):
+                waiting.append(pages.submit(finish, ran))
+            else:
                 yield ran
-        if rendering is not None:
-            yield rendering.result()
+            while waiting and (len(waiting) > PAGES_BEHIND or waiting[0].done()):
+                yield waiting.popleft().result()
+        while waiting:
+            yield waiting.popleft().result()
 
 
 @dataclass
