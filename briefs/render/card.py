@@ -3,8 +3,9 @@
 An official reads it on a phone, about 360 px wide, without zooming: a few large figures,
 the one action asked, the data period, the build id and, for sample data, DATA CONTOH.
 It is our own HTML and CSS (`templates/card/`), printed by the pages' engine (WeasyPrint,
-one page of 1080 × 1350 CSS px, through `weasy.pdf_bytes`: jailed and limited like a
-brief), rasterized by PDFium (pypdfium2) at one pixel per CSS px and written by Pillow as
+one page of 1080 × 1350 CSS px, through `weasy.pdf_bytes`: jailed like a brief, but in the
+worker's own process, since every value is escaped and `Content.parse` bounds how many and
+how long), rasterized by PDFium (pypdfium2) at one pixel per CSS px and written by Pillow as
 8-bit grayscale with no metadata but its title and alternative text: the same content
 gives the same bytes. The figures and the action come from the notebook's output
 (`take` finds it and takes it off the page); the frame (name, meeting, period, build id,
@@ -29,6 +30,7 @@ FILE = "kartu.png"  # in the job's cache folder; the release copies it to kartu/
 WIDTH, HEIGHT = 1080, 1350  # CSS px = image px: a 4:5 portrait, what WhatsApp shows uncropped
 FOLDER = paths.TEMPLATES / "card"
 MAX_NILAI = 12  # characters of a figure, kept on one line in large type ("108.641", "23 dari 72", "Tercapai")
+MAX_ANGKA = 3  # figures besides the main one, as nb.kartu_hp allows (a test holds them equal)
 MAX_TEKS = 600  # a sanity bound on a label, context or the action; what does not fit one screen is found by rendering
 SCALE = 96 / 72  # PDFium draws one pixel per PDF point at scale 1; a CSS px is 3/4 of a point
 _PDFIUM = threading.Lock()  # PDFium is not thread-safe, and a build may render pages in a thread
@@ -61,6 +63,9 @@ class Content:
                           aksi=_text(data["aksi"]))
         except (KeyError, TypeError, ValueError) as exc:
             raise NotACard(f"isi kartu ponsel tidak terbaca ({type(exc).__name__}: {exc})") from None
+        if len(content.angka) > MAX_ANGKA:  # an edited notebook, or a display() of our MIME type
+            raise NotACard(f"kartu ponsel memuat paling banyak {MAX_ANGKA} angka selain angka utama "
+                           f"(ada {len(content.angka)})")
         for what, text, limit in content._lengths():
             n = len(text.strip())
             if n > limit:  # handed over anyway: one long value must not fail the brief
@@ -151,7 +156,7 @@ def png_bytes(content: Content, page: Page) -> bytes:
 
     html = card_html(content, page)
     # Not archival: the PDF is rasterized at once; PDF/A and tags would change no pixel
-    pdf = weasy.pdf_bytes(html, base_dir=FOLDER, title=f"Kartu ponsel {name(page)}", archival=False)
+    pdf = weasy.pdf_bytes(html, base_dir=FOLDER, title=f"Kartu ponsel {name(page)}", archival=False, limited=False)
     image = _rasterize(pdf)
     return _png(image, title=f"Kartu ponsel {name(page)}", description=alt_text(content, page))
 
