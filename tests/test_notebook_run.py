@@ -137,6 +137,17 @@ def test_undeclared_or_crafted_parameter_names_never_reach_the_kernel(tmp_path):
     assert run.allowed_parameters(paths.BRIEF_NOTEBOOK) == {"kode_kecamatan", "params_file", "snapshot", "build_id"}
 
 
+def test_a_parameter_added_to_the_notebook_is_allowed_at_once(tmp_path):
+    """The declared names are read once per version of the file, not once per process."""
+    path = Path(notebook(tmp_path, "print(x)"))
+    assert run.allowed_parameters(path) == {"x"}
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[0].source = "x = 1\ny = 2"
+    nbformat.write(nb, path)
+    assert run.allowed_parameters(path) == {"x", "y"}
+    assert stdout(run.run_notebook(job(str(path), x=3, y=4), tmp_path / "out.ipynb")).strip() == "3"
+
+
 def test_many_runs_in_one_worker_leak_no_file_descriptors(tmp_path):
     """A worker runs hundreds of briefs: each run must give back its sockets and pipes."""
     import os
