@@ -52,3 +52,30 @@ def test_recover_restores_a_release_cut_between_renames(tmp_path):
     assert not old.exists()
     assert not dead.exists()
     assert alive.exists()  # another build still running: leave it alone
+
+
+def test_a_cache_file_enters_the_release_as_a_link_or_else_as_a_copy(tmp_path, monkeypatch):
+    """Linking writes nothing (copies grew with national size); another file system gets a copy."""
+    import errno
+
+    src = tmp_path / "cache" / "page.pdf"
+    src.parent.mkdir()
+    src.write_bytes(b"%PDF-1.7 brief")
+    release._place(src, tmp_path / "linked.pdf")
+    assert (tmp_path / "linked.pdf").stat().st_ino == src.stat().st_ino
+
+    def other_disk(*args):
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", other_disk)
+    release._place(src, tmp_path / "copied.pdf")
+    copied = tmp_path / "copied.pdf"
+    assert copied.read_bytes() == src.read_bytes() and copied.stat().st_ino != src.stat().st_ino
+
+
+def test_the_released_pages_are_the_cache_entries_own_files(small_release):
+    from briefs.run import cache
+
+    for rel in ("kecamatan/sitiung.pdf", "kecamatan/sitiung.html", "notebooks/sitiung.ipynb", "kartu/sitiung.png"):
+        inode = (small_release / rel).stat().st_ino
+        assert any(f.stat().st_ino == inode for f in cache.CACHE.glob("*/*")), rel
