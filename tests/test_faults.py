@@ -228,6 +228,18 @@ def test_a_damaged_cache_entry_is_rebuilt_not_published(tmp_path):
     assert again.exit_code == 0 and not rebuilt.cached
     assert len(PdfReader(tmp_path / "b" / "rakor-2026-11" / "kecamatan" / "sitiung.pdf").pages) == 2
 
+    # A released page edited in place: it is the cache entry's own file (a hard link), so the
+    # entry is damaged with it, and the next build of that release reruns the brief and
+    # publishes it whole, instead of trusting either copy.
+    released = tmp_path / "b" / "rakor-2026-11" / "kecamatan" / "sitiung.pdf"
+    whole = released.read_bytes()
+    with open(released, "r+b") as f:
+        f.write(b"%PDF-1.0 diubah")
+    assert (env_cache / rebuilt.job.fingerprint / "page.pdf").read_bytes()[:15] == b"%PDF-1.0 diubah"
+    third = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(only=["Sitiung"], out=tmp_path / "b"))
+    assert third.exit_code == 0 and not next(o for o in third.batch.outcomes if o.job.kind == "brief").cached
+    assert released.read_bytes() == whole
+
 
 def test_a_write_that_fails_mid_build_is_one_line_and_the_release_stays(published, tmp_path):
     """A full disk, simulated by a file-size limit: writing the book fails (EFBIG), not the process."""
