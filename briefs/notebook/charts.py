@@ -100,7 +100,10 @@ def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
     and encode a colour PNG only for us to decode it again: ~45 ms a chart for the
     same pixels. Pillow writes no time or text chunks, so the same figure always gives
     the same bytes. Drawn at the figure's own size (no tight crop), so the width on
-    paper is the width the analyst asked for.
+    paper is the width the analyst asked for. zlib level 6, not `optimize` (level 9):
+    the same pixels 6 % larger (13,2 → 14,0 KB a chart) in a sixth of the time (33 → 6
+    ms, ~80 ms a brief in the kernel, the slower side of a build); the PDF does not
+    change with it (WeasyPrint re-encodes the pixels into the same image streams).
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -116,7 +119,7 @@ def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
         fig.dpi = dpi_before
         fig.set_canvas(shown_on)
     out = io.BytesIO()
-    gray.save(out, format="PNG", optimize=True, dpi=(dpi, dpi))
+    gray.save(out, format="PNG", compress_level=6, dpi=(dpi, dpi))
     return out.getvalue()
 
 
