@@ -131,3 +131,15 @@ def test_sample_tables_agree_with_each_other(sample, meeting):
     pd.testing.assert_frame_equal(by_kec, kec.set_index("kode_kecamatan")[by_kec.columns])
     assert sorted(kec["peringkat"]) == list(range(1, len(kec) + 1))
     assert kec.sort_values("peringkat")["cakupan"].is_monotonic_decreasing
+
+
+def test_tables_handed_down_give_the_same_figures_as_computed_afresh(sample, meeting):
+    """A brief computes `nagari_table` once and hands it to `kecamatan_table` (and that to
+    `kabupaten`): the figures must be exactly those each computes on its own, and the
+    handed-down table must come back unchanged (the notebook shows it as `nagari`)."""
+    nagari = figures.nagari_table(sample, meeting)
+    before = nagari.copy()
+    kec = figures.kecamatan_table(sample, meeting, nagari)
+    pd.testing.assert_frame_equal(kec, figures.kecamatan_table(sample, meeting))
+    assert figures.kabupaten(sample, meeting, kec) == figures.kabupaten(sample, meeting)
+    pd.testing.assert_frame_equal(nagari, before)

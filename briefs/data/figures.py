@@ -99,9 +99,13 @@ def _peringkat(cakupan: pd.Series, kode: pd.Series) -> pd.Series:
     return rank.reindex(cakupan.index)
 
 
-def kecamatan_table(ds: Dataset, meeting: Meeting) -> pd.DataFrame:
-    """One row per kecamatan, ordered by code, with its rank and its gap to the target."""
-    nagari = nagari_table(ds, meeting)
+def kecamatan_table(ds: Dataset, meeting: Meeting, nagari: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per kecamatan, ordered by code, with its rank and its gap to the target.
+
+    `nagari`: this `ds` and meeting's `nagari_table`, when the caller has it already (a
+    brief needs both; computing it twice cost ~20 ms a brief in the kernel).
+    """
+    nagari = nagari_table(ds, meeting) if nagari is None else nagari
     groups = nagari.groupby(["kode_kecamatan", "kecamatan"], sort=True)
     table = groups[list(_SUMS)].sum().reset_index()
     table.insert(2, "jumlah_nagari", groups.size().to_numpy())
@@ -125,9 +129,12 @@ def kecamatan_table(ds: Dataset, meeting: Meeting) -> pd.DataFrame:
     return table[columns]
 
 
-def kabupaten(ds: Dataset, meeting: Meeting) -> dict[str, int | float]:
-    """The regency totals, with the same measures as a kecamatan row (no rank)."""
-    kec = kecamatan_table(ds, meeting)
+def kabupaten(ds: Dataset, meeting: Meeting, kecamatan: pd.DataFrame | None = None) -> dict[str, int | float]:
+    """The regency totals, with the same measures as a kecamatan row (no rank).
+
+    `kecamatan`: this `ds` and meeting's `kecamatan_table`, when the caller has it already.
+    """
+    kec = kecamatan_table(ds, meeting) if kecamatan is None else kecamatan
     totals: dict[str, int | float] = {name: int(kec[name].sum()) for name in _SUMS}
     totals["jumlah_kecamatan"] = len(kec)
     totals["jumlah_nagari"] = int(kec["jumlah_nagari"].sum())

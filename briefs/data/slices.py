@@ -33,7 +33,7 @@ def own_rows(ds: Dataset, kode_kecamatan: str) -> Dataset:
 def context(ds: Dataset, meeting: Meeting) -> dict[str, dict]:
     """Per kecamatan code: what its brief shows about the rest of the regency."""
     table = figures.kecamatan_table(ds, meeting)
-    average = round(float(figures.kabupaten(ds, meeting)["cakupan"]), 3)  # as shown: 21,0%
+    average = round(float(figures.kabupaten(ds, meeting, table)["cakupan"]), 3)  # as shown: 21,0%
     return {
         row.kode_kecamatan: {"peringkat": int(row.peringkat), "jumlah_kecamatan": len(table), "cakupan_kabupaten": average}
         for row in table.itertuples()

@@ -112,12 +112,13 @@ def load_brief(kode_kecamatan: str, params_file: str | Path = paths.DEFAULT_PARA
         listed = ", ".join(f"{code} ({name})" for code, name in known.items())
         raise InputError(Problem(display_path(params_path), f"kode kecamatan {kode_kecamatan!r} tidak ada "
                                  f"di data wilayah; yang ada: {listed}", column="kode_kecamatan"))
-    ringkasan = figures.kecamatan_table(own, meeting).set_index("kode_kecamatan").loc[kode_kecamatan].copy()
+    nagari = figures.nagari_table(own, meeting)
+    ringkasan = figures.kecamatan_table(own, meeting, nagari).set_index("kode_kecamatan").loc[kode_kecamatan].copy()
     ringkasan["peringkat"] = ctx["peringkat"]
     return Brief(
         meeting=meeting, kode_kecamatan=kode_kecamatan, kecamatan=_kecamatan_names(own)[kode_kecamatan],
         wilayah=own.wilayah, angkatan_kerja=own.angkatan_kerja, kepesertaan=own.kepesertaan,
-        agen_perisai=own.agen_perisai, nagari=figures.nagari_table(own, meeting), ringkasan=ringkasan,
+        agen_perisai=own.agen_perisai, nagari=nagari, ringkasan=ringkasan,
         peringkat=int(ctx["peringkat"]), jumlah_kecamatan=int(ctx["jumlah_kecamatan"]),
         cakupan_kabupaten=float(ctx["cakupan_kabupaten"]), build_id=build_id,
     )
@@ -128,7 +129,8 @@ def load_summary(params_file: str | Path = paths.DEFAULT_PARAMS, snapshot: str |
     """Load the regency summary: every kecamatan and nagari of the meeting's data."""
     house_style.apply()
     meeting, ds = _inputs(params_file, snapshot)
+    nagari = figures.nagari_table(ds, meeting)
+    kecamatan = figures.kecamatan_table(ds, meeting, nagari)
     return Summary(meeting=meeting, wilayah=ds.wilayah, angkatan_kerja=ds.angkatan_kerja,
-                   kepesertaan=ds.kepesertaan, agen_perisai=ds.agen_perisai,
-                   kecamatan=figures.kecamatan_table(ds, meeting), nagari=figures.nagari_table(ds, meeting),
-                   kabupaten=figures.kabupaten(ds, meeting), build_id=build_id)
+                   kepesertaan=ds.kepesertaan, agen_perisai=ds.agen_perisai, kecamatan=kecamatan, nagari=nagari,
+                   kabupaten=figures.kabupaten(ds, meeting, kecamatan), build_id=build_id)
