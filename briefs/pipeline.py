@@ -151,16 +151,18 @@ def _build_release(params_file: Path | str, meeting: Meeting, opts: Options, inp
 
     with timing.stage("muat dan validasi data"):
         meeting, ds = load_inputs(params_file, meeting)
-    cluster.start_kernel_early(opts.jobs, opts.scheduler)  # boots while the rest is imported and planned
-    with timing.stage("impor"):
-        from briefs.release import assemble
-        from briefs.run.plan import plan
     # Through the model's own validation: a timeout of 0 or a year is refused, never ignored.
     overrides = {k: v for k, v in (("engine", opts.engine), ("timeout", opts.timeout)) if v is not None}
     if overrides:
         meeting = type(meeting).model_validate(meeting.model_dump() | overrides)
     quarto = _quarto(meeting, opts, params_file)
     codes = _selected(meeting, ds, opts.only)
+    # Every input is checked by now (exit 2 never boots a kernel for nothing): the kernel boots
+    # while the rest is imported and planned.
+    cluster.start_kernel_early(opts.jobs, opts.scheduler)
+    with timing.stage("impor"):
+        from briefs.release import assemble
+        from briefs.run.plan import plan
     snapshot = paths.BUILD / meeting.id / "snapshot"
     with timing.stage("potongan data per kecamatan"):
         shutil.rmtree(snapshot, ignore_errors=True)  # no slice of a kecamatan that is gone

@@ -300,9 +300,10 @@ class _Started(Exception):
     """Raised where the build would start its kernel early: the build got that far."""
 
 
-@pytest.mark.parametrize("broken", [False, True])
-def test_the_kernel_starts_early_only_once_the_data_is_valid(tmp_path, folder, monkeypatch, broken):
-    """A build that will run here starts its kernel while it plans; bad input (exit 2) never starts one."""
+@pytest.mark.parametrize("broken", [None, "data", "--only", "quarto"])
+def test_the_kernel_starts_early_only_once_every_input_is_valid(tmp_path, folder, monkeypatch, broken):
+    """A build that will run here starts its kernel while it plans; bad input (exit 2) never
+    starts one: bad data, an unknown `--only` name, an engine that is not installed."""
     from briefs import pipeline
     from briefs.run import kernels
 
@@ -310,9 +311,16 @@ def test_the_kernel_starts_early_only_once_the_data_is_valid(tmp_path, folder, m
         raise _Started
 
     monkeypatch.setattr(kernels, "start_early", start_early)
-    if broken:
+    options = {}
+    if broken == "data":
         kep = folder / "kepesertaan.csv"
         kep.write_text(kep.read_text(encoding="utf-8") + "2026-10,13.10.01.2001,PU,banyak\n", encoding="utf-8")
+    elif broken == "--only":
+        options["only"] = ["Kecamatan Yang Tidak Ada"]
+    elif broken == "quarto":
+        monkeypatch.delenv("QUARTO_PATH", raising=False)
+        monkeypatch.setenv("PATH", str(tmp_path))  # nowhere to find quarto
+        options["engine"] = "quarto"
     path = write_params(tmp_path, folder)
     with pytest.raises(InputError if broken else _Started):
-        pipeline.build(path, pipeline.Options(out=tmp_path / "out", jobs=1))
+        pipeline.build(path, pipeline.Options(out=tmp_path / "out", jobs=1, **options))
