@@ -29,9 +29,12 @@ STAGES = "small-release-tahapan.json"  # small_release's stage record, under the
 
 @pytest.fixture(scope="session")
 def small_release(tmp_path_factory) -> Path:
-    """`build.py --only Sitiung --only 'koto  baru'` into a temporary outputs folder."""
+    """`build.py --only Sitiung --only 'koto  baru' --force` into a temporary outputs folder.
+
+    Forced: its notebooks run whatever another test of this worker built before (the cache
+    is the worker's), so its stage record and its files never depend on the tests' order."""
     out = tmp_path_factory.mktemp("outputs")
-    args = [str(paths.DEFAULT_PARAMS), "--out", str(out), "--jobs", "2"]
+    args = [str(paths.DEFAULT_PARAMS), "--out", str(out), "--jobs", "2", "--force"]
     for name in TWO:
         args += ["--only", name]
     code = cli.main(args)

@@ -217,10 +217,16 @@ def test_symlink_loops_in_params_or_data_are_bad_input(tmp_path, capsys):
         assert "Traceback" not in err and ("tautan simbolik" in err or "symbolic links" in err), err
 
 
-def test_a_damaged_cache_entry_is_rebuilt_not_published(tmp_path):
-    env_cache = cache.CACHE
+def test_a_damaged_cache_entry_is_rebuilt_not_published(tmp_path, monkeypatch):
+    # A cache of its own: the entries damaged here are hard-linked from other tests' releases
+    # when they share this worker's cache, and would damage those releases too.
+    env_cache = tmp_path / "cache"
+    monkeypatch.setattr(cache, "CACHE", env_cache)
     first = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(only=["Sitiung"], out=tmp_path / "a"))
     brief = next(o for o in first.batch.outcomes if o.job.kind == "brief")
+    for rel in ("kecamatan/sitiung.pdf", "kecamatan/sitiung.html", "notebooks/sitiung.ipynb", "kartu/sitiung.png"):
+        inode = (tmp_path / "a" / "rakor-2026-11" / rel).stat().st_ino  # released as hard links to the entry
+        assert any(f.stat().st_ino == inode for f in (env_cache / brief.job.fingerprint).iterdir()), rel
     pdf = env_cache / brief.job.fingerprint / "page.pdf"
     pdf.write_bytes(pdf.read_bytes()[: len(pdf.read_bytes()) // 2])  # a copy cut short, a disk that filled up
     again = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(only=["Sitiung"], out=tmp_path / "b"))

@@ -71,11 +71,3 @@ def test_a_cache_file_enters_the_release_as_a_link_or_else_as_a_copy(tmp_path, m
     release._place(src, tmp_path / "copied.pdf")
     copied = tmp_path / "copied.pdf"
     assert copied.read_bytes() == src.read_bytes() and copied.stat().st_ino != src.stat().st_ino
-
-
-def test_the_released_pages_are_the_cache_entries_own_files(small_release):
-    from briefs.run import cache
-
-    for rel in ("kecamatan/sitiung.pdf", "kecamatan/sitiung.html", "notebooks/sitiung.ipynb", "kartu/sitiung.png"):
-        inode = (small_release / rel).stat().st_ino
-        assert any(f.stat().st_ino == inode for f in cache.CACHE.glob("*/*")), rel
