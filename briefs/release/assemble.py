@@ -37,7 +37,12 @@ def publish_release(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: 
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        assemble(meeting, ds, batch, build_id, staging, inputs, run or {}, warnings or [])
+        try:
+            assemble(meeting, ds, batch, build_id, staging, inputs, run or {}, warnings or [])
+        except OSError as exc:
+            if exc.filename is None:  # a plain write names no file: name where the release was written
+                raise OSError(exc.errno, exc.strerror, str(staging)) from exc
+            raise
         with timing.stage("terbitkan"):
             swap(staging, target)
     finally:
