@@ -61,3 +61,9 @@ def warning_text(warning: dict) -> str:
         short = source if len(source) <= 50 else source[:49] + "…"
         where.append(f"sel {warning['cell']}" + (f" «{short}»" if short else ""))
     return " · ".join(w for w in where if w) + f": {warning['message']}"
+
+
+def naming(exc: OSError, path: Path | str) -> OSError:
+    """`exc` as the same OS error about `path`: a failed write() or flush names no file, and
+    the build's one line for a full disk (`briefs.cli`) must say which file it could not write."""
+    return OSError(exc.errno, exc.strerror, str(path))

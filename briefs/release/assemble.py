@@ -14,7 +14,7 @@ import pandas as pd
 
 from briefs import data, fmt, timing
 from briefs.data import figures
-from briefs.errors import warning_text
+from briefs.errors import naming, warning_text
 from briefs.hashing import file_sha256
 from briefs.params import Meeting
 from briefs.paths import SUMMARY_SLUG, unique_slugs  # noqa: F401  (where the build's file names are made)
@@ -41,7 +41,7 @@ def publish_release(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: 
             assemble(meeting, ds, batch, build_id, staging, inputs, run or {}, warnings or [])
         except OSError as exc:
             if exc.filename is None:  # a plain write names no file: name where the release was written
-                raise OSError(exc.errno, exc.strerror, str(staging)) from exc
+                raise naming(exc, staging) from exc
             raise
         with timing.stage("terbitkan"):
             swap(staging, target)

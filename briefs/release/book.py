@@ -22,6 +22,7 @@ from typing import Literal
 import pikepdf
 
 from briefs import templating
+from briefs.errors import naming
 from briefs.release import book_tags
 from briefs.render import page, weasy
 
@@ -94,8 +95,8 @@ def write_book(parts: list[BookPart], target: Path, *, meeting, build_id: str) -
             book.save(sink, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
             if sink.error is not None:
                 raise sink.error
-    except OSError as exc:  # with the file's name: a failed write (or the last flush) names none
-        raise OSError(exc.errno, exc.strerror, str(target)) from exc
+    except OSError as exc:
+        raise naming(exc, target) from exc
     finally:
         for pdf in sources.values():
             pdf.close()
