@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import fcntl
 import os
 import shutil
 import tempfile
@@ -24,24 +25,37 @@ from briefs import cli, paths
 from tests.helpers import MINI, meeting
 
 TWO = ["Sitiung", "koto  baru"]  # the second as an analyst might type it
-STAGES = "small-release-tahapan.json"  # small_release's stage record, under the session's base temp
+STAGES = "small-release-tahapan.json"  # small_release's stage record, in `session_temp`
+
+
+def session_temp(tmp_path_factory) -> Path:
+    """A folder every process of this test session shares: pytest-xdist's workers each get their
+    own base temp inside the session's; without xdist, the base temp is the session's own."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 @pytest.fixture(scope="session")
 def small_release(tmp_path_factory) -> Path:
     """`build.py --only Sitiung --only 'koto  baru' --force` into a temporary outputs folder.
 
-    Forced: its notebooks run whatever another test of this worker built before (the cache
-    is the worker's), so its stage record and its files never depend on the tests' order."""
-    out = tmp_path_factory.mktemp("outputs")
-    args = [str(paths.DEFAULT_PARAMS), "--out", str(out), "--jobs", "2", "--force"]
-    for name in TWO:
-        args += ["--only", name]
-    code = cli.main(args)
-    assert code == 0
-    # The build's stage record, kept now: a later build of the same meeting in this session
-    # (a failing one, in the fault tests) writes its own over it.
-    shutil.copy(paths.BUILD / "rakor-2026-11" / "tahapan.json", tmp_path_factory.getbasetemp() / STAGES)
+    Built once per session, by whichever worker asks first (the others wait for it, then read the
+    same files): read-only for every test. Forced: its notebooks run whatever another test built
+    before (the cache is the session's), so its stage record and its files never depend on the
+    tests' order."""
+    shared = session_temp(tmp_path_factory)
+    out = shared / "small-release"
+    with open(shared / "small-release.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if the build fails
+        if not (out / "rakor-2026-11" / "manifest.json").is_file():
+            args = [str(paths.DEFAULT_PARAMS), "--out", str(out), "--jobs", "2", "--force"]
+            for name in TWO:
+                args += ["--only", name]
+            code = cli.main(args)
+            assert code == 0
+            # The build's stage record, kept now: a later build of the same meeting in this session
+            # (a failing one, in the fault tests) writes its own over it.
+            shutil.copy(paths.BUILD / "rakor-2026-11" / "tahapan.json", shared / STAGES)
     return out / "rakor-2026-11"
 
 
@@ -67,3 +81,12 @@ def ds(folder):
     from briefs import data
 
     return data.load(meeting(folder))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that build releases first, each module's in its own order.
+
+    pytest-xdist's worksteal hands each worker a contiguous half of this list and lets an idle
+    worker take half of another's remaining queue: with the long tests in front, what is left
+    to share at the end is short tests, and no worker finishes alone on a 20-second build."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

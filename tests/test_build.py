@@ -142,9 +142,9 @@ def test_the_build_records_where_its_time_went_outside_the_release(small_release
     Read from the copy small_release kept right after its build (tests.conftest.STAGES)."""
     import json
 
-    from tests.conftest import STAGES
+    from tests.conftest import STAGES, session_temp
 
-    record = json.loads((tmp_path_factory.getbasetemp() / STAGES).read_text(encoding="utf-8"))
+    record = json.loads((session_temp(tmp_path_factory) / STAGES).read_text(encoding="utf-8"))
     stages = list(record["tahapan"])
     expected = ["muat dan validasi data", "potongan data per kecamatan", "rencana dan sidik jari",
                 "brief dan ringkasan", "salin halaman", "buku", "indeks", "manifest dan zip", "terbitkan"]
