@@ -81,12 +81,3 @@ def ds(folder):
     from briefs import data
 
     return data.load(meeting(folder))
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests that build releases first, each module's in its own order.
-
-    pytest-xdist's worksteal hands each worker a contiguous half of this list and lets an idle
-    worker take half of another's remaining queue: with the long tests in front, what is left
-    to share at the end is short tests, and no worker finishes alone on a 20-second build."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
