@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 from briefs import fmt, paths
-from briefs.errors import InputError, warning_text
+from briefs.errors import InputError, Problem, warning_text
 
 USAGE = """python build.py [PARAMS] [opsi]        bangun rilis rakor (bawaan: params/rakor-2026-11.yml)
        python build.py check PARAMS           periksa parameter dan data saja
@@ -23,11 +24,33 @@ USAGE = """python build.py [PARAMS] [opsi]        bangun rilis rakor (bawaan: pa
        python build.py sign RILIS --key KUNCI  tandatangani manifest.json rilis yang lolos verify"""
 
 
+# argparse's own errors, worded as every other bad input is (exit 2, the option named first);
+# anything not listed keeps argparse's words, still as one line naming the command line.
+_ARGPARSE_ERRORS = [
+    (r"unrecognized arguments: (.*)", "baris perintah", "opsi tidak dikenal: {0} (lihat python build.py --help)"),
+    (r"argument ([^:/ ]+)[^:]*: expected one argument", "{0}", "nilainya tidak ada"),
+    (r"argument ([^:/ ]+)[^:]*: invalid int value: (.*)", "{0}", "harus bilangan bulat; tertulis {1}"),
+    (r"argument ([^:/ ]+)[^:]*: invalid choice: (\S+) \(choose from (.*)\)", "{0}",
+     "nilainya tidak dikenal; tertulis {1}; yang diharapkan: {2}"),
+    (r"the following arguments are required: (.*)", "baris perintah", "wajib diisi tetapi tidak ada: {0}"),
+]
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, whose errors are InputErrors in Indonesian instead of its English line and exit."""
+
+    def error(self, message: str):
+        for pattern, where, words in _ARGPARSE_ERRORS:
+            found = re.fullmatch(pattern, message)
+            if found:
+                raise InputError(Problem(where.format(*found.groups()), words.format(*found.groups())))
+        raise InputError(Problem("baris perintah", message))
+
+
 def _build_parser() -> argparse.ArgumentParser:
     from briefs import params  # here, not at the top: `verify` has no use for pydantic
 
-    p = argparse.ArgumentParser(prog="build.py", usage=USAGE,
-                                description="Bangun brief cakupan BPJS Ketenagakerjaan per kecamatan.")
+    p = Parser(prog="build.py", usage=USAGE, description="Bangun brief cakupan BPJS Ketenagakerjaan per kecamatan.")
     p.add_argument("params", nargs="?", default=str(paths.DEFAULT_PARAMS), help="berkas parameter rakor")
     p.add_argument("--only", action="append", default=[], metavar="NAMA", help="hanya kecamatan ini (boleh berulang)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 2, metavar="N", help="jumlah worker lokal")
@@ -93,7 +116,7 @@ def _main_thread() -> bool:
 def _check(argv: list[str]) -> int:
     from briefs import pipeline
 
-    p = argparse.ArgumentParser(prog="build.py check")
+    p = Parser(prog="build.py check")
     p.add_argument("params")
     args = p.parse_args(argv)
     try:
@@ -112,7 +135,7 @@ def _check(argv: list[str]) -> int:
 def _verify(argv: list[str]) -> int:
     from briefs import verify
 
-    p = argparse.ArgumentParser(prog="build.py verify")
+    p = Parser(prog="build.py verify")
     p.add_argument("release")
     p.add_argument("--rebuild", action="store_true", help="bangun ulang ke folder sementara dan bandingkan byte demi byte")
     p.add_argument("--signers", metavar="BERKAS", help="allowed_signers OpenSSH: periksa tanda tangan manifest.json.sig")
@@ -141,7 +164,7 @@ def _sign(argv: list[str]) -> int:
     from briefs import verify
     from briefs.release import signing
 
-    p = argparse.ArgumentParser(prog="build.py sign")
+    p = Parser(prog="build.py sign")
     p.add_argument("release")
     p.add_argument("--key", required=True, metavar="KUNCI", help="kunci privat SSH (ed25519)")
     args = p.parse_args(argv)

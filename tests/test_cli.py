@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from briefs import cli, paths
 
 
@@ -59,3 +61,20 @@ def test_period_not_in_data_names_key_and_value(tmp_path, capsys):
     assert cli.main(["check", str(f)]) == 2
     err = capsys.readouterr().err
     assert "period" in err and "2026-12" in err
+
+
+@pytest.mark.parametrize(("argv", "line"), [
+    (["--engine", "latex"], "  --engine: nilainya tidak dikenal; tertulis 'latex'; yang diharapkan: 'weasyprint', 'quarto'"),
+    (["--jobs", "dua"], "  --jobs: harus bilangan bulat; tertulis 'dua'"),
+    (["--only"], "  --only: nilainya tidak ada"),
+    (["--onyl", "Sitiung"], "  baris perintah: opsi tidak dikenal: --onyl (lihat python build.py --help)"),
+    (["check"], "  baris perintah: wajib diisi tetapi tidak ada: params"),
+    (["sign", "outputs/rakor-2026-11"], "  baris perintah: wajib diisi tetapi tidak ada: --key"),
+    (["verify", "a", "b"], "  baris perintah: opsi tidak dikenal: b (lihat python build.py --help)"),
+])
+def test_a_mistyped_option_is_one_line_in_indonesian_and_exit_2(argv, line, tmp_path, capsys):
+    """argparse's own errors (English, its own format) come out as every other bad input does."""
+    assert cli.main(argv + (["--out", str(tmp_path / "out")] if argv[0].startswith("--") else [])) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines() == ["Input tidak valid (1 masalah); tidak ada yang dijalankan:", line], err
+    assert not (tmp_path / "out").exists()
