@@ -154,7 +154,7 @@ def _build_release(params_file: Path | str, meeting: Meeting, opts: Options, inp
     # Through the model's own validation: a timeout of 0 or a year is refused, never ignored.
     overrides = {k: v for k, v in (("engine", opts.engine), ("timeout", opts.timeout)) if v is not None}
     if overrides:
-        meeting = type(meeting).model_validate(meeting.model_dump() | overrides)
+        meeting = params.with_options(meeting, **overrides)
     quarto = _quarto(meeting, opts, params_file)
     codes = _selected(meeting, ds, opts.only)
     # Every input is checked by now (exit 2 never boots a kernel for nothing): the kernel boots

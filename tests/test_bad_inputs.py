@@ -324,3 +324,22 @@ def test_the_kernel_starts_early_only_once_every_input_is_valid(tmp_path, folder
     path = write_params(tmp_path, folder)
     with pytest.raises(InputError if broken else _Started):
         pipeline.build(path, pipeline.Options(out=tmp_path / "out", jobs=1, **options))
+
+
+@pytest.mark.parametrize(("option", "value", "words"), [
+    ("timeout", 0, "terlalu kecil; tertulis 0"),
+    ("timeout", 86_401, "terlalu besar; tertulis 86401"),
+    ("timeout", 2.5, "harus bilangan bulat; tertulis 2.5"),
+    ("engine", "latex", "nilainya tidak dikenal; tertulis 'latex'; yang diharapkan: weasyprint atau quarto"),
+])
+def test_a_bad_option_through_the_python_api_is_an_input_error_naming_it(tmp_path, folder, option, value, words):
+    """`pipeline.build` checks `Options.engine` and `.timeout` as the params file's keys are
+    checked, and words the problem as the CLI does: an InputError naming the option, not
+    pydantic's ValidationError."""
+    from briefs import pipeline
+
+    with pytest.raises(InputError) as caught:
+        pipeline.build(write_params(tmp_path, folder), pipeline.Options(out=tmp_path / "out", jobs=1, **{option: value}))
+    [problem] = caught.value.problems
+    assert problem.file == f"--{option}" and problem.message.startswith(words), problem
+    assert not (tmp_path / "out").exists()

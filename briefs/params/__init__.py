@@ -23,4 +23,4 @@ from briefs.params.model import (  # noqa: F401  (the limits are part of the con
     Target,
     timeout_option,
 )
-from briefs.params.reading import line_of, load  # noqa: F401
+from briefs.params.reading import line_of, load, with_options  # noqa: F401

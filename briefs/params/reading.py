@@ -247,6 +247,21 @@ def load(path: str | Path) -> Meeting:
         raise InputError(_capped(_dedupe(problems), where)) from None
 
 
+def with_options(meeting: Meeting, **options) -> Meeting:
+    """The meeting with command-line overrides (`--engine`, `--timeout`), checked by the same
+    model as the params file: through the Python API too, a bad value is an InputError naming
+    the option, never pydantic's own error."""
+    try:
+        return Meeting.model_validate(meeting.model_dump() | options)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            option = f"--{err['loc'][0]}" if err["loc"] and err["loc"][0] in options else "(opsi)"
+            problem = _problem(err, option, {})
+            problems.append(Problem(option, problem.message))
+        raise InputError(_dedupe(problems)) from None
+
+
 def _dedupe(problems: list[Problem]) -> list[Problem]:
     """One line per key and row, in the order found."""
     seen: dict[tuple, Problem] = {}
