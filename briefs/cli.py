@@ -14,6 +14,7 @@ import signal
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 from briefs import fmt, paths
 from briefs.errors import InputError, Problem, warning_text
@@ -30,8 +31,9 @@ _ARGPARSE_ERRORS = [
     (r"unrecognized arguments: (.*)", "baris perintah", "opsi tidak dikenal: {0} (lihat python build.py --help)"),
     (r"argument ([^:/ ]+)[^:]*: expected one argument", "{0}", "nilainya tidak ada"),
     (r"argument ([^:/ ]+)[^:]*: invalid int value: (.*)", "{0}", "harus bilangan bulat; tertulis {1}"),
-    (r"argument ([^:/ ]+)[^:]*: invalid choice: (\S+) \(choose from (.*)\)", "{0}",
+    (r"argument ([^:/ ]+)[^:]*: invalid choice: ('.*'|\S+) \(choose from (.*)\)", "{0}",
      "nilainya tidak dikenal; tertulis {1}; yang diharapkan: {2}"),
+    (r"ambiguous option: (\S+) could match (.*)", "{0}", "opsi ambigu, bisa berarti {1}"),
     (r"the following arguments are required: (.*)", "baris perintah", "wajib diisi tetapi tidak ada: {0}"),
 ]
 
@@ -39,7 +41,7 @@ _ARGPARSE_ERRORS = [
 class Parser(argparse.ArgumentParser):
     """argparse, whose errors are InputErrors in Indonesian instead of its English line and exit."""
 
-    def error(self, message: str):
+    def error(self, message: str) -> NoReturn:
         for pattern, where, words in _ARGPARSE_ERRORS:
             found = re.fullmatch(pattern, message)
             if found:

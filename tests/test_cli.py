@@ -65,7 +65,10 @@ def test_period_not_in_data_names_key_and_value(tmp_path, capsys):
 
 @pytest.mark.parametrize(("argv", "line"), [
     (["--engine", "latex"], "  --engine: nilainya tidak dikenal; tertulis 'latex'; yang diharapkan: 'weasyprint', 'quarto'"),
+    (["--engine", "weasy print"], "  --engine: nilainya tidak dikenal; tertulis 'weasy print'; yang diharapkan: "
+                                  "'weasyprint', 'quarto'"),
     (["--jobs", "dua"], "  --jobs: harus bilangan bulat; tertulis 'dua'"),
+    (["--o", "x"], "  --o: opsi ambigu, bisa berarti --only, --out"),
     (["--only"], "  --only: nilainya tidak ada"),
     (["--onyl", "Sitiung"], "  baris perintah: opsi tidak dikenal: --onyl (lihat python build.py --help)"),
     (["check"], "  baris perintah: wajib diisi tetapi tidak ada: params"),
