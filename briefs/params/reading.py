@@ -257,8 +257,7 @@ def with_options(meeting: Meeting, **options) -> Meeting:
         problems = []
         for err in exc.errors(include_url=False):
             option = f"--{err['loc'][0]}" if err["loc"] and err["loc"][0] in options else "(opsi)"
-            problem = _problem(err, option, {})
-            problems.append(Problem(option, problem.message))
+            problems.append(Problem(option, _problem(err, option, {}).message))  # the option, no key column
         raise InputError(_dedupe(problems)) from None
 
 

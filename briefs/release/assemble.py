@@ -37,14 +37,13 @@ def publish_release(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: 
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        try:
-            assemble(meeting, ds, batch, build_id, staging, inputs, run or {}, warnings or [])
-        except OSError as exc:
-            if exc.filename is None:  # a plain write names no file: name where the release was written
-                raise naming(exc, staging) from exc
-            raise
+        assemble(meeting, ds, batch, build_id, staging, inputs, run or {}, warnings or [])
         with timing.stage("terbitkan"):
             swap(staging, target)
+    except OSError as exc:
+        if exc.filename is None:  # a plain write names no file: name where the release was written
+            raise naming(exc, staging) from exc
+        raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
