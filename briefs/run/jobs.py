@@ -95,6 +95,22 @@ def _outcome(job: Job, start: float, folder: Path | None = None, failure: Failur
                    notices=cache.read_notices(folder) if folder else [])
 
 
+def warm_pages(job: Job) -> None:
+    """Set up now what the first pages of `job`'s kind would set up: WeasyPrint (for its PDF
+    and its phone card) and, with the WeasyPrint engine, this thread's HTML exporter.
+
+    ~0,5 s that a build spends while its kernel boots, when the pages' side has nothing
+    else to do, instead of on the first brief's pages (`briefs.run.cluster._run_here`).
+    Only our own small pages are rendered; whatever fails here fails again, and is
+    reported, on the first brief.
+    """
+    from briefs.render import html, weasy
+
+    weasy.warm()
+    if job.engine != "quarto":
+        html.warm(job.page)
+
+
 def render_pages(job: Job, nb: nbformat.NotebookNode, work: Path) -> None:
     """page.html and page.pdf from the executed notebook, with the job's engine; and the notices.
 
