@@ -7,6 +7,7 @@ where a Kemendagri code belongs, a row pasted twice, a column renamed, a file sa
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 from pathlib import Path
@@ -300,10 +301,10 @@ class _Started(Exception):
     """Raised where the build would start its kernel early: the build got that far."""
 
 
-@pytest.mark.parametrize("broken", [None, "data", "--only", "quarto"])
-def test_the_kernel_starts_early_only_once_every_input_is_valid(tmp_path, folder, monkeypatch, broken):
-    """A build that will run here starts its kernel while it plans; bad input (exit 2) never
-    starts one: bad data, an unknown `--only` name, an engine that is not installed."""
+@pytest.mark.parametrize("broken", [None, "quarto"])
+def test_the_kernel_starts_early_once_what_needs_no_data_is_valid(tmp_path, folder, monkeypatch, broken):
+    """A build that will run here starts its kernel before it reads the data; an input that
+    is bad without any data (an engine that is not installed) never starts one."""
     from briefs import pipeline
     from briefs.run import kernels
 
@@ -312,18 +313,47 @@ def test_the_kernel_starts_early_only_once_every_input_is_valid(tmp_path, folder
 
     monkeypatch.setattr(kernels, "start_early", start_early)
     options = {}
-    if broken == "data":
-        kep = folder / "kepesertaan.csv"
-        kep.write_text(kep.read_text(encoding="utf-8") + "2026-10,13.10.01.2001,PU,banyak\n", encoding="utf-8")
-    elif broken == "--only":
-        options["only"] = ["Kecamatan Yang Tidak Ada"]
-    elif broken == "quarto":
+    if broken == "quarto":
         monkeypatch.delenv("QUARTO_PATH", raising=False)
         monkeypatch.setenv("PATH", str(tmp_path))  # nowhere to find quarto
         options["engine"] = "quarto"
     path = write_params(tmp_path, folder)
     with pytest.raises(InputError if broken else _Started):
         pipeline.build(path, pipeline.Options(out=tmp_path / "out", jobs=1, **options))
+
+
+@pytest.mark.parametrize("broken", ["data", "--only"])
+def test_bad_data_stops_the_kernel_that_booted_while_it_was_read(tmp_path, folder, monkeypatch, broken):
+    """The kernel boots while the data is read and checked; bad data or an unknown `--only`
+    name is still exit 2, and that real kernel is shut down at once: no process outlives it."""
+    from briefs import pipeline
+    from briefs.run import kernels
+
+    kernels.discard()  # this test process's own warm kernel, if an earlier test left one
+    started: list[int] = []
+    real_start = kernels._start
+
+    def start():
+        km = real_start()
+        started.append(km.provisioner.pid)
+        return km
+
+    monkeypatch.setattr(kernels, "_start", start)
+    options = {}
+    if broken == "data":
+        kep = folder / "kepesertaan.csv"
+        kep.write_text(kep.read_text(encoding="utf-8") + "2026-10,13.10.01.2001,PU,banyak\n", encoding="utf-8")
+    else:
+        options["only"] = ["Kecamatan Yang Tidak Ada"]
+    path = write_params(tmp_path, folder)
+    with pytest.raises(InputError) as raised:
+        pipeline.build(path, pipeline.Options(out=tmp_path / "out", jobs=1, **options))
+    assert ("banyak" if broken == "data" else "Kecamatan Yang Tidak Ada") in str(raised.value)
+    assert len(started) == 1, "the kernel was to boot while the data was read"
+    assert kernels._kernel is None and kernels._early is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(started[0], 0)  # gone and reaped, not a zombie
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize(("option", "value", "words"), [

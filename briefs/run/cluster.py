@@ -161,12 +161,19 @@ def run(
 
 def start_kernel_early(workers: int, scheduler: str | None) -> None:
     """When the briefs will run in this process, start its kernel now (`kernels.start_early`),
-    so it boots while the build prepares the jobs. Called once the data is valid: bad input
-    never starts a kernel."""
+    so it boots while the build reads the data and prepares the jobs; `stop_kernel_early`
+    shuts it down if the data turns out bad."""
     if _here(workers, scheduler):
         from briefs.run import kernels
 
         kernels.start_early()
+
+
+def stop_kernel_early() -> None:
+    """Shut down a kernel `start_kernel_early` started, for a build that will not run (exit 2)."""
+    from briefs.run import kernels
+
+    kernels.stop_early()
 
 
 def _here(workers: int, scheduler: str | None, jobs: int | None = None) -> bool:
