@@ -38,8 +38,22 @@ _ARGPARSE_ERRORS = [
 ]
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout, with its one English word of the usage line in Indonesian."""
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, prefix="cara pakai: " if prefix is None else prefix)
+
+
 class Parser(argparse.ArgumentParser):
-    """argparse, whose errors are InputErrors in Indonesian instead of its English line and exit."""
+    """argparse, in Indonesian: its errors are InputErrors (exit 2, the option named) instead of
+    its English line, and `--help` has Indonesian headings, as every other line an analyst reads."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(formatter_class=_Formatter, add_help=False, **kwargs)
+        self._positionals.title = "argumen"
+        self._optionals.title = "opsi"
+        self.add_argument("-h", "--help", action="help", help="tampilkan bantuan ini lalu keluar")
 
     def error(self, message: str) -> NoReturn:
         for pattern, where, words in _ARGPARSE_ERRORS:
@@ -49,13 +63,28 @@ class Parser(argparse.ArgumentParser):
         raise InputError(Problem("baris perintah", message))
 
 
+MAX_JOBS = 256  # local workers: each holds a kernel (~150 MB); more than this is a typo, not a machine
+
+
+def jobs_option(text: str) -> int:
+    """`--jobs N`: a whole number of local workers, 1 to MAX_JOBS (0 or -1 was quietly 1)."""
+    s = text.strip()
+    if s.isascii() and s.isdigit() and len(s) <= 3 and 1 <= int(s) <= MAX_JOBS:
+        return int(s)
+    written = repr(text[:20]) + ("…" if len(text) > 20 else "")  # one line, whatever was pasted
+    raise InputError(Problem("--jobs", f"jumlah worker tidak valid; tertulis {written}; yang diharapkan: "
+                                       f"bilangan bulat 1 sampai {MAX_JOBS}"))
+
+
 def _build_parser() -> argparse.ArgumentParser:
     from briefs import params  # here, not at the top: `verify` has no use for pydantic
 
     p = Parser(prog="build.py", usage=USAGE, description="Bangun brief cakupan BPJS Ketenagakerjaan per kecamatan.")
-    p.add_argument("params", nargs="?", default=str(paths.DEFAULT_PARAMS), help="berkas parameter rakor")
+    p.add_argument("params", nargs="?", default=str(paths.DEFAULT_PARAMS), metavar="PARAMS",
+                   help="berkas parameter rakor (bawaan: params/rakor-2026-11.yml)")
     p.add_argument("--only", action="append", default=[], metavar="NAMA", help="hanya kecamatan ini (boleh berulang)")
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 2, metavar="N", help="jumlah worker lokal")
+    p.add_argument("--jobs", type=jobs_option, default=min(os.cpu_count() or 2, MAX_JOBS), metavar="N",
+                   help=f"jumlah worker lokal (1–{MAX_JOBS}; bawaan: jumlah inti)")
     p.add_argument("--scheduler", metavar="ALAMAT", help="alamat scheduler Dask yang sudah berjalan")
     p.add_argument("--engine", choices=["weasyprint", "quarto"], help="mesin PDF (menimpa params)")
     p.add_argument("--force", action="store_true", help="abaikan cache, jalankan ulang semua")
@@ -119,7 +148,7 @@ def _check(argv: list[str]) -> int:
     from briefs import pipeline
 
     p = Parser(prog="build.py check")
-    p.add_argument("params")
+    p.add_argument("params", metavar="PARAMS", help="berkas parameter rakor")
     args = p.parse_args(argv)
     try:
         print(pipeline.check(args.params))
@@ -138,7 +167,7 @@ def _verify(argv: list[str]) -> int:
     from briefs import verify
 
     p = Parser(prog="build.py verify")
-    p.add_argument("release")
+    p.add_argument("release", metavar="RILIS", help="folder rilis, seperti outputs/rakor-2026-11")
     p.add_argument("--rebuild", action="store_true", help="bangun ulang ke folder sementara dan bandingkan byte demi byte")
     p.add_argument("--signers", metavar="BERKAS", help="allowed_signers OpenSSH: periksa tanda tangan manifest.json.sig")
     args = p.parse_args(argv)
@@ -167,7 +196,7 @@ def _sign(argv: list[str]) -> int:
     from briefs.release import signing
 
     p = Parser(prog="build.py sign")
-    p.add_argument("release")
+    p.add_argument("release", metavar="RILIS", help="folder rilis yang lolos verify")
     p.add_argument("--key", required=True, metavar="KUNCI", help="kunci privat SSH (ed25519)")
     args = p.parse_args(argv)
     release = Path(args.release)
@@ -191,7 +220,7 @@ def _build(argv: list[str]) -> int:
 
     args = _build_parser().parse_args(argv)
     opts = pipeline.Options(
-        only=args.only, jobs=max(args.jobs, 1), scheduler=args.scheduler, engine=args.engine,
+        only=args.only, jobs=args.jobs, scheduler=args.scheduler, engine=args.engine,
         force=args.force, allow_partial=args.allow_partial, timeout=args.timeout, out=Path(args.out),
         strict=args.strict,
     )

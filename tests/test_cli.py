@@ -67,11 +67,16 @@ def test_period_not_in_data_names_key_and_value(tmp_path, capsys):
     (["--engine", "latex"], "  --engine: nilainya tidak dikenal; tertulis 'latex'; yang diharapkan: 'weasyprint', 'quarto'"),
     (["--engine", "weasy print"], "  --engine: nilainya tidak dikenal; tertulis 'weasy print'; yang diharapkan: "
                                   "'weasyprint', 'quarto'"),
-    (["--jobs", "dua"], "  --jobs: harus bilangan bulat; tertulis 'dua'"),
+    (["--jobs", "dua"], "  --jobs: jumlah worker tidak valid; tertulis 'dua'; yang diharapkan: bilangan bulat 1 sampai 256"),
+    (["--jobs", "0"], "  --jobs: jumlah worker tidak valid; tertulis '0'; yang diharapkan: bilangan bulat 1 sampai 256"),
+    (["--jobs", "-1"], "  --jobs: jumlah worker tidak valid; tertulis '-1'; yang diharapkan: bilangan bulat 1 sampai 256"),
+    (["--jobs", "999"], "  --jobs: jumlah worker tidak valid; tertulis '999'; yang diharapkan: bilangan bulat 1 sampai 256"),
+    (["--jobs", "9" * 5000], "  --jobs: jumlah worker tidak valid; tertulis '99999999999999999999'…; yang diharapkan: "
+                             "bilangan bulat 1 sampai 256"),
     (["--o", "x"], "  --o: opsi ambigu, bisa berarti --only, --out"),
     (["--only"], "  --only: nilainya tidak ada"),
     (["--onyl", "Sitiung"], "  baris perintah: opsi tidak dikenal: --onyl (lihat python build.py --help)"),
-    (["check"], "  baris perintah: wajib diisi tetapi tidak ada: params"),
+    (["check"], "  baris perintah: wajib diisi tetapi tidak ada: PARAMS"),
     (["sign", "outputs/rakor-2026-11"], "  baris perintah: wajib diisi tetapi tidak ada: --key"),
     (["verify", "a", "b"], "  baris perintah: opsi tidak dikenal: b (lihat python build.py --help)"),
 ])
@@ -81,3 +86,17 @@ def test_a_mistyped_option_is_one_line_in_indonesian_and_exit_2(argv, line, tmp_
     err = capsys.readouterr().err
     assert err.splitlines() == ["Input tidak valid (1 masalah); tidak ada yang dijalankan:", line], err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", [[], ["check"], ["verify"], ["sign"]])
+def test_help_is_in_indonesian_for_every_command(command, capsys):
+    """`--help` is read by the same analysts as every message: argparse's English headings
+    ('usage', 'positional arguments', 'options', 'show this help message') are translated."""
+    with pytest.raises(SystemExit) as done:
+        cli.main([*command, "--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("cara pakai: ") and "\nargumen:\n" in out and "\nopsi:\n" in out, out
+    assert "tampilkan bantuan ini lalu keluar" in out
+    for english in ("usage", "positional arguments", "options:", "show this help"):
+        assert english not in out, (english, out)
