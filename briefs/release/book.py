@@ -73,8 +73,10 @@ def write_book(parts: list[BookPart], target: Path, *, meeting, build_id: str) -
                 counts[i] = len(pdf.pages)
     front, starts = _front_matter(parts, counts, meeting, build_id)
     book = pikepdf.Pdf.open(io.BytesIO(front))
-    pages = [p.obj for p in book.pages]  # the book's pages, kept here as they are appended: pikepdf
-    n_front = len(pages)  # walks the whole page list for every `book.pages[i]`
+    # The book's pages, kept here as they are appended: pikepdf walks the whole page list for
+    # every `book.pages[i]`.
+    pages = [p.obj for p in book.pages]
+    n_front = len(pages)
     tree = book_tags.BookTree(book, pages, n_front=n_front, n_pages=n_front + sum(counts.values()))
     for i in counts:
         with pikepdf.Pdf.open(parts[i].pdf) as pdf:

@@ -20,18 +20,17 @@ from pikepdf import Array, Dictionary, Name
 class BookTree:
     """The structure tree of a book being assembled: `add` each part after its pages."""
 
-    def __init__(self, book: pikepdf.Pdf, pages: list[pikepdf.Object], *, n_front: int, n_pages: int | None = None):
+    def __init__(self, book: pikepdf.Pdf, pages: list[pikepdf.Object], *, n_front: int, n_pages: int):
         """`pages`: the book's page objects (pikepdf walks the whole page list for every
         `book.pages[i]`), the first `n_front` the front matter's, whose tree is the book's
-        own; the list may grow as parts are appended, `add` reading each part's pages from
-        it. `n_pages`: the book's final number of pages (default: `len(pages)` now)."""
+        own; the list grows as parts are appended, `add` reading each part's pages from it.
+        `n_pages`: the book's final number of pages, known before its parts are in."""
         self.book = book
         self.pages = pages
         self.root = book.Root.StructTreeRoot  # the front matter is ours: always tagged
         self.document = _kids(self.root)[0]
         self.parent_tree = pikepdf.NumberTree.new(book)
-        # page i has key i; annotations are numbered after all pages
-        self.next_key = len(pages) if n_pages is None else n_pages
+        self.next_key = n_pages  # page i has key i; annotations are numbered after all pages
         self.ids = pikepdf.NameTree.new(book)
         self.role_map: dict[str, pikepdf.Object] = {}
         self._adopt(self.root, first=0, count=n_front)
