@@ -39,6 +39,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+
+def angka(x: float, digits: int = 0) -> str:
+    """A number as every page of ours writes it (1.234,5): the tables go into the README as printed."""
+    from briefs.fmt import angka as indonesian
+
+    return indonesian(x, digits)
+
 KECAMATAN, DESA, REGENCIES, PERIODS = 7_277, 83_000, 514, 12
 PROVINCES = (11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 31, 32, 33, 34, 35, 36, 51, 52, 53, 61, 62, 63, 64, 65,
              71, 72, 73, 74, 75, 76, 81, 82, 91, 92, 93, 94, 95, 96)  # the 38 provinces' Kemendagri codes
@@ -276,14 +283,15 @@ def _table(result: dict, sizes: dict[str, int], title: str) -> None:
     for label, seconds, peak in result["stages"]:
         if peak is None:
             continue
-        print(f"| {label} | {rows:,} | {seconds:.2f} | {seconds / max(rows, 1) * 1e6:.2f} | {peak:,.0f} |")
+        per_row = angka(seconds / max(rows, 1) * 1e6, 2)
+        print(f"| {label} | {angka(rows)} | {angka(seconds, 2)} | {per_row} | {angka(peak)} |")
     for name, read in result["read"].items():
         n = next((t[1] for t in result["tables"] if t[0] == name), sizes.get(name, 0))
-        print(f"| · baca {name} | {n:,} | {read:.2f} | {read / max(n, 1) * 1e6:.2f} | |")
-    print(f"| **data.load, seluruhnya** | **{rows:,}** | **{result['total']:.2f}** | "
-          f"**{result['total'] / max(rows, 1) * 1e6:.2f}** | **{result['peak_mb']:,.0f}** |")
-    print(f"\nImpor: {result['imports']:.2f} dtk, RSS {result['base_mb']:,.0f} MB sebelum membaca. "
-          f"Peringatan: {result['warnings']:,}; kesalahan: {result['n_errors']:,}.")
+        print(f"| · baca {name} | {angka(n)} | {angka(read, 2)} | {angka(read / max(n, 1) * 1e6, 2)} | |")
+    print(f"| **data.load, seluruhnya** | **{angka(rows)}** | **{angka(result['total'], 2)}** | "
+          f"**{angka(result['total'] / max(rows, 1) * 1e6, 2)}** | **{angka(result['peak_mb'])}** |")
+    print(f"\nImpor: {angka(result['imports'], 2)} dtk, RSS {angka(result['base_mb'])} MB sebelum membaca. "
+          f"Peringatan: {angka(result['warnings'])}; kesalahan: {angka(result['n_errors'])}.")
     for line in result["errors"][:8]:
         print(f"  {line}")
 
@@ -310,9 +318,9 @@ def main() -> None:
         made = time.perf_counter() - began
         megabytes = sum(f.stat().st_size for f in folder.iterdir() if f.is_file()) / 2**20
         print(f"Mesin: {platform.machine()}, {os.cpu_count()} inti, Python {platform.python_version()}; "
-              + (f"data {folder} ({megabytes:,.0f} MB)" if args.data else
-                 f"data dibuat dalam {made:.1f} dtk: " + ", ".join(f"{k} {v:,}" for k, v in sizes.items())
-                 + f" baris ({megabytes:,.0f} MB CSV{', gaya Indonesia' if args.indonesian else ''})"))
+              + (f"data {folder} ({angka(megabytes)} MB)" if args.data else
+                 f"data dibuat dalam {angka(made, 1)} dtk: " + ", ".join(f"{k} {angka(v)}" for k, v in sizes.items())
+                 + f" baris ({angka(megabytes)} MB CSV{', gaya Indonesia' if args.indonesian else ''})"))
         clean = _child(folder, args.profile)
         _table(clean, sizes, f"Data {folder.name}" if args.data else f"Data bersih, skala {args.rows_scale:g}")
         failed = clean["n_errors"] > 0

@@ -47,6 +47,13 @@ PY = sys.executable
 BIN = Path(PY).parent
 
 
+def angka(x: float, digits: int = 0) -> str:
+    """A number as every page of ours writes it (1.234,5): the tables go into the README as printed."""
+    from briefs.fmt import angka as indonesian
+
+    return indonesian(x, digits)
+
+
 def timed(cmd: list[str], env: dict) -> tuple[float, str]:
     start = time.monotonic()
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
@@ -70,7 +77,7 @@ def median_of(runs: int, cmd: list[str], env: dict) -> tuple[float, str, list[fl
 
 
 def spread(times: list[float]) -> str:
-    return " / ".join(f"{t:.1f}" for t in times)
+    return " / ".join(angka(t, 1) for t in times)
 
 
 def ran(output: str) -> int:
@@ -256,7 +263,7 @@ def national(folder: Path, kecamatan: int) -> None:
 
 
 def ms(value: float) -> str:
-    return f"{value * 1000:.0f}".replace(",", ".")
+    return angka(value * 1000)
 
 
 def main() -> None:
@@ -315,10 +322,10 @@ def main() -> None:
     rows.append(("Batas bawah dalam satu proses (tanpa kernel), berurutan", base, f"{len(codes)} brief"))
     print("| ukuran | detik | catatan |\n|---|---:|---|")
     for name, secs, note in rows:
-        print(f"| {name} | {secs:.1f} | {note} |")
-    print(f"\nnaif ÷ bangun = {naive / full:.1f} (target ≥ 8); bangun ÷ batas bawah = {full / base:.1f}; "
-          f"tanpa perubahan = {noop:.2f} dtk (target ≤ 1)\n")
-    print("Tahapan bangun penuh sampel (detik): " + ", ".join(f"{k} {v:.2f}" for k, v in sample_stages.items()) + "\n",
+        print(f"| {name} | {angka(secs, 1)} | {note} |")
+    print(f"\nnaif ÷ bangun = {angka(naive / full, 1)} (target ≥ 8); bangun ÷ batas bawah = {angka(full / base, 1)}; "
+          f"tanpa perubahan = {angka(noop, 2)} dtk (target ≤ 1)\n")
+    print("Tahapan bangun penuh sampel (detik): " + ", ".join(f"{k} {angka(v, 2)}" for k, v in sample_stages.items()) + "\n",
           flush=True)
 
     # 2. One brief on a warm worker.
@@ -327,7 +334,7 @@ def main() -> None:
     for name, secs in brief["stages"].items():
         print(f"| {name} | {ms(secs)} |")
     print(f"| **total per brief** | **{ms(brief['total'])}** |\n\nBrief pertama (kernel dingin): "
-          f"{brief['cold']:.1f} dtk\n", flush=True)
+          f"{angka(brief['cold'], 1)} dtk\n", flush=True)
 
     # 3. The per-release stages, from 11 to 7.277 kecamatan.
     reused = next(f.parent for f in sorted((work / "cache").rglob("notebook.ipynb"))  # one real brief of the sample
@@ -342,20 +349,21 @@ def main() -> None:
         here.mkdir()
         curve[n] = child("stages", str(n), str(folder), str(reused), str(here), env=env)
         shutil.rmtree(here, ignore_errors=True)
-        print(f"  tahapan pada {n} kecamatan: {sum(curve[n]['stages'].values()):.1f} dtk", file=sys.stderr, flush=True)
+        print(f"  tahapan pada {n} kecamatan: {angka(sum(curve[n]['stages'].values()), 1)} dtk", file=sys.stderr, flush=True)
     names = list(dict.fromkeys(k for c in curve.values() for k in c["stages"]))
     print("| tahap per rilis (ms per kecamatan) | " + " | ".join(f"{c['kecamatan']} kec. / {c['nagari']} nagari"
                                                              for c in curve.values()) + " |")
     print("|---|" + "---:|" * len(curve))
     for name in names:
-        print(f"| {name} | " + " | ".join(f"{c['stages'].get(name, 0) / c['kecamatan'] * 1000:.2f}"
+        print(f"| {name} | " + " | ".join(angka(c["stages"].get(name, 0) / c["kecamatan"] * 1000, 2)
                                          for c in curve.values()) + " |")
-    print("| **jumlah (detik)** | " + " | ".join(f"**{sum(c['stages'].values()):.1f}**" for c in curve.values()) + " |")
+    totals = (angka(sum(c["stages"].values()), 1) for c in curve.values())
+    print("| **jumlah (detik)** | " + " | ".join(f"**{t}**" for t in totals) + " |")
     if 500 in curve and 7277 in curve:
         ratios = {k: (curve[7277]["stages"].get(k, 0) / 7277) / max(curve[500]["stages"].get(k, 0) / 500, 1e-9)
                   for k in names}
         worst = max(ratios, key=ratios.get)
-        print(f"\nPaling tumbuh dari 500 ke 7.277: {worst} ({ratios[worst]:.2f}×; target ≤ 1,5)\n", flush=True)
+        print(f"\nPaling tumbuh dari 500 ke 7.277: {worst} ({angka(ratios[worst], 2)}×; target ≤ 1,5)\n", flush=True)
 
     # 4. End to end on the Dask cluster, and 5. the national projection.
     if args.e2e:
@@ -370,18 +378,18 @@ def main() -> None:
         rate = args.e2e / seconds / args.jobs
         print(f"| skala: {args.e2e} kecamatan, {args.jobs} worker | detik |\n|---|---:|")
         for name, secs in stages.items():
-            print(f"| {name} | {secs:.1f} |")
-        print(f"| **seluruh rilis** | **{seconds:.1f}** |\n\n{rate:.2f} brief/detik/worker untuk seluruh rilis "
+            print(f"| {name} | {angka(secs, 1)} |")
+        print(f"| **seluruh rilis** | **{angka(seconds, 1)}** |\n\n{angka(rate, 2)} brief/detik/worker untuk seluruh rilis "
               f"(target ≥ 1,5)\n")
         per_brief_worker = stages["brief dan ringkasan"] * args.jobs / (args.e2e + 1)
         if 7277 in curve:
             serial = sum(curve[7277]["stages"].values()) + 1.5  # + imports, cluster start and close
             brief_time = per_brief_worker * 7278 / 16
             total = serial + brief_time
-            print(f"Proyeksi nasional, 7.277 kecamatan pada 16 worker: {total:.0f} dtk = {total / 60:.1f} menit "
-                  f"({7277 / total / 16:.2f} brief/detik/worker); brief {brief_time:.0f} dtk "
-                  f"({per_brief_worker:.2f} dtk per brief per worker, diukur di atas, termasuk penjadwalan), "
-                  f"tahapan per rilis {serial:.0f} dtk (diukur pada 7.277, berurutan di proses build). "
+            print(f"Proyeksi nasional, 7.277 kecamatan pada 16 worker: {angka(total)} dtk = {angka(total / 60, 1)} menit "
+                  f"({angka(7277 / total / 16, 2)} brief/detik/worker); brief {angka(brief_time)} dtk "
+                  f"({angka(per_brief_worker, 2)} dtk per brief per worker, diukur di atas, termasuk penjadwalan), "
+                  f"tahapan per rilis {angka(serial)} dtk (diukur pada 7.277, berurutan di proses build). "
                   "Asumsi: 16 worker di 16 inti secepat inti mesin ini, data dan cache di disk lokal, "
                   "satu scheduler Dask; tahapan per rilis tidak dipercepat oleh worker.")
     shutil.rmtree(work, ignore_errors=True)
