@@ -121,7 +121,6 @@ def naive_loop(codes: list[str], work: Path, env: dict) -> float:
 
 def floor(codes: list[str], params_file: Path) -> float:
     """The notebook's own code and our rendering, in this process: no kernel, no cluster."""
-    import IPython.display
     import nbformat
     from IPython.core.interactiveshell import InteractiveShell
 
@@ -137,35 +136,46 @@ def floor(codes: list[str], params_file: Path) -> float:
     start = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
         for code in codes:
-            nb = run_in_process(source, {"kode_kecamatan": code, "params_file": str(params_file)}, shell, IPython.display)
+            nb = run_in_process(source, {"kode_kecamatan": code, "params_file": str(params_file)}, shell)
             page = page_for(meeting, kind="brief", title=code, build_id="floor")
             shown, cards = card.take(nb)  # as a job does: the phone card off the page, rendered on its own
+            assert len(cards) == 1, f"{code}: {len(cards)} kartu ponsel tertangkap, seharusnya 1"  # all the work
             html, _ = render.notebook_html(shown, page, paths.NOTEBOOKS)
             weasy.write_pdf(html, Path(tmp) / f"{code}.pdf", base_dir=Path(tmp), title=code)
-            if cards:
-                card.png_bytes(card.Content.parse(cards[-1].data), page)
+            card.png_bytes(card.Content.parse(cards[0].data), page)
     return time.monotonic() - start
 
 
-def run_in_process(source, parameters: dict, shell, display_module):
-    """Execute a notebook's cells with exec(), collecting display() calls and last values as outputs."""
+def run_in_process(source, parameters: dict, shell):
+    """Execute a notebook's cells with exec(), collecting what they display as outputs.
+
+    Every `display()` (the builtin in a cell, `IPython.display.display`, or one a module
+    imported before: `nb.kartu_hp`, `nb.tabel`) ends in the shell's display publisher, so
+    that is where outputs are caught; the last expression and the figures left open are
+    formatted as Jupyter's kernel formats them.
+    """
     import copy
 
     import matplotlib.pyplot as plt
     import nbformat
+    from IPython.core.displaypub import DisplayPublisher
 
     nb = copy.deepcopy(source)
     namespace: dict = {}
     outputs: list = []
 
-    def collect(*objs, metadata=None, **_):
-        for obj in objs:
-            data, meta = shell.display_formatter.format(obj)
-            data = {k: base64.b64encode(v).decode() if isinstance(v, bytes) else v for k, v in data.items()}
-            outputs.append(nbformat.v4.new_output("display_data", data=data, metadata=metadata or meta))
+    def output(data: dict, metadata: dict | None) -> None:
+        data = {k: base64.b64encode(v).decode() if isinstance(v, bytes) else v for k, v in data.items()}
+        outputs.append(nbformat.v4.new_output("display_data", data=data, metadata=metadata or {}))
 
-    original = display_module.display
-    display_module.display = collect
+    class Collect(DisplayPublisher):
+        def publish(self, data, metadata=None, source=None, **_):
+            output(data, metadata)
+
+    def collect(obj) -> None:
+        output(*shell.display_formatter.format(obj))
+
+    original, shell.display_pub = shell.display_pub, Collect()
     plt.show = lambda *a, **k: [collect(plt.figure(n)) for n in plt.get_fignums()] and plt.close("all")
     try:
         for n, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
@@ -186,7 +196,7 @@ def run_in_process(source, parameters: dict, shell, display_module):
             cell.outputs = list(outputs)
             cell.execution_count = n + 1
     finally:
-        display_module.display = original
+        shell.display_pub = original
     return nb
 
 
