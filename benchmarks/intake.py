@@ -46,6 +46,7 @@ def angka(x: float, digits: int = 0) -> str:
 
     return indonesian(x, digits)
 
+
 KECAMATAN, DESA, REGENCIES, PERIODS = 7_277, 83_000, 514, 12
 PROVINCES = (11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 31, 32, 33, 34, 35, 36, 51, 52, 53, 61, 62, 63, 64, 65,
              71, 72, 73, 74, 75, 76, 81, 82, 91, 92, 93, 94, 95, 96)  # the 38 provinces' Kemendagri codes
