@@ -39,6 +39,12 @@ ROW_CASES = [
     ("angka terlalu besar", "kepesertaan", "BPU,120", "BPU,99999999999999999999", 3, "peserta_aktif",
      "angka terlalu besar; tertulis '99999999999999999999'"),
     ("angka negatif", "kepesertaan", "JAKON,35", "JAKON,-35", 4, "peserta_aktif", "angka negatif; tertulis '-35'"),
+    ("angkatan kerja melebihi penduduk Indonesia", "angkatan_kerja", "13.10.01.2003,1354", "13.10.01.2003,372400001354",
+     3, "angkatan_kerja", "angka mustahil untuk satu nagari, melebihi jumlah penduduk Indonesia; tertulis "
+     "'372400001354'; seharusnya bilangan bulat lebih dari 0 (angkatan kerja nagari, penyebut cakupan), "
+     "paling banyak 300.000.000"),
+    ("kolom rupiah tertempel", "agen_perisai", "2026-10,13.10.01.2002,1,6", "2026-10,13.10.01.2002,1,4032000000", 5,
+     "peserta_diakuisisi", "angka mustahil untuk satu nagari"),
     ("isian kosong", "agen_perisai", "2026-10,13.10.01.2002,1,6", "2026-10,13.10.01.2002,,6", 5, "agen_aktif",
      "isian kosong"),
     ("periode tanpa nol", "kepesertaan", "2026-09,13.10.01.2003", "2026-9,13.10.01.2003", 3, "periode",
@@ -79,6 +85,16 @@ def test_each_broken_cell_is_one_problem_at_file_row_column(folder, case, table,
     assert (problem.row, problem.column) == (row, column)
     assert words in problem.message
     assert str(problem).startswith(f"{problem.file}:{row}:{column}: ")
+
+
+def test_a_count_up_to_the_people_of_indonesia_is_read_one_more_is_refused(folder):
+    edit(folder, "angkatan_kerja", "13.10.01.2003,1354", "13.10.01.2003,300000000")
+    labour = data.load(meeting(folder)).angkatan_kerja.set_index("kode_nagari")["angkatan_kerja"]
+    assert labour["13.10.01.2003"] == 300_000_000
+    edit(folder, "angkatan_kerja", "13.10.01.2003,300000000", "13.10.01.2003,300000001")
+    found = problems(folder)
+    assert [(p.row, p.column) for p in found] == [(3, "angkatan_kerja")], found
+    assert "angka mustahil untuk satu nagari" in found[0].message and "'300000001'" in found[0].message
 
 
 def test_indonesian_csv_decimal_count_is_reported_as_written(folder):

@@ -23,6 +23,7 @@ from briefs import periods
 from briefs.data import distinct
 from briefs.data.intake import RawTable
 from briefs.errors import Problem
+from briefs.fmt import angka
 
 SEGMENTS = ("PU", "BPU", "JAKON")
 PERIOD = periods.PATTERN
@@ -55,6 +56,10 @@ NAMA = Kind(f"nama wilayah, paling panjang {NAMA_MAX} karakter", max_length=NAMA
 PERIODE = Kind("periode YYYY-MM, misalnya 2026-10", "periode tidak sesuai format", pattern=PERIOD)
 SEGMEN = Kind("PU, BPU atau JAKON", "segmen tidak dikenal", allowed=SEGMENTS)
 JUMLAH = Kind("bilangan bulat tidak negatif", count=True)
+# Every count is one nagari's (its labour force, participants, agents): more than all the
+# people of Indonesia (~284 million, BPS 2025) is never a figure but extra digits or a
+# pasted money column, and it would change every total, coverage and rank above that nagari.
+MAKSIMUM_PER_NAGARI = 300_000_000
 # The denominator of every coverage figure: a nagari with no labour force has no coverage,
 # and would otherwise still add its participants to its kecamatan's coverage and rank.
 ANGKATAN_KERJA = Kind("bilangan bulat lebih dari 0 (angkatan kerja nagari, penyebut cakupan)", count=True,
@@ -255,6 +260,8 @@ def _schema(spec: Spec, columns: list[str], known: dict[str, set[str]]) -> tuple
             rules.append((pa.Check.str_length(max_value=kind.max_length), "nama terlalu panjang", kind.expected))
         if kind.count:
             rules.append((pa.Check.ge(0), "angka negatif", kind.expected))
+            rules.append((pa.Check.le(MAKSIMUM_PER_NAGARI), "angka mustahil untuk satu nagari, melebihi jumlah "
+                          "penduduk Indonesia", f"{kind.expected}, paling banyak {angka(MAKSIMUM_PER_NAGARI)}"))
             if kind.minimum > 0:
                 rules.append((pa.Check.ge(kind.minimum), "angkatan kerja 0: cakupan tidak dapat dihitung dan akan "
                               "mengubah cakupan dan peringkat kecamatannya", kind.expected))
