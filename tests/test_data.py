@@ -18,8 +18,9 @@ def test_load_gives_typed_tables_sources_and_a_report(ds, folder):
     assert ds.sources["wilayah"]["path"] == display_path(folder / "wilayah.csv")
     assert len(ds.sources["wilayah"]["sha256"]) == 64
     assert [(t.table, t.read, t.used, t.reported) for t in ds.report.tables] == [
-        ("wilayah", 3, 3, 0), ("angkatan_kerja", 3, 3, 0), ("kepesertaan", 6, 6, 0), ("agen_perisai", 6, 6, 0)]
+        ("wilayah", 3, 3, 0), ("angkatan_kerja", 3, 3, 0), ("kepesertaan", 18, 18, 0), ("agen_perisai", 6, 6, 0)]
     assert ds.report.periods == ("2026-09", "2026-10")
+    assert not ds.report.warnings  # every nagari has a row per period and segment (zeros written out)
 
 
 def test_dataset_without_report_still_constructs(ds):

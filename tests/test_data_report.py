@@ -33,6 +33,14 @@ def test_report_text_lists_counts_formats_and_warnings(folder):
     assert "Kesalahan: tidak ada" in out
 
 
+def test_a_lost_segment_row_reaches_the_report_as_a_warning(folder):
+    text = (folder / "kepesertaan.csv").read_text(encoding="utf-8")
+    (folder / "kepesertaan.csv").write_text(text.replace("2026-10,13.10.01.2002,PU,610\n", ""), encoding="utf-8")
+    out = data_report.report_text(data.load(meeting(folder)).report)
+    assert "Peringatan: 1" in out and "kepesertaan.csv:segmen: periode 2026-10, segmen PU: 1 nagari tanpa baris, " \
+        "dihitung 0 peserta; tertulis tidak ada baris PU untuk Koto Baru" in out, out
+
+
 def test_data_error_carries_the_report_for_check(folder):
     (folder / "agen_perisai.csv").write_text("periode,kode_nagari,agen_aktif,peserta_diakuisisi\n2026-10,x,1,1\n")
     with pytest.raises(data.DataError) as caught:

@@ -42,6 +42,16 @@ def test_clean_wilayah_uses_the_first_spelling_of_each_kecamatan():
     assert str(kep["peserta_aktif"].dtype) == "int64" and pd.api.types.is_string_dtype(kep["kode_nagari"])
 
 
+def _every_segment(kep_rows: str) -> str:
+    """`kep_rows` with a 0 row, at the end, for each segment a nagari lacks in a period it reports:
+    the rows of a test about another warning, without the missing-segment one."""
+    rows = [line.split(",") for line in kep_rows.split("\n")]
+    have = {(p, n, s) for p, n, s, _ in rows}
+    extra = [f"{p},{n},{s},0" for p, n in dict.fromkeys((p, n) for p, n, _, _ in rows)
+             for s in schema.SEGMENTS if (p, n, s) not in have]
+    return "\n".join([kep_rows, *extra])
+
+
 def _suspicious(kep_rows: str, labour: int = 100) -> list:
     tables = {
         "wilayah": checked("wilayah", "kode_kecamatan,kecamatan,kode_nagari,nagari\n13.10.01,K,13.10.01.2002,Nagari A"
@@ -57,7 +67,7 @@ def _suspicious(kep_rows: str, labour: int = 100) -> list:
 
 def test_participants_above_labour_force_is_a_warning_at_the_row():
     rows = "2026-10,13.10.01.2002,PU,50\n2026-10,13.10.01.2002,BPU,60\n2026-10,13.10.01.2003,PU,5"
-    [w] = _suspicious(rows)
+    [w] = _suspicious(_every_segment(rows))
     assert (w.row, w.column) == (3, "peserta_aktif")
     assert "Nagari A" in w.message and "melebihi angkatan kerja 100" in w.message and "tertulis '60'" in w.message
 
@@ -65,13 +75,28 @@ def test_participants_above_labour_force_is_a_warning_at_the_row():
 def test_jump_over_half_in_one_month_is_a_warning_exactly_half_is_not():
     rows = ("2026-08,13.10.01.2002,PU,40\n2026-09,13.10.01.2002,PU,60\n2026-10,13.10.01.2002,PU,91\n"
             "2026-08,13.10.01.2003,PU,5\n2026-09,13.10.01.2003,PU,5\n2026-10,13.10.01.2003,PU,5")
-    [w] = _suspicious(rows)
+    [w] = _suspicious(_every_segment(rows))
     assert (w.row, w.column) == (4, "peserta_aktif") and "naik 51,7 persen" in w.message
 
 
 def test_a_nagari_missing_from_a_period_is_a_warning():
-    [w] = _suspicious("2026-10,13.10.01.2002,PU,6")
+    [w] = _suspicious(_every_segment("2026-10,13.10.01.2002,PU,6"))
     assert w.column == "kode_nagari" and "Nagari B" in w.message and "periode 2026-10" in w.message
+
+
+def test_a_segment_missing_from_a_reporting_nagari_is_a_warning_that_it_counts_as_zero():
+    complete = _every_segment("2026-09,13.10.01.2002,PU,6\n2026-09,13.10.01.2003,PU,7\n"
+                              "2026-10,13.10.01.2002,PU,6\n2026-10,13.10.01.2003,PU,7")
+    assert _suspicious(complete) == []
+    rows = complete.split("\n")
+    lost = [r for r in rows if r not in ("2026-10,13.10.01.2003,PU,7", "2026-10,13.10.01.2003,JAKON,0",
+                                         "2026-09,13.10.01.2002,JAKON,0")]
+    found = _suspicious("\n".join(lost))
+    assert [(w.row, w.column) for w in found] == [(None, "segmen")] * 3, found
+    assert [w.message.split(":")[0] for w in found] == ["periode 2026-09, segmen JAKON", "periode 2026-10, segmen PU",
+                                                        "periode 2026-10, segmen JAKON"]
+    assert "1 nagari tanpa baris, dihitung 0 peserta; tertulis tidak ada baris PU untuk Nagari B" in found[1].message
+    assert "Nagari A" in found[0].message and "Nagari A" not in found[1].message
 
 
 def test_kecamatan_named_two_ways_or_two_codes_one_name_are_errors():

@@ -14,7 +14,7 @@ import pandas as pd
 
 from briefs import periods
 from briefs.data import distinct
-from briefs.data.schema import Checked, name_key, usable
+from briefs.data.schema import SEGMENTS, Checked, name_key, usable
 from briefs.fmt import angka, persen_kata
 
 
@@ -103,6 +103,7 @@ def suspicious(tables: dict[str, Checked], frames: dict[str, pd.DataFrame]) -> N
             if labour is not None:
                 _above_labour_force(kep, frame, labour, names, codes)
             _jumps(kep, frame, names, codes)
+            _missing_segments(kep, names, codes)
     if "agen_perisai" in tables:
         _acquired_without_agent(tables["agen_perisai"], frames["agen_perisai"], names)
     if "wilayah" in frames:
@@ -175,6 +176,32 @@ def _jumps(kep: Checked, frame: pd.DataFrame, names: dict, codes: dict) -> None:
                  f"{'naik' if step > 0 else 'turun'} {persen_kata(abs(step))} dalam sebulan (dari "
                  f"{angka(int(before[j]))} pada {periods_[period[prev]]}), tetap dipakai; tertulis "
                  f"'{shown}'; seharusnya perubahan paling banyak 50 persen per bulan (periksa kembali)")
+
+
+def _missing_segments(kep: Checked, names: dict, codes: dict) -> None:
+    """Per period and segment (in order), the nagari with rows in that period but none for the segment.
+
+    The briefs count a missing row as 0 participants: right when an export leaves out empty
+    rows, a quietly lower coverage and rank when a row was lost. Only the analyst knows which,
+    so it is said. A nagari with no row at all in a period is `_missing_nagari`'s.
+    """
+    (period, periods_), (nagari, nagaris), (segment, segments) = (codes["periode"], codes["kode_nagari"],
+                                                                  codes["segmen"])
+    present = np.zeros((len(periods_), len(nagaris), len(segments) + 1), dtype=bool)  # last: a segment never present
+    present[period, nagari, segment] = True
+    reporting = present.any(axis=2)
+    where = {value: i for i, value in enumerate(segments)}
+    order = np.argsort(np.asarray(nagaris, dtype=object).astype(str), kind="stable")  # listed in code order
+    for p in sorted(np.unique(period).tolist(), key=lambda p: periods_[p]):
+        for segmen in SEGMENTS:
+            lacking = reporting[p, order] & ~present[p, order, where.get(segmen, len(segments))]
+            missing = [names.get(code, code) for code in np.asarray(nagaris, dtype=object)[order[lacking]].tolist()]
+            if missing:
+                shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
+                kep.warn(None, "segmen", f"periode {periods_[p]}, segmen {segmen}: {len(missing)} nagari tanpa baris, "
+                                         f"dihitung 0 peserta; tertulis tidak ada baris {segmen} untuk {shown}; "
+                                         f"seharusnya satu baris per nagari dan segmen (tulis 0 bila memang tidak "
+                                         f"ada peserta)")
 
 
 def _acquired_without_agent(agen: Checked, frame: pd.DataFrame, names: dict) -> None:
