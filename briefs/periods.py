@@ -10,6 +10,9 @@ import datetime as dt
 
 # ASCII digits only: `\d` would also accept Arabic-Indic or Devanagari digits.
 PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+# The periods a brief shows over time, ending at the meeting's: the trend chart, BPU growth
+# and the participants agents acquired. The data check warns about any of them missing.
+SERIES = 12
 
 
 def first_day(period: str) -> dt.date:

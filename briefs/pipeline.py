@@ -197,7 +197,9 @@ def collect_warnings(batch: Batch, ds) -> list[dict]:
     A page's notices say what of its notebook the reader does not get (a dropped output,
     a stripped tag, a table cut short) and whether it ran past its page budget.
     """
-    out = [{"scope": "data", "message": str(p)} for p in ds.report.warnings]
+    from briefs.data.report import published  # loaded with the data already: a no-op build never gets here
+
+    out = [{"scope": "data", "message": published(p)} for p in ds.report.warnings]
     for o in batch.outcomes:
         out += [{"scope": o.job.title, "notebook": paths.public(paths.resolve(o.job.notebook)), **n} for n in o.notices]
     return out

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pandas as pd
 import pytest
 
-from briefs import data
+from briefs import data, paths
 from briefs.errors import InputError, display_path
 from tests.helpers import meeting
 
@@ -20,7 +22,12 @@ def test_load_gives_typed_tables_sources_and_a_report(ds, folder):
     assert [(t.table, t.read, t.used, t.reported) for t in ds.report.tables] == [
         ("wilayah", 3, 3, 0), ("angkatan_kerja", 3, 3, 0), ("kepesertaan", 18, 18, 0), ("agen_perisai", 6, 6, 0)]
     assert ds.report.periods == ("2026-09", "2026-10")
-    assert not ds.report.warnings  # every nagari has a row per period and segment (zeros written out)
+    # Every nagari has a row per period and segment (zeros written out); the briefs' 12 months
+    # reach back to 2025-11, which the two periods of the mini data do not: said once per table.
+    gaps = [(w.file.rsplit("/", 1)[-1], w.row, w.column) for w in ds.report.warnings]
+    assert gaps == [("kepesertaan.csv", None, "periode"), ("agen_perisai.csv", None, "periode")], ds.report.warnings
+    assert all("10 periode dari 12 bulan yang ditampilkan brief (2025-11 s.d. 2026-10) tidak ada di data" in w.message
+               and "tertulis tidak ada baris untuk 2025-11, 2025-12, 2026-01" in w.message for w in ds.report.warnings)
 
 
 def test_dataset_without_report_still_constructs(ds):
@@ -71,3 +78,18 @@ def test_resolve_kecamatan_reports_every_unknown_name(ds):
 
 def test_names_in_meeting_are_matched_like_only(folder):
     assert data.load(meeting(folder, kecamatan=["KOTO BARU ", "PulauPunjung"])).report.errors == ()
+
+
+def test_a_month_missing_inside_the_series_is_one_warning_per_table(tmp_path):
+    """The sample's 12 months, one of them gone from agen_perisai: the 12-month acquisitions would sum 11."""
+    folder = tmp_path / "data"
+    shutil.copytree(paths.DATA / "sample", folder)
+    assert not data.load(meeting(folder, previous_period="2026-07")).report.warnings  # complete: nothing to say
+    agen = folder / "agen_perisai.csv"
+    agen.write_text("".join(line for line in agen.read_text(encoding="utf-8").splitlines(keepends=True)
+                            if not line.startswith("2026-05,")), encoding="utf-8")
+    [w] = data.load(meeting(folder, previous_period="2026-07")).report.warnings
+    assert (w.file.rsplit("/", 1)[-1], w.row, w.column) == ("agen_perisai.csv", None, "periode")
+    assert w.message == ("1 periode dari 12 bulan yang ditampilkan brief (2025-11 s.d. 2026-10) tidak ada di data, "
+                         "peserta diakuisisi agen 12 bulan dijumlahkan tanpanya; tertulis tidak ada baris untuk "
+                         "2026-05; seharusnya baris untuk setiap periode 2025-11 s.d. 2026-10")

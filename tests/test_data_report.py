@@ -29,7 +29,8 @@ def test_report_text_lists_counts_formats_and_warnings(folder):
     ds = data.load(meeting(folder))
     out = data_report.report_text(ds.report)
     assert "kepesertaan     " in out and "CSV, pemisah ';', desimal ',', UTF-8" in out
-    assert "Peringatan: 1" in out and "kepesertaan.csv:7:peserta_aktif: peserta aktif JAKON" in out
+    # the jump, and the months of the 12-month series before the mini data's two (one per table)
+    assert "Peringatan: 3" in out and "kepesertaan.csv:7:peserta_aktif: peserta aktif JAKON" in out
     assert "Kesalahan: tidak ada" in out
 
 
@@ -37,7 +38,7 @@ def test_a_lost_segment_row_reaches_the_report_as_a_warning(folder):
     text = (folder / "kepesertaan.csv").read_text(encoding="utf-8")
     (folder / "kepesertaan.csv").write_text(text.replace("2026-10,13.10.01.2002,PU,610\n", ""), encoding="utf-8")
     out = data_report.report_text(data.load(meeting(folder)).report)
-    assert "Peringatan: 1" in out and "kepesertaan.csv:segmen: periode 2026-10, segmen PU: 1 nagari tanpa baris, " \
+    assert "Peringatan: 3" in out and "kepesertaan.csv:segmen: periode 2026-10, segmen PU: 1 nagari tanpa baris, " \
         "dihitung 0 peserta; tertulis tidak ada baris PU untuk Koto Baru" in out, out
 
 
@@ -73,8 +74,21 @@ def test_report_html_is_self_contained_escaped_and_marked_sample(ds, folder):
     assert "Rakor <Uji>" not in html
     assert "…/kepesertaan.csv" in text and "Selasa, 24 November 2026" in text
     assert str(folder) not in html  # a folder outside the project is named, never given in full
+    # ... in its warnings too (the months the mini data lacks), where a file is named by its last name
+    assert "…/kepesertaan.csv:periode: 10 periode dari 12 bulan" in text
     assert "September 2026 s.d. Oktober 2026" in text
 
 
 def test_report_html_without_sample_has_no_banner(ds, folder):
     assert "DATA CONTOH" not in data_page.report_html(ds.report, meeting(folder, sample=False))
+
+
+def test_data_warnings_published_in_the_manifest_name_files_outside_the_project_by_last_name(ds, folder):
+    from briefs import pipeline
+    from briefs.run.job import Batch
+
+    warnings = pipeline.collect_warnings(Batch(), ds)
+    assert [w["message"].split(":")[:2] for w in warnings] == [["…/kepesertaan.csv", "periode"],
+                                                               ["…/agen_perisai.csv", "periode"]]
+    assert all(str(folder) not in w["message"] for w in warnings)
+    assert str(folder) in str(ds.report.warnings[0])  # where `build.py check` says it is: on this machine

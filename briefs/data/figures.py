@@ -19,7 +19,7 @@ from briefs.data.schema import SEGMENTS
 from briefs.params import Meeting
 
 SEGMEN = SEGMENTS  # the order of the stacked charts and the tables
-BULAN_SERI = 12  # periods in the trend chart and in "peserta diakuisisi"
+BULAN_SERI = period_rule.SERIES  # periods in the trend chart and in "peserta diakuisisi"
 
 # The minimum BPU package a regency pays for one pekerja rentan (domain.md):
 # JKK Rp10.000 + JKM Rp6.800 per person per month.

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from briefs import params, paths
+from briefs import params, paths, periods
 from briefs.data import intake, reconcile, schema
 from briefs.data.report import DataReport, TableReport
 from briefs.errors import InputError, Problem, display_path
@@ -138,6 +138,7 @@ def check_meeting(meeting: Meeting, frames: dict[str, pd.DataFrame], checked: di
                 problems.append(Problem(where, f"periode tidak ada di data {c.raw.display}; tertulis "
                                                f"'{value}'; seharusnya periode yang ada di data ({span})",
                                         _line(source, key), key))
+        _gap_in_series(c, meeting, set(periods), {getattr(meeting, key) for key in keys})
     wilayah = checked.get("wilayah")
     if isinstance(meeting.kecamatan, list) and wilayah is not None and not wilayah.broken:
         # Names as written, bad rows included: a bad code elsewhere in a row is its own problem.
@@ -146,6 +147,27 @@ def check_meeting(meeting: Meeting, frames: dict[str, pd.DataFrame], checked: di
         problems += [Problem(where, message, _line(source, "kecamatan", meeting.kecamatan.index(name)), "kecamatan")
                      for name, message in unknown]
     return problems
+
+
+# What a month missing from the series does to a brief, per table.
+_GAP_EFFECT = {
+    "kepesertaan": "grafik peserta per segmen menampilkannya sebagai 0",
+    "agen_perisai": "peserta diakuisisi agen 12 bulan dijumlahkan tanpanya",
+}
+
+
+def _gap_in_series(checked: schema.Checked, meeting: Meeting, present: set[str], reported: set[str]) -> None:
+    """A period of the briefs' series (`periods.SERIES`, ending at the meeting's) with no row
+    in the table: a warning, since the briefs would show it as 0 or sum without it.
+    Periods the meeting names itself are already errors when missing."""
+    window = periods.ending(meeting.period, periods.SERIES)
+    missing = [p for p in window if p not in present and p not in reported]
+    if missing:
+        span = f"{window[0]} s.d. {window[-1]}"
+        checked.warn(None, "periode", f"{len(missing)} periode dari {len(window)} bulan yang ditampilkan brief "
+                                      f"({span}) tidak ada di data, {_GAP_EFFECT[checked.raw.name]}; tertulis tidak "
+                                      f"ada baris untuk {', '.join(missing)}; seharusnya baris untuk setiap periode "
+                                      f"{span}")
 
 
 def _params_source(params_file: str | Path | None) -> tuple[str, Path | None]:

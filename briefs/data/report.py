@@ -8,7 +8,7 @@ and the errors. `build.py check` prints `report_text`; the release shows it as
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from briefs import paths
 from briefs.errors import Problem
@@ -47,6 +47,15 @@ def describe_source(source: dict) -> str:
     delimiter = {"\t": "tab"}.get(source.get("delimiter", ","), source.get("delimiter", ","))
     return (f"CSV, pemisah '{delimiter}', desimal '{source.get('decimal', '.')}', "
             f"{encodings.get(source.get('encoding', ''), source.get('encoding', ''))}{header}")
+
+
+def published(problem: Problem) -> str:
+    """A problem as a published file may show it: its file named as `paths.public` names it.
+
+    The terminal (`build.py check`) shows where the file is; a release is forwarded far
+    beyond the machine, so a data folder under someone's home is never given in full there.
+    """
+    return str(replace(problem, file=paths.public(paths.resolve(problem.file))))
 
 
 def table_rows(report: DataReport, local: bool = True) -> list[dict[str, str]]:

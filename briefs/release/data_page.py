@@ -7,7 +7,7 @@ release in the same frame as the others, with the build's page warnings beside i
 from __future__ import annotations
 
 from briefs import fmt, paths, templating
-from briefs.data.report import DataReport, table_rows
+from briefs.data.report import DataReport, published, table_rows
 from briefs.params import Meeting
 from briefs.render.page import page_for, stylesheets
 
@@ -22,7 +22,7 @@ def report_html(report: DataReport, meeting: Meeting, page_notices: list[str] | 
     period = fmt.periode
     return templating.environment().get_template("data_report.html.j2").render(
         meeting=meeting, css=stylesheets()[0], tables=table_rows(report, local=False),
-        warnings=[str(p) for p in report.warnings], errors=[str(p) for p in report.errors],
+        warnings=[published(p) for p in report.warnings], errors=[published(p) for p in report.errors],
         date_text=frame.date_text, period_text=frame.period_text,
         span=(f"{period(report.periods[0])} s.d. {period(report.periods[-1])}" if report.periods else ""),
         n_periods=len(report.periods), folder=paths.public(paths.resolve(report.folder)),
