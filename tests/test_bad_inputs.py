@@ -69,6 +69,8 @@ ROW_CASES = [
      "kolom ke-5", "lebih banyak"),
     ("kolom wajib hilang", "kepesertaan", "segmen,peserta_aktif", "segmen,peserta", 1, "peserta_aktif",
      "kolom wajib 'peserta_aktif' tidak ada"),
+    ("judul kolom dengan karakter tak terlihat", "kepesertaan", "segmen,peserta_aktif", "segmen,peserta_aktif\u200b",
+     1, "peserta_aktif", "tertulis judul kolom 'periode, kode_nagari, segmen, peserta_aktif⟨U+200B⟩'"),
     ("judul kolom ganda", "agen_perisai", "peserta_diakuisisi\n", "peserta_diakuisisi, Agen Aktif\n", 1,
      "Agen Aktif", "judul kolom ganda"),
 ]

@@ -185,7 +185,7 @@ def parse(raw: RawTable, found: list[Problem] = ()) -> Checked:
             checked.broken = True  # header or file level
     for column in spec.required:
         if column not in raw.frame.columns:
-            written = ", ".join(raw.headers.values())
+            written = ", ".join(visible(h) for h in raw.headers.values())  # a zero-width space shown
             sheet = f" di lembar '{raw.source['sheet']}'" if "sheet" in raw.source else ""
             checked.errors.append(Problem(raw.display, f"kolom wajib '{column}' tidak ada{sheet}; tertulis "
                                           f"judul kolom '{written}'; seharusnya ada kolom {column}",
