@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -23,43 +25,72 @@ def _missing(x: object) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
-def angka(x: float | int | None, digits: int = 0) -> str:
+def desimal(x: float | int | Decimal) -> Decimal:
+    """`x` as the decimal a reader sees: 0.2175, not the binary 0.21749999… a float holds.
+
+    A float becomes the shortest decimal that reads back as it (what Python prints, and what
+    a reader checking a figure types into a calculator); whole numbers stay exact.
+    """
+    if isinstance(x, Decimal):
+        return x
+    if isinstance(x, numbers.Integral):  # int, bool, numpy's integers
+        return Decimal(int(x))
+    return Decimal(repr(float(x)))
+
+
+def dibulatkan(x: float | int | Decimal, digits: int = 0) -> Decimal:
+    """`x` rounded to `digits` decimals as officials round, and Excel's ROUND: halves away from zero.
+
+    Every figure of every page is rounded here, once, from `desimal(x)`: 32,25 → 32,3 (Babel's
+    own halves-to-even wrote 32,2), and a number rounded for the data slices (the regency
+    average a brief shows) reads as the summary shows it. Never '−0': a tiny negative is 0.
+    """
+    value = desimal(x).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return value.copy_abs() if value.is_zero() else value
+
+
+def angka(x: float | int | Decimal | None, digits: int = 0) -> str:
     """A count or measure with a dot for thousands and a comma for decimals: 137.520."""
     if _missing(x):
         return _MISSING
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(x, format=pattern, locale=LOCALE)
+    return format_decimal(dibulatkan(x, digits), format=pattern, locale=LOCALE)
 
 
-def angka_bertanda(x: float | int | None, digits: int = 0) -> str:
+def angka_bertanda(x: float | int | Decimal | None, digits: int = 0) -> str:
     """A change with its sign, for 'since last period' figures: +212, −35, 0."""
     if _missing(x):
         return _MISSING
-    if round(x, digits) == 0:
+    value = dibulatkan(x, digits)
+    if value.is_zero():
         return angka(0, digits)
-    sign = "+" if x > 0 else "−"
-    return sign + angka(abs(x), digits)
+    return ("+" if value > 0 else "−") + angka(value.copy_abs(), digits)
+
+
+def _per_seratus(fraction: float | int | Decimal) -> Decimal:
+    """A fraction in percent, shifted as a decimal (0.2175 → 21.75), not multiplied as a float."""
+    return desimal(fraction).scaleb(2)
 
 
 def persen(fraction: float | None, digits: int = 1) -> str:
     """A share as a percentage with the sign, for tables and charts: 0.21 -> '21,0%'."""
     if _missing(fraction):
         return _MISSING
-    return angka(fraction * 100, digits) + "%"
+    return angka(_per_seratus(fraction), digits) + "%"
 
 
 def persen_kata(fraction: float | None, digits: int = 1) -> str:
     """A share in running prose, as official documents write it: '21,0 persen'."""
     if _missing(fraction):
         return _MISSING
-    return angka(fraction * 100, digits) + " persen"
+    return angka(_per_seratus(fraction), digits) + " persen"
 
 
 def poin(points: float | None, digits: int = 1) -> str:
     """A change of a percentage in percentage points: +1,2 poin."""
     if _missing(points):
         return _MISSING
-    return angka_bertanda(points * 100, digits) + " poin"
+    return angka_bertanda(_per_seratus(points), digits) + " poin"
 
 
 _SCALES = ((1e12, "triliun"), (1e9, "miliar"), (1e6, "juta"))
@@ -80,7 +111,7 @@ def rupiah_ringkas(x: float | int | None) -> str:
     for scale, word in _SCALES:
         if abs(x) >= scale:
             value = x / scale
-            digits = 0 if float(round(value, 1)).is_integer() else 1
+            digits = 0 if dibulatkan(value, 1) == dibulatkan(value, 0) else 1
             return f"Rp{angka(value, digits)} {word}"
     return rupiah(x)
 

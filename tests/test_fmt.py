@@ -48,3 +48,25 @@ def test_dates_carry_indonesian_day_and_month_names():
 def test_missing_values_show_a_dash_not_nan(func):
     assert func(None) == "–"
     assert func(math.nan) == "–"
+
+
+@pytest.mark.parametrize("value, digits, expected", [
+    (2.5, 0, "3"), (-2.5, 0, "-3"), (0.5, 0, "1"), (2.675, 2, "2,68"), (1_234_567.5, 0, "1.234.568"),
+    (-0.04, 0, "0"), (-0.04, 1, "0,0"), (-0.0, 0, "0"),  # never "-0"
+])
+def test_halves_round_away_from_zero_as_officials_and_excel_round(value, digits, expected):
+    assert fmt.angka(value, digits) == expected
+
+
+def test_a_share_rounds_from_the_decimal_a_reader_sees():
+    assert fmt.persen(129 / 400) == "32,3%"  # 32,25 %: Babel's halves-to-even wrote 32,2 %
+    assert fmt.persen(0.2175) == "21,8%"  # the float holds 0,21749999…; a calculator shows 0,2175
+    assert fmt.persen_kata(0.0005) == "0,1 persen"
+    assert fmt.poin(0.0005) == "+0,1 poin" and fmt.angka_bertanda(-0.04, 1) == "0,0"  # the sign follows the digits
+
+
+def test_a_share_rounded_for_a_slice_reads_as_the_share_itself():
+    """The regency average a brief gets (slices.context: 3 decimals) shows as the summary shows the average."""
+    for k in range(20_001):  # every tie of the fourth decimal, and everything between
+        share = k / 20_000
+        assert fmt.persen(float(fmt.dibulatkan(share, 3))) == fmt.persen(share), share

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from briefs import data
+from briefs import data, fmt
 from briefs.data import Dataset, figures, schema
 from briefs.params import Meeting
 
@@ -33,7 +33,9 @@ def own_rows(ds: Dataset, kode_kecamatan: str) -> Dataset:
 def context(ds: Dataset, meeting: Meeting) -> dict[str, dict]:
     """Per kecamatan code: what its brief shows about the rest of the regency."""
     table = figures.kecamatan_table(ds, meeting)
-    average = round(float(figures.kabupaten(ds, meeting, table)["cakupan"]), 3)  # as shown: 21,0%
+    # As the briefs show it (21,0%: one decimal of a percent), rounded by the pages' own rule, so it
+    # reads as the summary shows the same figure; a change too small to show re-runs no brief.
+    average = float(fmt.dibulatkan(figures.kabupaten(ds, meeting, table)["cakupan"], 3))
     return {
         row.kode_kecamatan: {"peringkat": int(row.peringkat), "jumlah_kecamatan": len(table), "cakupan_kabupaten": average}
         for row in table.itertuples()
