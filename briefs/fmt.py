@@ -8,9 +8,8 @@ Rp16.800; Rp3,2 miliar; Selasa, 24 November 2026; Oktober 2026.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import numbers
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -22,7 +21,13 @@ _MISSING = "–"
 
 
 def _missing(x: object) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
+    """None, or a NaN of any kind (float, numpy's float32, Decimal), or pandas' NA."""
+    if x is None:
+        return True
+    try:
+        return bool(x != x)  # only a NaN differs from itself
+    except TypeError:  # pandas' NA: comparing it gives NA, which has no truth value
+        return True
 
 
 def desimal(x: float | int | Decimal) -> Decimal:
@@ -45,8 +50,17 @@ def dibulatkan(x: float | int | Decimal, digits: int = 0) -> Decimal:
     own halves-to-even wrote 32,2), and a number rounded for the data slices (the regency
     average a brief shows) reads as the summary shows it. Never '−0': a tiny negative is 0.
     """
-    value = desimal(x).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    value = desimal(x)
+    if not value.is_finite():
+        return value  # Babel writes an infinity as ∞
+    with _room(value, digits):
+        value = value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     return value.copy_abs() if value.is_zero() else value
+
+
+def _room(value: Decimal, digits: int):
+    """A decimal context with room for every digit kept (1e30 with two decimals: 33 digits)."""
+    return localcontext(prec=max(28, value.adjusted() + digits + 2) if value.is_finite() else 28)
 
 
 def angka(x: float | int | Decimal | None, digits: int = 0) -> str:
@@ -54,7 +68,9 @@ def angka(x: float | int | Decimal | None, digits: int = 0) -> str:
     if _missing(x):
         return _MISSING
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(dibulatkan(x, digits), format=pattern, locale=LOCALE)
+    value = dibulatkan(x, digits)
+    with _room(value, digits):  # Babel quantizes again (a no-op now), in the current context
+        return format_decimal(value, format=pattern, locale=LOCALE)
 
 
 def angka_bertanda(x: float | int | Decimal | None, digits: int = 0) -> str:

@@ -70,3 +70,14 @@ def test_a_share_rounded_for_a_slice_reads_as_the_share_itself():
     for k in range(20_001):  # every tie of the fourth decimal, and everything between
         share = k / 20_000
         assert fmt.persen(float(fmt.dibulatkan(share, 3))) == fmt.persen(share), share
+
+
+def test_any_kind_of_missing_is_a_dash_and_an_infinity_is_written_as_such():
+    import decimal
+
+    import numpy as np
+    import pandas as pd
+
+    for missing in (np.float32("nan"), pd.NA, decimal.Decimal("NaN")):
+        assert fmt.angka(missing) == "–" and fmt.persen(missing) == "–"
+    assert fmt.angka(float("inf")) == "∞" and fmt.angka(1e30, 2) == "1.000.000.000.000.000.000.000.000.000.000,00"
