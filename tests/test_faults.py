@@ -125,7 +125,7 @@ def test_a_signal_ends_the_build_with_one_line_and_nothing_left(published, tmp_p
             break
     (os.killpg if whole_group else os.kill)(proc.pid, signum)
     _, rest = proc.communicate(timeout=120)
-    assert proc.returncode == code
+    assert proc.returncode == code, "".join(lines) + rest  # what the build said, should it ever differ
     # Briefs that finished before the signal arrived may still be reported (two can end together,
     # and the signal lands a moment after the line that prompted it); then the one line, no traceback.
     *done, last = rest.strip().splitlines()
