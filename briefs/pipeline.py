@@ -178,7 +178,10 @@ def _build_release(params_file: Path | str, meeting: Meeting, opts: Options, inp
     with timing.stage("brief dan ringkasan"):
         batch = cluster.run(jobs, workers=opts.jobs, scheduler=opts.scheduler, force=opts.force,
                             progress=opts.progress)
-    warnings = collect_warnings(batch, ds)
+    with timing.stage("angka kunci untuk indeks"):
+        from briefs.release import key_figures
+        index_figures = key_figures.compute(ds, meeting)
+    warnings = collect_warnings(batch, ds, index_figures)
     if batch.failed and not opts.allow_partial:
         return Result(1, None, batch, "Rilis tidak diterbitkan: ada brief yang gagal.", warnings)
     if opts.strict and warnings:
@@ -186,22 +189,31 @@ def _build_release(params_file: Path | str, meeting: Meeting, opts: Options, inp
     run = {"params_file": paths.public(Path(params_file).absolute()),
            "options": {"only": sorted(opts.only), "engine": opts.engine, "timeout": opts.timeout},
            "engine_version": quarto.version if quarto else _weasyprint_version()}
-    target = assemble.publish_release(meeting, ds, batch, build_id, opts.out, inputs=inputs, run=run, warnings=warnings)
+    target = assemble.publish_release(meeting, ds, batch, build_id, opts.out, inputs=inputs, run=run, warnings=warnings,
+                                      key_figures=index_figures)
     code = 1 if batch.failed else 0
     return Result(code, target, batch, f"Rilis diterbitkan di {display_path(target)}", warnings)
 
 
-def collect_warnings(batch: Batch, ds) -> list[dict]:
+def collect_warnings(batch: Batch, ds, index_figures: dict | None = None) -> list[dict]:
     """Every warning of a build: the data's (rows kept but suspicious), then each page's notices.
 
     A page's notices say what of its notebook the reader does not get (a dropped output,
-    a stripped tag, a table cut short) and whether it ran past its page budget.
+    a stripped tag, a table cut short) and whether it ran past its page budget; then
+    whether the brief shows the figures the index will show beside it (`index_figures`,
+    `briefs.release.key_figures`): a notebook may compute them another way.
     """
     from briefs.data.report import published  # loaded with the data already: a no-op build never gets here
+    from briefs.release import key_figures
 
     out = [{"scope": "data", "message": published(p)} for p in ds.report.warnings]
     for o in batch.outcomes:
-        out += [{"scope": o.job.title, "notebook": paths.public(paths.resolve(o.job.notebook)), **n} for n in o.notices]
+        notebook = paths.public(paths.resolve(o.job.notebook))
+        out += [{"scope": o.job.title, "notebook": notebook, **n} for n in o.notices]
+        key = (index_figures or {}).get(o.job.key) if o.ok and o.job.kind == "brief" else None
+        missing = key_figures.unshown(key, o.folder / "page.html") if key else []
+        if missing:
+            out.append({"scope": o.job.title, "notebook": notebook, "message": key_figures.warning(key, missing)})
     return out
 
 

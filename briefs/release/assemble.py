@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from briefs import data, fmt, timing
-from briefs.data import figures
+from briefs import data, timing
 from briefs.errors import naming, warning_text
 from briefs.hashing import file_sha256
 from briefs.params import Meeting
 from briefs.paths import SUMMARY_SLUG, unique_slugs  # noqa: F401  (where the build's file names are made)
 from briefs.release import book, bundle, provenance
+from briefs.release import key_figures as index_figures
 from briefs.release import manifest as manifest_file
 from briefs.release.data_page import report_html
 from briefs.release.index import IndexEntry, index_html
@@ -28,7 +28,8 @@ from briefs.run.cluster import Batch
 
 
 def publish_release(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, out: Path,
-                    inputs: str = "", run: dict | None = None, warnings: list[dict] | None = None) -> Path:
+                    inputs: str = "", run: dict | None = None, warnings: list[dict] | None = None,
+                    key_figures: dict[str, index_figures.KeyFigures] | None = None) -> Path:
     """Assemble the release in staging and swap it into `out/<meeting.id>`; return that path."""
     out.mkdir(parents=True, exist_ok=True)
     target = out / meeting.id
@@ -37,7 +38,7 @@ def publish_release(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: 
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        assemble(meeting, ds, batch, build_id, staging, inputs, run or {}, warnings or [])
+        assemble(meeting, ds, batch, build_id, staging, inputs, run or {}, warnings or [], key_figures)
         with timing.stage("terbitkan"):
             swap(staging, target)
     except OSError as exc:
@@ -50,7 +51,8 @@ def publish_release(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: 
 
 
 def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, stage: Path,
-             inputs: str = "", run: dict | None = None, warnings: list[dict] | None = None) -> None:
+             inputs: str = "", run: dict | None = None, warnings: list[dict] | None = None,
+             key_figures: dict[str, index_figures.KeyFigures] | None = None) -> None:
     """Write every artefact of the release into `stage`, then the manifest listing them.
 
     `run` (params file, options) joins the provenance so `verify --rebuild` can repeat
@@ -68,8 +70,8 @@ def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, st
         artifacts.append(entry)
 
     entries, parts = [], []
-    with timing.stage("angka kunci untuk indeks"):
-        key_figures = _key_figures(ds, meeting)
+    with timing.stage("angka kunci untuk indeks"):  # the build computed them already, to check each brief
+        key_figures = key_figures if key_figures is not None else index_figures.compute(ds, meeting)
     with timing.stage("salin halaman"):
         _copy_pages(batch, stage, add, entries, parts, key_figures)
 
@@ -134,7 +136,7 @@ def _copy_pages(batch: Batch, stage: Path, add, entries: list, parts: list, key_
             pdf=pdf_rel if outcome.ok else None, status="ok" if outcome.ok else "gagal",
             failure=_where(outcome.failure) if outcome.failure else None,
             pdf_bytes=(stage / pdf_rel).stat().st_size if outcome.ok else None,
-            figures=key_figures.get(job.key) if job.kind == "brief" else None,
+            figures=key_figures[job.key].line if job.kind == "brief" and job.key in key_figures else None,
             card=card_rel, card_alt=card_alt,
         ))
         parts.append(book.BookPart(title=job.title, kind=job.kind,
@@ -178,13 +180,6 @@ def _where(failure) -> str:
     """Where a run failed, in a few words for the index: 'sel 7: ZeroDivisionError'."""
     cell = f"sel {failure.cell}" if failure.cell is not None else ""
     return ": ".join(part for part in (cell, failure.ename) if part) or "lihat log pembuatan"
-
-
-def _key_figures(ds: data.Dataset, meeting: Meeting) -> dict[str, str]:
-    """Per kecamatan code, the line the index shows beside its brief."""
-    table = figures.kecamatan_table(ds, meeting)
-    return {row.kode_kecamatan: f"cakupan {fmt.persen(row.cakupan)} · peringkat {row.peringkat} dari {len(table)}"
-            for row in table.itertuples()}
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet cell run as a formula

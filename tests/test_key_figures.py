@@ -1,0 +1,54 @@
+"""briefs.release.key_figures: the index's line beside each brief, and the brief showing it.
+
+The index's figures come from the build's own computation; a notebook may compute its
+brief's another way. A real build with such a notebook must say so, never publish an
+index that vouches for a figure the brief does not show.
+"""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+
+from briefs import paths, pipeline
+from briefs.pipeline import load_inputs
+from briefs.release import key_figures
+from tests import helpers
+
+SITIUNG = "13.10.04"
+
+
+def test_the_index_line_is_in_the_briefs_own_words(tmp_path):
+    meeting, ds = load_inputs(paths.DEFAULT_PARAMS)
+    key = key_figures.compute(ds, meeting)[SITIUNG]
+    assert (key.cakupan, key.peringkat, key.line) == ("27,2%", "peringkat 3 dari 11", "cakupan 27,2% · peringkat 3 dari 11")
+    page = tmp_path / "page.html"
+    page.write_text("<p>Cakupan</p><p>27,2%</p><p>peringkat 3 dari 11 kecamatan</p>", encoding="utf-8")
+    assert key_figures.unshown(key, page) == []
+    page.write_text("<p>Cakupan</p><p>25,0%</p><p>peringkat 3 dari 11 kecamatan</p>", encoding="utf-8")
+    assert key_figures.unshown(key, page) == ["27,2%"]
+
+
+def test_the_standard_briefs_show_their_index_figures(small_release):
+    manifest = json.loads((small_release / "manifest.json").read_text(encoding="utf-8"))
+    assert not [w for w in manifest["warnings"] if "index.html menulis" in w["message"]]
+    assert "cakupan 27,2% · peringkat 3 dari 11" in (small_release / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_notebook_computing_coverage_another_way_is_a_warning_and_strict_stops_it(tmp_path):
+    # An analyst's other denominator: the brief shows its own coverage, the index would show the build's.
+    other = helpers.brief_with(tmp_path, "penyebut-lain", 2, nbformat.v4.new_code_cell(
+        'k["cakupan"] = k["peserta_aktif"] / (k["angkatan_kerja"] + 1000)  # penyebut lain'))
+    options = dict(only=["Sitiung"], jobs=1, force=True, notebooks={SITIUNG: other})
+    result = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(out=tmp_path / "out", **options))
+    assert result.exit_code == 0 and result.release is not None
+    [w] = [w for w in result.warnings if "index.html menulis" in w["message"]]
+    assert w["scope"] == "Kecamatan Sitiung" and w["notebook"] == f"…/{other.name}"
+    assert w["message"] == ("index.html menulis «cakupan 27,2% · peringkat 3 dari 11» untuk brief ini, tetapi «27,2%» "
+                            "tidak ada di halamannya; periksa apakah notebook menghitung angka itu dengan cara lain")
+    manifest = json.loads((result.release / "manifest.json").read_text(encoding="utf-8"))
+    assert w in manifest["warnings"]
+    assert "23,5%" in (result.release / "kecamatan" / "sitiung.html").read_text(encoding="utf-8")  # 1.726 / 7.338
+    strict = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(out=tmp_path / "strict", strict=True, **options))
+    assert strict.exit_code == 1 and strict.release is None
