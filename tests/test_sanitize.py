@@ -124,3 +124,18 @@ def test_pasted_attachments_keep_images_only():
 def test_notice_text_names_the_cell():
     assert sanitize.Notice("x", 9, "contoh = pd.DataFrame(...)").text() == "sel 9 «contoh = pd.DataFrame(...)»: x"
     assert sanitize.Notice("3 halaman A4").text() == "3 halaman A4"
+
+
+def test_math_and_mermaid_the_page_cannot_draw_are_reported_where_written():
+    mermaid = "```mermaid\ngraph LR\n  A --> B\n```"
+    nb, notices = sanitize.prepare(executed(
+        v4.new_markdown_cell("Cakupan = $\\frac{peserta}{angkatan\\ kerja}$ dan $$x^2$$"),
+        v4.new_markdown_cell(mermaid),
+        v4.new_code_cell("Markdown(rumus)", outputs=[display({"text/markdown": "$a \\times b$", "text/plain": "x"})]),
+        v4.new_markdown_cell("Iuran Rp16.800; harga $5 dan $10 tidak ditulis sebagai rumus."),
+    ))
+    # once per cell and kind (the mermaid block's stripped classes are not said again); the prices are prose
+    assert [(n.cell, n.message.split(" (")[0]) for n in notices] == [
+        (2, "rumus LaTeX"), (3, "diagram mermaid tidak digambar di halaman cetak"), (4, "rumus LaTeX")]
+    assert all("pembaca melihat kodenya" in n.message for n in notices)
+    assert len(nb.cells[-2].outputs) == 1  # reported, not dropped: the reader still gets the words around it

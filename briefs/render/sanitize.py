@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import functools
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -213,8 +214,14 @@ def prepare(nb: nbformat.NotebookNode, folder: Path | None = None) -> tuple[nbfo
 
         if cell.cell_type == "markdown":
             _markdown_images(cell, folder, say)
-            for text in audit_html(_markdown_html(cell.source, cell.get("attachments", {}))):
+            drawn_by_script: list[str] = []
+            html = _markdown_html(cell.source, cell.get("attachments", {}), drawn_by_script.append)
+            for text in drawn_by_script:
                 say(text)
+            mermaid = any(text == _UNDRAWN["mermaid"] for text in drawn_by_script)
+            for text in audit_html(html):
+                if not (mermaid and text in _MERMAID_CLASSES):  # said once already, as the diagram
+                    say(text)
         elif cell.cell_type == "code":
             if tags & REMOVE_OUTPUT_TAGS:
                 cell.outputs = []
@@ -236,14 +243,72 @@ def _keep(out: dict, say) -> bool:
     if html:
         for text in audit_html("".join(html) if isinstance(html, list) else html):
             say(text)
+    elif markdown := out.get("data", {}).get("text/markdown"):  # display(Markdown(...)): rendered like a cell
+        _markdown_html("".join(markdown) if isinstance(markdown, list) else markdown, {}, say)
     return True
 
 
-def _markdown_html(source: str, attachments: dict) -> str:
-    """The cell's Markdown as nbconvert renders it onto the page (attachments as data: URIs)."""
-    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+# What nbconvert leaves for JavaScript to draw: a page without scripts shows its code instead.
+_TEX = re.compile(r"[\\^_{}]")  # what makes inline math unreadable as plain text
+_UNDRAWN = {
+    "math": "rumus LaTeX ($…$) tidak dirender di halaman cetak (tanpa MathJax): pembaca melihat kodenya; "
+            "tulis rumusnya dengan kata atau simpan sebagai gambar",
+    "mermaid": "diagram mermaid tidak digambar di halaman cetak (tanpa JavaScript): pembaca melihat kodenya; "
+               "simpan diagramnya sebagai gambar",
+}
 
-    return MarkdownWithMath(renderer=IPythonRenderer(escape=False, attachments=attachments)).render(source)
+
+_MERMAID_CLASSES = {"atribut 'class' pada <div> dihapus", "atribut 'class' pada <pre> dihapus"}
+
+
+def _markdown_html(source: str, attachments: dict, say=None) -> str:
+    """The cell's Markdown as nbconvert renders it onto the page (attachments as data: URIs).
+
+    Math and mermaid blocks stay as their source for a script to draw; the pages run no
+    script, so each kind found is said (`say`) once per cell.
+    """
+    from nbconvert.filters.markdown_mistune import MarkdownWithMath
+
+    renderer = _spotting_renderer()(escape=False, attachments=attachments)
+    html = MarkdownWithMath(renderer=renderer).render(source)
+    for kind in sorted(renderer.undrawn):
+        if say is not None:
+            say(_UNDRAWN[kind])
+    return html
+
+
+@functools.cache
+def _spotting_renderer() -> type:
+    """nbconvert's own renderer, noting what it leaves for a script to draw."""
+    from nbconvert.filters.markdown_mistune import IPythonRenderer
+
+    class Spotting(IPythonRenderer):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self.undrawn: set[str] = set()
+
+        def block_math(self, body: str) -> str:
+            self.undrawn.add("math")
+            return super().block_math(body)
+
+        def inline_math(self, body: str) -> str:
+            if _TEX.search(body):  # "$5 dan $10" is prices, read as written; "$x^2$" is a formula
+                self.undrawn.add("math")
+            return super().inline_math(body)
+
+        def multiline_math(self, text: str) -> str:
+            self.undrawn.add("math")
+            return super().multiline_math(text)
+
+        def latex_environment(self, name: str, body: str) -> str:
+            self.undrawn.add("math")
+            return super().latex_environment(name, body)
+
+        def block_mermaidjs(self, code: str) -> str:
+            self.undrawn.add("mermaid")
+            return super().block_mermaidjs(code)
+
+    return Spotting
 
 
 _MD_IMAGE = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
