@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import numbers
+import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from babel.dates import format_date
@@ -107,6 +108,30 @@ def poin(points: float | None, digits: int = 1) -> str:
     if _missing(points):
         return _MISSING
     return angka_bertanda(_per_seratus(points), digits) + " poin"
+
+
+# A number written the English way: 1,500; 1,234.5; −0.25; 12.5%.
+_INGGRIS = re.compile(r"([−-])?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(%?)")
+
+
+def dari_inggris(text: str, *values: float) -> str | None:
+    """`text`, a number written the English way ('1,500', '12.5%'), written the Indonesian way,
+    if it reads back as one of `values` at its own precision; None when it is not such a number.
+
+    For what an analyst formatted with Python's own separators (a Styler's '{:,.1f}', a chart's
+    StrMethodFormatter): '1,500' is 1,5 to an Indonesian reader. A text that does not read back
+    as the value it stands for (a code, a year, '1,500' meaning 1,5 already) is left alone.
+    """
+    m = _INGGRIS.fullmatch(text)
+    if not m or ("," not in text and "." not in text):
+        return None
+    sign, whole, decimals, percent = m.groups()
+    shown = float(whole.replace(",", "") + ("." + decimals if decimals else "")) * (-1 if sign else 1)
+    digits = len(decimals or "")
+    for value in values:
+        if abs(shown - value) <= 0.5 * 10 ** -digits + 1e-9:
+            return angka(value, digits).replace("-", "−") + percent
+    return None
 
 
 _SCALES = ((1e12, "triliun"), (1e9, "miliar"), (1e6, "juta"))

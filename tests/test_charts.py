@@ -121,16 +121,45 @@ def test_tick_labels_are_indonesian(ticks, labels):
     assert [t.get_text() for t in ax.get_yticklabels()] == labels
 
 
-def test_only_the_default_formatter_is_replaced():
+def test_a_formatter_the_analyst_chose_keeps_its_labels():
     fig = Figure()
     ax = fig.subplots()
     ax.plot([1, 10, 100], [1, 2, 3])
     mine = FuncFormatter(lambda v, _: f"<{v:g}>")
     ax.xaxis.set_major_formatter(mine)
     ax.set_yscale("log")
+    fig.canvas.draw()
+    before = [[t.get_text() for t in axis.get_ticklabels()] for axis in (ax.xaxis, ax.yaxis)]
     charts.indonesian_ticks(fig)
-    assert ax.xaxis.get_major_formatter() is mine
+    fig.canvas.draw()
+    assert ax.xaxis.get_major_formatter().inner is mine
     assert not isinstance(ax.yaxis.get_major_formatter(), charts.AngkaFormatter)
+    # '<20>' and the log axis's powers of ten hold no English number: the same labels
+    assert [[t.get_text() for t in axis.get_ticklabels()] for axis in (ax.xaxis, ax.yaxis)] == before
+    assert "<20>" in before[0]
+
+
+def test_english_separators_an_analysts_formatter_writes_become_indonesian():
+    """'{x:,.0f}' writes 1500 as '1,500', which an Indonesian reader reads as 1,5."""
+    from matplotlib.ticker import PercentFormatter, StrMethodFormatter
+
+    fig = Figure()
+    bars, share, years = fig.subplots(1, 3)
+    bars.bar(["13.10.01", "13.10.04"], [1500, 2500])  # codes on the categories stay codes
+    bars.set_yticks([0, 1500, 2500])
+    bars.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    share.plot([0, 1], [0.1, 0.125])
+    share.set_yticks([0.1, 0.125])
+    share.yaxis.set_major_formatter(PercentFormatter(1, decimals=1))
+    years.plot([2024, 2026], [1, 2])
+    years.set_xticks([2024, 2025, 2026])
+    years.xaxis.set_major_formatter(StrMethodFormatter("{x:.0f}"))  # a year is written without separators
+    charts.indonesian_ticks(fig)
+    fig.canvas.draw()
+    assert [t.get_text() for t in bars.get_yticklabels()] == ["0", "1.500", "2.500"]
+    assert [t.get_text() for t in bars.get_xticklabels()] == ["13.10.01", "13.10.04"]
+    assert [t.get_text() for t in share.get_yticklabels()] == ["10,0%", "12,5%"]
+    assert [t.get_text() for t in years.get_xticklabels()] == ["2024", "2025", "2026"]
 
 
 def test_alt_text_from_label_then_titles():

@@ -18,7 +18,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import ScalarFormatter
+from matplotlib.ticker import Formatter, NullFormatter, ScalarFormatter
 from PIL import Image as PILImage
 
 from briefs import fmt, paths
@@ -64,16 +64,62 @@ class AngkaFormatter(ScalarFormatter):
         return fmt.angka(x, digits).replace("-", "\u2212")
 
 
-def indonesian_ticks(fig: Figure) -> None:
-    """Swap matplotlib's default number formatter for `AngkaFormatter` on every linear axis.
+class IndonesianLabels(Formatter):
+    """A formatter the analyst chose, its labels kept, except numbers it writes the English way.
 
-    Only the default is replaced: a formatter the analyst chose (dates, categories,
-    their own FuncFormatter) is theirs.
+    `StrMethodFormatter("{x:,.0f}")` writes 1500 as '1,500', which an Indonesian reader
+    reads as 1,5; `PercentFormatter` writes '12.5%'. Such a label is rewritten (1.500;
+    12,5%) only when it reads back as its own tick (`fmt.dari_inggris`): month names,
+    categories, codes and years are the analyst's, untouched.
+    """
+
+    def __init__(self, inner: Formatter) -> None:
+        self.inner = inner
+
+    def set_axis(self, axis) -> None:
+        super().set_axis(axis)
+        self.inner.set_axis(axis)
+
+    def set_locs(self, locs) -> None:
+        self.inner.set_locs(locs)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return _indonesian_label(self.inner(x, pos), x)
+
+    def format_ticks(self, values) -> list[str]:
+        return [_indonesian_label(label, x) for label, x in zip(self.inner.format_ticks(values), values)]
+
+    def get_offset(self) -> str:
+        return self.inner.get_offset()
+
+    def format_data(self, value: float) -> str:
+        return self.inner.format_data(value)
+
+    def format_data_short(self, value: float) -> str:
+        return self.inner.format_data_short(value)
+
+
+def _indonesian_label(label: str, x: float) -> str:
+    try:
+        tick = float(x)
+    except (TypeError, ValueError):
+        return label
+    rewritten = fmt.dari_inggris(label.strip(), tick, tick * 100)  # a percentage of 1 or of 100
+    return label if rewritten is None else rewritten
+
+
+def indonesian_ticks(fig: Figure) -> None:
+    """Indonesian numbers on every axis: matplotlib's default formatter becomes `AngkaFormatter`
+    (linear axes); any other formatter the analyst chose keeps its labels but not its English
+    separators (`IndonesianLabels`).
     """
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
-            if type(axis.get_major_formatter()) is ScalarFormatter and axis.get_scale() == "linear":
+            formatter = axis.get_major_formatter()
+            if type(formatter) is ScalarFormatter and axis.get_scale() == "linear":
                 axis.set_major_formatter(AngkaFormatter())
+            elif not isinstance(formatter, (AngkaFormatter, IndonesianLabels, NullFormatter, ScalarFormatter)):
+                axis.set_major_formatter(IndonesianLabels(formatter))
 
 
 # ---- the PNG a reader sees -----------------------------------------------------------------

@@ -17,7 +17,6 @@ from briefs.notebook.tables import PERSEN_NAME, _default_index, header
 _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _CELL_ID = re.compile(r"#T_rk_((?:row|level)\d+_(?:row|col)\d+|level\d+_col\d+)$")
 _TD = re.compile(r'<td id="T_rk_row(\d+)_col(\d+)"([^>]*)>(.*?)</td>', re.S)
-_ENGLISH = re.compile(r"(−|-)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(%?)")
 
 
 def styler_html(styler) -> tuple[str, dict]:
@@ -84,13 +83,5 @@ def _rewrite(text: str, value: object, name: object) -> str:
         return text
     if PERSEN_NAME.search(str(name)) and text == fmt.angka(value, pd.get_option("styler.format.precision")):
         return fmt.persen(value)
-    m = _ENGLISH.fullmatch(text)
-    if not m or ("," not in text and "." not in text):
-        return text
-    sign, whole, decimals, percent = m.groups()
-    shown = float(whole.replace(",", "") + ("." + decimals if decimals else "")) * (-1 if sign else 1)
-    digits = len(decimals or "")
-    target = value * 100 if percent else value
-    if abs(shown - target) > 0.5 * 10 ** -digits + 1e-9:
-        return text
-    return fmt.angka(target, digits).replace("-", "−") + percent
+    rewritten = fmt.dari_inggris(text, value * 100 if text.endswith("%") else value)
+    return text if rewritten is None else rewritten
