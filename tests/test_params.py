@@ -55,6 +55,14 @@ def test_wrong_type_and_bad_period_are_all_reported(tmp_path):
     assert found["period"].row == next(i for i, l in enumerate(text.splitlines(), 1) if l.startswith("period:"))
 
 
+@pytest.mark.parametrize("written", ["32.1549", "0.001", "0.00001"])
+def test_a_target_with_more_than_two_decimals_is_refused(tmp_path, written):
+    """The pages quote it with two (32,15%) and count 'peserta lagi' from it: the two must agree."""
+    [p] = problems(tmp_path, GOOD.replace("coverage: 32.15", f"coverage: {written}"))
+    assert p.column == "target.coverage" and p.message.startswith("paling banyak dua angka desimal")
+    assert params.load(write(tmp_path, GOOD.replace("coverage: 32.15", "coverage: 32.1"))).target.coverage == 32.1
+
+
 def test_previous_period_after_current_is_an_error(tmp_path):
     [p] = problems(tmp_path, GOOD.replace('previous_period: "2026-07"', 'previous_period: "2026-11"'))
     assert "2026-11" in p.message and "2026-10" in p.message
