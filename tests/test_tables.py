@@ -94,3 +94,15 @@ def test_long_tables_are_cut_and_say_so():
 def test_names_are_escaped():
     html, _ = tables.frame_html(pd.DataFrame({EVIL: [EVIL]}))
     assert EVIL not in html and "&lt;script&gt;" in html
+
+
+def test_a_coverage_given_for_the_total_must_be_the_rows_own():
+    """The brief passes its kecamatan's coverage under the table's sums; a filtered table would not add up."""
+    frame = pd.DataFrame({"nagari": ["A", "B", "C"], "angkatan_kerja": [100, 200, 300], "peserta_aktif": [30, 40, 60],
+                          "cakupan": [0.3, 0.2, 0.2]}).set_index("nagari")
+    whole = 130 / 600
+    assert tables.render(tables.tabel(frame, jumlah={"cakupan": whole}))[1] == []
+    [warning] = tables.render(tables.tabel(frame.iloc[:2], jumlah={"cakupan": whole}))[1]
+    assert warning == ("baris Jumlah menulis cakupan 21,7%, tetapi baris-baris tabel ini menjumlah 70 peserta aktif "
+                       "dari 300 angkatan kerja: 23,3%; periksa apakah tabel disaring")
+    assert tables.render(tables.tabel(frame.iloc[:2], jumlah={"cakupan": "lihat catatan"}))[1] == []  # a text is the analyst's

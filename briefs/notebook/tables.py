@@ -166,6 +166,26 @@ def _percent_warnings(frame: pd.DataFrame, kinds: dict, explicit: tuple | None) 
     return out
 
 
+def _coverage_total_warnings(t: Tabel, body: pd.DataFrame) -> list[str]:
+    """A coverage given for the Jumlah row must be the rows' own: their peserta aktif ÷ angkatan kerja.
+
+    The brief's table passes its kecamatan's coverage (`jumlah={"cakupan": k.cakupan}`) under
+    sums the table makes of the rows it shows; a cell that filters the rows first would put
+    the whole kecamatan's coverage under the sums of a few nagari, and nobody would notice.
+    """
+    given = dict(t.jumlah) if isinstance(t.jumlah, Mapping) else {}
+    value = given.get("cakupan")
+    if isinstance(value, str) or value is None or not {"peserta_aktif", "angkatan_kerja"} <= set(body.columns):
+        return []
+    labour = pd.to_numeric(body["angkatan_kerja"], errors="coerce").sum()
+    rows = pd.to_numeric(body["peserta_aktif"], errors="coerce").sum() / labour if labour > 0 else None
+    if rows is None or fmt.persen(rows, t.desimal) == fmt.persen(value, t.desimal):
+        return []
+    return [f"baris Jumlah menulis cakupan {fmt.persen(value, t.desimal)}, tetapi baris-baris tabel ini "
+            f"menjumlah {fmt.angka(pd.to_numeric(body['peserta_aktif']).sum())} peserta aktif dari "
+            f"{fmt.angka(labour)} angkatan kerja: {fmt.persen(rows, t.desimal)}; periksa apakah tabel disaring"]
+
+
 # ---- rendering ---------------------------------------------------------------------------------
 
 def render(t: Tabel) -> tuple[str, list[str]]:
@@ -185,6 +205,7 @@ def render(t: Tabel) -> tuple[str, list[str]]:
     kinds = {name: kind(name, body.iloc[:, i], t.persen, t.rupiah) for i, name in enumerate(body.columns)}
     columns = [Column(header(name), kinds[name], long=_long_text(body[name])) for name in body.columns]
     warnings += _percent_warnings(body, kinds, t.persen)
+    warnings += _coverage_total_warnings(t, body)
     rows = [[cell(v, c.kind, t.desimal) for v, c in zip(row, columns)] for row in body.itertuples(index=False)]
     html = templating.environment(paths.TEMPLATES / "cells", compact=True).get_template("tabel.html.j2").render(
         columns=columns, rows=rows, label_columns=index_levels, miring=t.miring or (),
