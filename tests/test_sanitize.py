@@ -139,3 +139,12 @@ def test_math_and_mermaid_the_page_cannot_draw_are_reported_where_written():
         (2, "rumus LaTeX"), (3, "diagram mermaid tidak digambar di halaman cetak"), (4, "rumus LaTeX")]
     assert all("pembaca melihat kodenya" in n.message for n in notices)
     assert len(nb.cells[-2].outputs) == 1  # reported, not dropped: the reader still gets the words around it
+
+
+def test_a_raw_or_english_number_printed_is_kept_and_reported():
+    printed = [v4.new_output("stream", name="stdout", text="cakupan 0.27162162162162163\n"),
+               v4.new_output("stream", name="stdout", text="Rp16.800 di 13.10.04, 1.234.567 orang\n")]
+    nb, notices = sanitize.prepare(executed(v4.new_code_cell("print(k.cakupan)", outputs=printed)))
+    assert len(nb.cells[-1].outputs) == 2  # the reader still gets it: said, not dropped
+    [notice] = notices  # our own thousands and a code are not English numbers
+    assert notice.cell == 2 and notice.message.startswith("print() menulis angka cara Inggris atau mentah (0.2716")

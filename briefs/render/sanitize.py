@@ -236,6 +236,12 @@ def _keep(out: dict, say) -> bool:
     if why:
         say(why)
         return False
+    if out.get("output_type") == "stream":
+        text = "".join(out.get("text", "")) if isinstance(out.get("text"), list) else str(out.get("text", ""))
+        raw = _RAW_NUMBER.search(text)
+        if raw:
+            say(f"print() menulis angka cara Inggris atau mentah ({_short(raw.group(), 30)}) dan pembaca "
+                f"membacanya begitu; tulis dengan nb.angka atau nb.persen")
     for _mime, meta in out.get("metadata", {}).items():
         for warning in (meta.get("rakor", {}).get("peringatan", []) if isinstance(meta, dict) else []):
             say(warning)
@@ -247,6 +253,11 @@ def _keep(out: dict, say) -> bool:
         _markdown_html("".join(markdown) if isinstance(markdown, list) else markdown, {}, say)
     return True
 
+
+# A number as Python prints it, that no Indonesian reader reads right: a point before one, two
+# or four and more decimals (0.2716216216, 12.5). Three after a point (16.800) is our own
+# thousands, and several points (13.10.04) a code: neither is flagged.
+_RAW_NUMBER = re.compile(r"(?<![\d.,])-?\d+\.(?:\d{1,2}|\d{4,})(?![\d.,])")
 
 # What nbconvert leaves for JavaScript to draw: a page without scripts shows its code instead.
 _TEX = re.compile(r"[\\^_{}]")  # what makes inline math unreadable as plain text
