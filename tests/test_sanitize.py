@@ -141,10 +141,16 @@ def test_math_and_mermaid_the_page_cannot_draw_are_reported_where_written():
     assert len(nb.cells[-2].outputs) == 1  # reported, not dropped: the reader still gets the words around it
 
 
-def test_a_raw_or_english_number_printed_is_kept_and_reported():
+def test_a_raw_or_english_number_written_is_kept_and_reported():
     printed = [v4.new_output("stream", name="stdout", text="cakupan 0.27162162162162163\n"),
                v4.new_output("stream", name="stdout", text="Rp16.800 di 13.10.04, 1.234.567 orang\n")]
-    nb, notices = sanitize.prepare(executed(v4.new_code_cell("print(k.cakupan)", outputs=printed)))
-    assert len(nb.cells[-1].outputs) == 2  # the reader still gets it: said, not dropped
-    [notice] = notices  # our own thousands and a code are not English numbers
-    assert notice.cell == 2 and notice.message.startswith("print() menulis angka cara Inggris atau mentah (0.2716")
+    shown = [display({"text/markdown": "Cakupan **27.2%**", "text/plain": "<Markdown>"}),
+             v4.new_output("execute_result", data={"text/plain": "0.2716"}, execution_count=3),
+             display({"text/html": '<p style="width: 12.5%">27,2%</p>', "text/plain": "x"})]
+    nb, notices = sanitize.prepare(executed(v4.new_code_cell("print(k.cakupan)", outputs=printed),
+                                            v4.new_code_cell("Markdown(f'{k.cakupan:.1%}')", outputs=shown)))
+    assert len(nb.cells[-2].outputs) == 2 and len(nb.cells[-1].outputs) == 3  # the reader still gets them
+    # our own thousands, a code and an HTML attribute are not flagged
+    assert [(n.cell, n.message.split(" dan ")[0]) for n in notices] == [
+        (2, "angka tertulis cara Inggris atau mentah (0.27162162162162163)"),
+        (3, "angka tertulis cara Inggris atau mentah (27.2)"), (3, "angka tertulis cara Inggris atau mentah (0.2716)")]

@@ -236,12 +236,10 @@ def _keep(out: dict, say) -> bool:
     if why:
         say(why)
         return False
-    if out.get("output_type") == "stream":
-        text = "".join(out.get("text", "")) if isinstance(out.get("text"), list) else str(out.get("text", ""))
-        raw = _RAW_NUMBER.search(text)
-        if raw:
-            say(f"print() menulis angka cara Inggris atau mentah ({_short(raw.group(), 30)}) dan pembaca "
-                f"membacanya begitu; tulis dengan nb.angka atau nb.persen")
+    raw = _RAW_NUMBER.search(_words(out))
+    if raw:
+        say(f"angka tertulis cara Inggris atau mentah ({_short(raw.group(), 30)}) dan pembaca membacanya "
+            f"begitu; tulis dengan nb.angka atau nb.persen")
     for _mime, meta in out.get("metadata", {}).items():
         for warning in (meta.get("rakor", {}).get("peringatan", []) if isinstance(meta, dict) else []):
             say(warning)
@@ -258,6 +256,20 @@ def _keep(out: dict, say) -> bool:
 # or four and more decimals (0.2716216216, 12.5). Three after a point (16.800) is our own
 # thousands, and several points (13.10.04) a code: neither is flagged.
 _RAW_NUMBER = re.compile(r"(?<![\d.,])-?\d+\.(?:\d{1,2}|\d{4,})(?![\d.,])")
+
+def _words(out: dict) -> str:
+    """The text an output puts on the page as written: print(), a displayed Markdown, a bare value.
+
+    HTML is ours (snippets, tables: their numbers come from `briefs.fmt`) or the analyst's
+    markup, whose attributes hold numbers no reader sees: not read here.
+    """
+    if out.get("output_type") == "stream":
+        text = out.get("text", "")
+    else:
+        data = out.get("data", {})
+        text = data.get("text/markdown") or ("" if len(data) > 1 else data.get("text/plain", ""))
+    return "".join(text) if isinstance(text, list) else str(text)
+
 
 # What nbconvert leaves for JavaScript to draw: a page without scripts shows its code instead.
 _TEX = re.compile(r"[\\^_{}]")  # what makes inline math unreadable as plain text
