@@ -147,10 +147,14 @@ def test_a_raw_or_english_number_written_is_kept_and_reported():
     shown = [display({"text/markdown": "Cakupan **27.2%**", "text/plain": "<Markdown>"}),
              v4.new_output("execute_result", data={"text/plain": "0.2716"}, execution_count=3),
              display({"text/html": '<p style="width: 12.5%">27,2%</p>', "text/plain": "x"})]
+    html = [display({"text/html": "<p>naik <b>12.5</b> persen</p><script>var x = 0.25;</script>", "text/plain": "x"})]
     nb, notices = sanitize.prepare(executed(v4.new_code_cell("print(k.cakupan)", outputs=printed),
-                                            v4.new_code_cell("Markdown(f'{k.cakupan:.1%}')", outputs=shown)))
-    assert len(nb.cells[-2].outputs) == 2 and len(nb.cells[-1].outputs) == 3  # the reader still gets them
-    # our own thousands, a code and an HTML attribute are not flagged
-    assert [(n.cell, n.message.split(" dan ")[0]) for n in notices] == [
-        (2, "angka tertulis cara Inggris atau mentah (0.27162162162162163)"),
-        (3, "angka tertulis cara Inggris atau mentah (27.2)"), (3, "angka tertulis cara Inggris atau mentah (0.2716)")]
+                                            v4.new_code_cell("Markdown(f'{k.cakupan:.1%}')", outputs=shown),
+                                            v4.new_code_cell("HTML(f'{x:.1f}')", outputs=html),
+                                            v4.new_markdown_cell("Cakupan naik 3.25 poin.")))
+    assert len(nb.cells[-4].outputs) == 2 and len(nb.cells[-3].outputs) == 3  # the reader still gets them
+    # our own thousands, a code, an HTML attribute and a script's text are not flagged
+    raw = "angka tertulis cara Inggris atau mentah"
+    assert [(n.cell, n.message.split(" dan ")[0]) for n in notices if n.message.startswith(raw)] == [
+        (2, f"{raw} (0.27162162162162163)"), (3, f"{raw} (27.2)"), (3, f"{raw} (0.2716)"), (4, f"{raw} (12.5)"),
+        (5, f"{raw} (3.25)")]

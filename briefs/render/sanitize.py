@@ -92,13 +92,25 @@ class _Audit(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.dropped: list[str] = []
+        self.text: list[str] = []  # what a reader reads, outside <script> and <style>
+        self._inert = 0
 
     def note(self, text: str) -> None:
         if text not in self.dropped:
             self.dropped.append(text)
 
+    def handle_data(self, data: str) -> None:
+        if not self._inert:
+            self.text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._inert = max(self._inert - 1, 0)
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
+        if tag in ("script", "style"):
+            self._inert += 1
         if tag == "style" and "data-rk-gaya" in values:
             return  # the title block's own stylesheet, for JupyterLab only: the page has its own
         if tag == "script":
@@ -134,11 +146,19 @@ def _short(text: str, n: int = 60) -> str:
 
 
 def audit_html(html: str) -> list[str]:
-    """What `clean_html` will remove from this HTML, one plain sentence per kind of thing."""
+    """What `clean_html` will remove from this HTML, one plain sentence per kind of thing,
+    and a number in its text written as Python writes it (`raw_number`)."""
     parser = _Audit()
     parser.feed(html)
     parser.close()
-    return parser.dropped
+    return parser.dropped + raw_number(" ".join(parser.text))
+
+
+def raw_number(text: str) -> list[str]:
+    """A number written the English way or raw (0.2716216, 12.5), in words for the analyst; none: []."""
+    raw = _RAW_NUMBER.search(text)
+    return [f"angka tertulis cara Inggris atau mentah ({_short(raw.group(), 30)}) dan pembaca membacanya "
+            f"begitu; tulis dengan nb.angka atau nb.persen"] if raw else []
 
 
 _WHY = {
@@ -236,10 +256,8 @@ def _keep(out: dict, say) -> bool:
     if why:
         say(why)
         return False
-    raw = _RAW_NUMBER.search(_words(out))
-    if raw:
-        say(f"angka tertulis cara Inggris atau mentah ({_short(raw.group(), 30)}) dan pembaca membacanya "
-            f"begitu; tulis dengan nb.angka atau nb.persen")
+    for text in raw_number(_words(out)):
+        say(text)
     for _mime, meta in out.get("metadata", {}).items():
         for warning in (meta.get("rakor", {}).get("peringatan", []) if isinstance(meta, dict) else []):
             say(warning)
@@ -260,8 +278,7 @@ _RAW_NUMBER = re.compile(r"(?<![\d.,])-?\d+\.(?:\d{1,2}|\d{4,})(?![\d.,])")
 def _words(out: dict) -> str:
     """The text an output puts on the page as written: print(), a displayed Markdown, a bare value.
 
-    HTML is ours (snippets, tables: their numbers come from `briefs.fmt`) or the analyst's
-    markup, whose attributes hold numbers no reader sees: not read here.
+    HTML is read by `audit_html`, its text only: an attribute's numbers are not shown.
     """
     if out.get("output_type") == "stream":
         text = out.get("text", "")
