@@ -275,6 +275,7 @@ def _keep(out: dict, say) -> bool:
 # thousands, and several points (13.10.04) a code: neither is flagged.
 _RAW_NUMBER = re.compile(r"(?<![\d.,])-?\d+\.(?:\d{1,2}|\d{4,})(?![\d.,])")
 
+
 def _words(out: dict) -> str:
     """The text an output puts on the page as written: print(), a displayed Markdown, a bare value.
 
