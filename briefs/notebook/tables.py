@@ -178,12 +178,13 @@ def _coverage_total_warnings(t: Tabel, body: pd.DataFrame) -> list[str]:
     if isinstance(value, str) or value is None or not {"peserta_aktif", "angkatan_kerja"} <= set(body.columns):
         return []
     labour = pd.to_numeric(body["angkatan_kerja"], errors="coerce").sum()
-    rows = pd.to_numeric(body["peserta_aktif"], errors="coerce").sum() / labour if labour > 0 else None
+    participants = pd.to_numeric(body["peserta_aktif"], errors="coerce").sum()
+    rows = participants / labour if labour > 0 else None
     if rows is None or fmt.persen(rows, t.desimal) == fmt.persen(value, t.desimal):
         return []
     return [f"baris Jumlah menulis cakupan {fmt.persen(value, t.desimal)}, tetapi baris-baris tabel ini "
-            f"menjumlah {fmt.angka(pd.to_numeric(body['peserta_aktif']).sum())} peserta aktif dari "
-            f"{fmt.angka(labour)} angkatan kerja: {fmt.persen(rows, t.desimal)}; periksa apakah tabel disaring"]
+            f"menjumlah {fmt.angka(participants)} peserta aktif dari {fmt.angka(labour)} angkatan kerja: "
+            f"{fmt.persen(rows, t.desimal)}; periksa apakah tabel disaring"]
 
 
 # ---- rendering ---------------------------------------------------------------------------------
