@@ -50,5 +50,7 @@ def test_a_notebook_computing_coverage_another_way_is_a_warning_and_strict_stops
     manifest = json.loads((result.release / "manifest.json").read_text(encoding="utf-8"))
     assert w in manifest["warnings"]
     assert "23,5%" in (result.release / "kecamatan" / "sitiung.html").read_text(encoding="utf-8")  # 1.726 / 7.338
-    strict = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(out=tmp_path / "strict", strict=True, **options))
-    assert strict.exit_code == 1 and strict.release is None
+    # --strict, not forced (the cache holds the jobs): the same warning, nothing published
+    strict = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(out=tmp_path / "strict", strict=True,
+                                                                    **{**options, "force": False}))
+    assert strict.exit_code == 1 and strict.release is None and w in strict.warnings
