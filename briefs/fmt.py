@@ -44,6 +44,11 @@ def desimal(x: float | int | Decimal) -> Decimal:
     return Decimal(repr(float(x)))
 
 
+def desimal_tertulis(x: float | int | Decimal) -> int:
+    """How many decimals `x` is written with, as a reader sees it: 32.15 → 2, 30.0 → 0, 1e-05 → 5."""
+    return max(0, -desimal(x).normalize().as_tuple().exponent)
+
+
 def dibulatkan(x: float | int | Decimal, digits: int = 0) -> Decimal:
     """`x` rounded to `digits` decimals as officials round, and Excel's ROUND: halves away from zero.
 

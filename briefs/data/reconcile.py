@@ -187,21 +187,32 @@ def _missing_segments(kep: Checked, names: dict, codes: dict) -> None:
     """
     (period, periods_), (nagari, nagaris), (segment, segments) = (codes["periode"], codes["kode_nagari"],
                                                                   codes["segmen"])
-    present = np.zeros((len(periods_), len(nagaris), len(segments) + 1), dtype=bool)  # last: a segment never present
+    present = np.zeros((len(periods_), len(nagaris) + 1, len(segments) + 1), dtype=bool)  # last: never present
     present[period, nagari, segment] = True
+    column, official = _in_wilayah_order(nagaris, names)
     reporting = present.any(axis=2)
     where = {value: i for i, value in enumerate(segments)}
-    order = np.argsort(np.asarray(nagaris, dtype=object).astype(str), kind="stable")  # listed in code order
     for p in sorted(np.unique(period).tolist(), key=lambda p: periods_[p]):
         for segmen in SEGMENTS:
-            lacking = reporting[p, order] & ~present[p, order, where.get(segmen, len(segments))]
-            missing = [names.get(code, code) for code in np.asarray(nagaris, dtype=object)[order[lacking]].tolist()]
+            missing = official[reporting[p, column] & ~present[p, column, where.get(segmen, len(segments))]].tolist()
             if missing:
-                shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
                 kep.warn(None, "segmen", f"periode {periods_[p]}, segmen {segmen}: {len(missing)} nagari tanpa baris, "
-                                         f"dihitung 0 peserta; tertulis tidak ada baris {segmen} untuk {shown}; "
-                                         f"seharusnya satu baris per nagari dan segmen (tulis 0 bila memang tidak "
-                                         f"ada peserta)")
+                                         f"dihitung 0 peserta; tertulis tidak ada baris {segmen} untuk "
+                                         f"{_listed(missing)}; seharusnya satu baris per nagari dan segmen (tulis 0 "
+                                         f"bila memang tidak ada peserta)")
+
+
+def _in_wilayah_order(nagaris: np.ndarray, names: dict) -> tuple[np.ndarray, np.ndarray]:
+    """For each nagari of wilayah (in its order): its number among `nagaris` (one past the last
+    when it has none, a column never present), and its official name."""
+    column = pd.Index(nagaris, dtype=object).get_indexer(list(names))
+    column[column < 0] = len(nagaris)
+    return column, np.array(list(names.values()), dtype=object)
+
+
+def _listed(names: list[str]) -> str:
+    """The first five names of a list, and '…' for the rest."""
+    return ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
 
 
 def _acquired_without_agent(agen: Checked, frame: pd.DataFrame, names: dict) -> None:
@@ -222,13 +233,10 @@ def _missing_nagari(checked: Checked, frame: pd.DataFrame, wilayah: pd.DataFrame
     (period, periods_), (nagari, nagaris) = distinct.codes(frame["periode"]), distinct.codes(frame["kode_nagari"])
     present = np.zeros((len(periods_), len(nagaris) + 1), dtype=bool)  # the last column: a code never present
     present[period, nagari] = True
-    column = pd.Index(nagaris, dtype=object).get_indexer(list(names))
-    column[column < 0] = len(nagaris)
-    official = np.array(list(names.values()), dtype=object)
+    column, official = _in_wilayah_order(nagaris, names)
     for p in sorted(np.unique(period).tolist(), key=lambda p: periods_[p]):
         missing = official[~present[p, column]].tolist()
         if missing:
-            shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
             checked.warn(None, "kode_nagari", f"periode {periods_[p]}: {len(missing)} nagari tanpa baris, "
-                                              f"dianggap tidak ada data; tertulis tidak ada baris untuk {shown}; "
-                                              f"seharusnya satu baris per nagari")
+                                              f"dianggap tidak ada data; tertulis tidak ada baris untuk "
+                                              f"{_listed(missing)}; seharusnya satu baris per nagari")

@@ -245,8 +245,7 @@ def persen_target(target_persen: float) -> str:
     Targets are given in persen with up to two decimals; rounding 32,15 to 32,2 would
     misquote the source.
     """
-    digits = 0 if float(target_persen).is_integer() else len(f"{target_persen:g}".split(".")[1])
-    return fmt.angka(target_persen, min(digits, 2)) + "%"
+    return fmt.angka(target_persen, min(fmt.desimal_tertulis(target_persen), 2)) + "%"
 
 
 def use_style() -> None:

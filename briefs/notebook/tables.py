@@ -65,6 +65,11 @@ class Tabel:
     miring: tuple[bool, ...] | None = None
     catatan: str = ""
 
+    @property
+    def given_totals(self) -> dict:
+        """The Jumlah row's values the analyst gave by column (`jumlah={"cakupan": 0.297}`)."""
+        return dict(self.jumlah) if isinstance(self.jumlah, Mapping) else {}
+
     def _repr_html_(self) -> tuple[str, dict]:
         html, warnings = render(self)
         return html, ({"rakor": {"peringatan": warnings}} if warnings else {})
@@ -173,8 +178,7 @@ def _coverage_total_warnings(t: Tabel, body: pd.DataFrame) -> list[str]:
     sums the table makes of the rows it shows; a cell that filters the rows first would put
     the whole kecamatan's coverage under the sums of a few nagari, and nobody would notice.
     """
-    given = dict(t.jumlah) if isinstance(t.jumlah, Mapping) else {}
-    value = given.get("cakupan")
+    value = t.given_totals.get("cakupan")
     if isinstance(value, str) or value is None or not {"peserta_aktif", "angkatan_kerja"} <= set(body.columns):
         return []
     labour = pd.to_numeric(body["angkatan_kerja"], errors="coerce").sum()
@@ -227,7 +231,7 @@ def _total(t: Tabel, body: pd.DataFrame, columns: list[Column]) -> list[str] | N
     """The Jumlah row: sums of counts and money, values given by the analyst, blanks elsewhere."""
     if t.jumlah is False or t.jumlah is None:
         return None
-    given = dict(t.jumlah) if isinstance(t.jumlah, Mapping) else {}
+    given = t.given_totals
     out = []
     for (name, column), c in zip(body.items(), columns):
         if name in given:  # text is the analyst's own label ("Kabupaten"), shown as written

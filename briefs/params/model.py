@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
-from briefs import periods
+from briefs import fmt, periods
 from briefs.errors import InputError, Problem
 
 PERIOD = periods.PATTERN
@@ -105,7 +104,7 @@ class Target(_Strict):
     def _two_decimals_at_most(cls, v: float) -> float:
         # The pages quote the target with its decimals (32,15%) and count "peserta lagi" from it:
         # 32.1549 would be quoted as 32,15% while 7 more participants were counted for the regency.
-        if Decimal(repr(v)).normalize().as_tuple().exponent < -2:  # 1e-05 too, not only 32.1549
+        if fmt.desimal_tertulis(v) > 2:  # 1e-05 too, not only 32.1549
             raise ValueError("paling banyak dua angka desimal, seperti sumbernya menulis target")
         return v
 

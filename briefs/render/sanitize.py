@@ -234,13 +234,11 @@ def prepare(nb: nbformat.NotebookNode, folder: Path | None = None) -> tuple[nbfo
 
         if cell.cell_type == "markdown":
             _markdown_images(cell, folder, say)
-            drawn_by_script: list[str] = []
-            html = _markdown_html(cell.source, cell.get("attachments", {}), drawn_by_script.append)
-            for text in drawn_by_script:
-                say(text)
-            mermaid = any(text == _UNDRAWN["mermaid"] for text in drawn_by_script)
+            html, undrawn = _markdown_html(cell.source, cell.get("attachments", {}))
+            for kind in undrawn:
+                say(_UNDRAWN[kind])
             for text in audit_html(html):
-                if not (mermaid and text in _MERMAID_CLASSES):  # said once already, as the diagram
+                if not ("mermaid" in undrawn and text in _MERMAID_CLASSES):  # said once already, as the diagram
                     say(text)
         elif cell.cell_type == "code":
             if tags & REMOVE_OUTPUT_TAGS:
@@ -266,7 +264,8 @@ def _keep(out: dict, say) -> bool:
         for text in audit_html("".join(html) if isinstance(html, list) else html):
             say(text)
     elif markdown := out.get("data", {}).get("text/markdown"):  # display(Markdown(...)): rendered like a cell
-        _markdown_html("".join(markdown) if isinstance(markdown, list) else markdown, {}, say)
+        for kind in _markdown_html("".join(markdown) if isinstance(markdown, list) else markdown, {})[1]:
+            say(_UNDRAWN[kind])
     return True
 
 
@@ -302,20 +301,15 @@ _UNDRAWN = {
 _MERMAID_CLASSES = {"atribut 'class' pada <div> dihapus", "atribut 'class' pada <pre> dihapus"}
 
 
-def _markdown_html(source: str, attachments: dict, say=None) -> str:
-    """The cell's Markdown as nbconvert renders it onto the page (attachments as data: URIs).
-
-    Math and mermaid blocks stay as their source for a script to draw; the pages run no
-    script, so each kind found is said (`say`) once per cell.
-    """
+def _markdown_html(source: str, attachments: dict) -> tuple[str, list[str]]:
+    """The cell's Markdown as nbconvert renders it onto the page (attachments as data: URIs),
+    and what of it is left for a script to draw (`_UNDRAWN`'s kinds, in order): math and
+    mermaid stay as their source, and the pages run no script."""
     from nbconvert.filters.markdown_mistune import MarkdownWithMath
 
     renderer = _spotting_renderer()(escape=False, attachments=attachments)
     html = MarkdownWithMath(renderer=renderer).render(source)
-    for kind in sorted(renderer.undrawn):
-        if say is not None:
-            say(_UNDRAWN[kind])
-    return html
+    return html, sorted(renderer.undrawn)
 
 
 @functools.cache
