@@ -115,6 +115,22 @@ def poin(points: float | None, digits: int = 1) -> str:
     return angka_bertanda(_per_seratus(points), digits) + " poin"
 
 
+# A number as Python prints it, that no Indonesian reader reads right: a point before one, two
+# or four and more decimals (0.2716216216, 12.5). Three after a point (16.800) is our own
+# thousands, and several points (13.10.04) a code: neither is matched.
+_MENTAH = re.compile(r"(?<![\d.,])-?\d+\.(?:\d{1,2}|\d{4,})(?![\d.,])")
+
+
+def angka_mentah(text: str) -> str | None:
+    """The first number in `text` written as Python prints it (0.2716216, 12.5); None if none.
+
+    One rule for every place an analyst's text reaches a reader: printed output, Markdown,
+    HTML, and the texts drawn in a chart.
+    """
+    found = _MENTAH.search(text)
+    return found.group() if found else None
+
+
 # A number written the English way: 1,500; 1,234.5; −0.25; 12.5%.
 _INGGRIS = re.compile(r"([−-])?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(%?)")
 

@@ -162,6 +162,42 @@ def test_english_separators_an_analysts_formatter_writes_become_indonesian():
     assert [t.get_text() for t in years.get_xticklabels()] == ["2024", "2025", "2026"]
 
 
+def test_a_raw_number_drawn_outside_the_ticks_is_reported_with_the_chart():
+    """`ax.bar_label(bars)` writes 32.15 as '32.15': the PNG says so to the build, beside the cell."""
+    charts.use_style()
+    fig = Figure(figsize=charts.cm(charts.HALF, 5))
+    ax = fig.subplots()
+    bars = ax.barh(["Koto Tangah", "Pauh"], [32.15, 12.5])
+    ax.bar_label(bars)
+    ax.set_title("Cakupan per nagari")
+    _, meta = charts.figure_png(fig)
+    (warning,) = meta["rakor"]["peringatan"]
+    assert "«Cakupan per nagari»" in warning and "(32.15)" in warning and "nb.angka" in warning
+
+    ours = Figure(figsize=charts.cm(charts.HALF, 5))
+    ax = ours.subplots()
+    bars = ax.barh(["Koto Tangah", "Pauh"], [32.15, 12.5])
+    charts.label_batang(ax, bars, [fmt.angka(v, 2) for v in (32.15, 12.5)])
+    ax.annotate("13.10.04", (1, 0))  # a code, and a title's year: not numbers a reader misreads
+    ax.set_title("Cakupan 2026")
+    assert "rakor" not in charts.figure_png(ours)[1]
+    assert {"32,15", "12,50", "13.10.04", "Cakupan 2026", "Koto Tangah"} <= set(charts.drawn_texts(ours))
+
+
+def test_tick_labels_outside_the_view_are_not_read_as_drawn():
+    """matplotlib labels a tick beyond each end of the view and does not draw it."""
+    fig = Figure()
+    canvas = FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    ax.plot([0, 1], [0, 1])
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"<{v:.1f}>"))
+    canvas.draw()
+    labelled = [t.get_text() for t in ax.xaxis.get_ticklabels()]
+    assert labelled[0] == "<-0.2>" and labelled[-1] == "<1.2>"  # outside the view (−0.05 … 1.05)
+    drawn = charts.drawn_texts(fig)
+    assert "<0.0>" in drawn and "<1.0>" in drawn and "<-0.2>" not in drawn and "<1.2>" not in drawn
+
+
 def test_alt_text_from_label_then_titles():
     fig = Figure()
     ax = fig.subplots()

@@ -53,6 +53,21 @@ def test_every_way_of_showing_a_figure_shows_it_once_in_house_style(tmp_path):
         assert Image.open(io.BytesIO(base64.b64decode(out["data"]["image/png"]))).mode == "L"
 
 
+def test_a_chart_that_writes_a_raw_number_is_reported_beside_its_cell(tmp_path):
+    """The reader sees the chart as drawn; the analyst is told, by cell, what it writes in English."""
+    from briefs.render import sanitize
+
+    cells = ("from briefs import notebook as nb\nimport matplotlib.pyplot as plt",
+             "fig, ax = plt.subplots()\nax.bar_label(ax.barh(['Pauh'], [32.15]))\nplt.show()",
+             "fig, ax = plt.subplots()\nax.bar_label(ax.barh(['Pauh'], [32.15]), labels=[nb.persen(0.3215, 2)])\n"
+             "plt.show()")
+    nb = notebook_run.run_notebook(helpers.job(helpers.notebook(tmp_path, "x = 1", *cells)), tmp_path / "out.ipynb")
+    shown, notices = sanitize.prepare(nb)
+    assert [n.cell for n in notices if "(32.15)" in n.message and n.message.startswith("grafik")] == [3]
+    assert all(n.cell != 4 for n in notices)
+    assert sum("image/png" in o.get("data", {}) for c in shown.cells if c.cell_type == "code" for o in c.outputs) == 2
+
+
 def test_dataframes_in_a_cell_read_indonesian(tmp_path):
     (outputs,) = run(tmp_path, "from briefs import notebook as nb\nimport pandas as pd\n"
                                "pd.DataFrame({'angkatan_kerja': [1234567], 'cakupan': [0.3112]})")

@@ -18,6 +18,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 from matplotlib.ticker import Formatter, NullFormatter, ScalarFormatter
 from PIL import Image as PILImage
 
@@ -177,7 +178,33 @@ def figure_png(fig: Figure) -> tuple[bytes, dict]:
     alt = alt_text(fig)
     if alt:
         meta["alt"] = alt
+    raw = next(filter(None, map(fmt.angka_mentah, drawn_texts(fig))), None)
+    if raw:  # the build reports it beside the cell, like a raw number printed in text
+        meta["rakor"] = {"peringatan": [
+            f"grafik{f' «{alt[:40]}»' if alt else ''} menulis angka cara Inggris atau mentah ({raw}) dan pembaca "
+            f"membacanya begitu; beri teksnya dengan nb.angka atau nb.persen, "
+            f"mis. ax.bar_label(bars, labels=[nb.angka(v, 1) for v in nilai])"]}
     return data, meta
+
+
+def drawn_texts(fig: Figure) -> list[str]:
+    """Every text the reader sees in a drawn figure: titles, annotations, bar labels, legends,
+    and the tick labels inside each axis's view (ticks outside it keep labels from earlier draws).
+
+    Tick labels from matplotlib's own formatter are ours already (`indonesian_ticks`); what an
+    analyst writes elsewhere (`ax.bar_label(bars)` writes 32.15 as '32.15') is only read here.
+    """
+    ticks: dict[int, bool] = {}
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                loc = tick.get_loc()
+                shown = loc is not None and low <= loc <= high
+                for label in (tick.label1, tick.label2):
+                    ticks[id(label)] = shown
+    return [t.get_text() for t in fig.findobj(Text)
+            if t.get_visible() and t.get_text() and ticks.get(id(t), True)]
 
 
 # ---- decorations the briefs share -----------------------------------------------------------

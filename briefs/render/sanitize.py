@@ -30,6 +30,8 @@ import nbformat
 from bleach.css_sanitizer import CSSSanitizer
 from nbconvert.preprocessors import Preprocessor
 
+from briefs import fmt
+
 KEEP_MIMETYPES = ("text/html", "text/markdown", "image/png", "image/jpeg", "text/plain")
 REMOVE_CELL_TAGS = {"remove-cell", "rk-sembunyikan"}
 REMOVE_OUTPUT_TAGS = {"remove-output"}
@@ -156,8 +158,8 @@ def audit_html(html: str) -> list[str]:
 
 def raw_number(text: str) -> list[str]:
     """A number written the English way or raw (0.2716216, 12.5), in words for the analyst; none: []."""
-    raw = _RAW_NUMBER.search(text)
-    return [f"angka tertulis cara Inggris atau mentah ({_short(raw.group(), 30)}) dan pembaca membacanya "
+    raw = fmt.angka_mentah(text)
+    return [f"angka tertulis cara Inggris atau mentah ({_short(raw, 30)}) dan pembaca membacanya "
             f"begitu; tulis dengan nb.angka atau nb.persen"] if raw else []
 
 
@@ -267,12 +269,6 @@ def _keep(out: dict, say) -> bool:
         for kind in _markdown_html("".join(markdown) if isinstance(markdown, list) else markdown, {})[1]:
             say(_UNDRAWN[kind])
     return True
-
-
-# A number as Python prints it, that no Indonesian reader reads right: a point before one, two
-# or four and more decimals (0.2716216216, 12.5). Three after a point (16.800) is our own
-# thousands, and several points (13.10.04) a code: neither is flagged.
-_RAW_NUMBER = re.compile(r"(?<![\d.,])-?\d+\.(?:\d{1,2}|\d{4,})(?![\d.,])")
 
 
 def _words(out: dict) -> str:
