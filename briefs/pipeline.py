@@ -158,7 +158,7 @@ def _build_release(params_file: Path | str, meeting: Meeting, opts: Options, inp
     cluster.start_kernel_early(opts.jobs, opts.scheduler)
     try:
         with timing.stage("impor"):
-            from briefs.data import slices
+            from briefs.data import figures, slices
         with timing.stage("muat dan validasi data"):
             meeting, ds = load_inputs(params_file, meeting)
         codes = _selected(meeting, ds, opts.only)
@@ -171,7 +171,8 @@ def _build_release(params_file: Path | str, meeting: Meeting, opts: Options, inp
     snapshot = paths.BUILD / meeting.id / "snapshot"
     with timing.stage("potongan data per kecamatan"):
         shutil.rmtree(snapshot, ignore_errors=True)  # no slice of a kecamatan that is gone
-        slices.write(ds, meeting, snapshot, codes)
+        kecamatan = figures.kecamatan_table(ds, meeting)  # for the slices and the index alike
+        slices.write(ds, meeting, snapshot, codes, kecamatan)
     with timing.stage("rencana dan sidik jari"):
         build_id = digest(tree_digest(snapshot), meeting.model_dump_json())[:8]
         jobs = plan(meeting, ds, codes, snapshot, build_id, Path(params_file), quarto, notebooks=opts.notebooks)
@@ -180,7 +181,7 @@ def _build_release(params_file: Path | str, meeting: Meeting, opts: Options, inp
                             progress=opts.progress)
     with timing.stage("angka kunci untuk indeks"):
         from briefs.release import key_figures
-        index_figures = key_figures.compute(ds, meeting)
+        index_figures = key_figures.compute(kecamatan)
     warnings = collect_warnings(batch, ds, index_figures)
     if batch.failed and not opts.allow_partial:
         return Result(1, None, batch, "Rilis tidak diterbitkan: ada brief yang gagal.", warnings)

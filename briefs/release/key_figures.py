@@ -1,6 +1,6 @@
 """The key figures beside each brief in `index.html`, and the check that the brief shows them.
 
-The build computes them from the data (`figures.kecamatan_table`); each brief computes its
+The build computes them from the data (`briefs.data.figures.kecamatan_table`); each brief computes its
 own in its notebook, which an analyst may change (another denominator, another ranking).
 The index must never vouch for a figure its brief does not show: a brief whose page lacks
 the index's figures is a warning, and `--strict` stops the release.
@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefs import data, fmt
-from briefs.data import figures
-from briefs.params import Meeting
+import pandas as pd
+
+from briefs import fmt
 
 
 @dataclass(frozen=True)
@@ -28,9 +28,9 @@ class KeyFigures:
         return f"cakupan {self.cakupan} · {self.peringkat}"
 
 
-def compute(ds: data.Dataset, meeting: Meeting) -> dict[str, KeyFigures]:
-    """Per kecamatan code, what the index shows beside its brief."""
-    table = figures.kecamatan_table(ds, meeting)
+def compute(table: pd.DataFrame) -> dict[str, KeyFigures]:
+    """Per kecamatan code, what the index shows beside its brief, from `figures.kecamatan_table`
+    (computed once by the build, for the slices too)."""
     return {row.kode_kecamatan: KeyFigures(fmt.persen(row.cakupan), f"peringkat {row.peringkat} dari {len(table)}")
             for row in table.itertuples()}
 
