@@ -81,3 +81,13 @@ def test_any_kind_of_missing_is_a_dash_and_an_infinity_is_written_as_such():
     for missing in (np.float32("nan"), pd.NA, decimal.Decimal("NaN")):
         assert fmt.angka(missing) == "–" and fmt.persen(missing) == "–"
     assert fmt.angka(float("inf")) == "∞" and fmt.angka(1e30, 2) == "1.000.000.000.000.000.000.000.000.000.000,00"
+
+
+@pytest.mark.parametrize("text, found", [
+    ("cakupan 0.2716216", "0.2716216"), ("naik 12.5%.", "12.5"), ("naik 3.25, turun", "3.25"),
+    ("AK 137,520 orang", "137,520"), ("1,234.5", "1,234.5"), ("Pukul 09.30 dan 1,234,567.", "1,234,567"),
+    ("Rp16.800; 1.234.567; 31,1%; 0,125; Rp1,5 miliar", None),  # our own formats
+    ("kode 13.10.04.; tahun 2025,2026; pukul 09.30; jam 10.15; 14.00 WIB", None),  # codes, years, clock times
+])
+def test_a_number_written_as_python_writes_it_is_found_and_ours_are_not(text, found):
+    assert fmt.angka_mentah(text) == found

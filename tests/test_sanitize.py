@@ -151,10 +151,13 @@ def test_a_raw_or_english_number_written_is_kept_and_reported():
     nb, notices = sanitize.prepare(executed(v4.new_code_cell("print(k.cakupan)", outputs=printed),
                                             v4.new_code_cell("Markdown(f'{k.cakupan:.1%}')", outputs=shown),
                                             v4.new_code_cell("HTML(f'{x:.1f}')", outputs=html),
-                                            v4.new_markdown_cell("Cakupan naik 3.25 poin.")))
-    assert len(nb.cells[-4].outputs) == 2 and len(nb.cells[-3].outputs) == 3  # the reader still gets them
-    # our own thousands, a code, an HTML attribute and a script's text are not flagged
+                                            v4.new_markdown_cell("Cakupan naik 3.25 poin."),
+                                            v4.new_markdown_cell("Angkatan kerja 137,520 orang; rapat pukul 09.30 WIB"),
+                                            v4.new_markdown_cell("Cakupan naik 3.25.")))
+    assert len(nb.cells[-6].outputs) == 2 and len(nb.cells[-5].outputs) == 3  # the reader still gets them
+    # our own thousands, a code, a clock time, an HTML attribute and a script's text are not flagged;
+    # f"{x:,}"'s 137,520 (read here as 137 and a fraction) and a number ending a sentence are
     raw = "angka tertulis cara Inggris atau mentah"
     assert [(n.cell, n.message.split(" dan ")[0]) for n in notices if n.message.startswith(raw)] == [
         (2, f"{raw} (0.27162162162162163)"), (3, f"{raw} (27.2)"), (3, f"{raw} (0.2716)"), (4, f"{raw} (12.5)"),
-        (5, f"{raw} (3.25)")]
+        (5, f"{raw} (3.25)"), (6, f"{raw} (137,520)"), (7, f"{raw} (3.25)")]
