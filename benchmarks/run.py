@@ -230,10 +230,10 @@ def per_brief(runs: int) -> dict:
 def release_stages(n: int, data_dir: Path, brief: Path, work: Path) -> dict:
     """Every per-release stage at `n` kecamatan, in this process; each brief's outcome is `brief`."""
     from briefs import timing
-    from briefs.data import slices
+    from briefs.data import figures, slices
     from briefs.hashing import digest, tree_digest
     from briefs.pipeline import _selected, load_inputs
-    from briefs.release import assemble
+    from briefs.release import assemble, key_figures
     from briefs.run.cluster import Batch
     from briefs.run.job import Outcome
     from briefs.run.plan import plan
@@ -244,15 +244,18 @@ def release_stages(n: int, data_dir: Path, brief: Path, work: Path) -> dict:
         meeting, ds = load_inputs(params_file)
     codes = _selected(meeting, ds, [])
     snapshot = work / "snapshot"
-    with timing.stage("potongan data per kecamatan"):
-        slices.write(ds, meeting, snapshot, codes)
+    with timing.stage("potongan data per kecamatan"):  # as the build does it (briefs.pipeline)
+        kecamatan = figures.kecamatan_table(ds, meeting)
+        slices.write(ds, meeting, snapshot, codes, kecamatan)
     with timing.stage("rencana dan sidik jari"):
         build_id = digest(tree_digest(snapshot), meeting.model_dump_json())[:8]
         jobs = plan(meeting, ds, codes, snapshot, build_id, params_file)
     batch = Batch(outcomes=[Outcome(job=job, ok=True, folder=brief) for job in jobs])
+    with timing.stage("angka kunci untuk indeks"):
+        index_figures = key_figures.compute(kecamatan)
     stage = work / "stage"
     stage.mkdir()
-    assemble.assemble(meeting, ds, batch, build_id, stage, "bench", {}, [])
+    assemble.assemble(meeting, ds, batch, build_id, stage, "bench", {}, [], key_figures=index_figures)
     return {"kecamatan": len(codes), "nagari": len(ds.wilayah), "stages": timing.laps()}
 
 

@@ -28,8 +28,8 @@ from briefs.run.cluster import Batch
 
 
 def publish_release(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, out: Path,
-                    inputs: str = "", run: dict | None = None, warnings: list[dict] | None = None,
-                    key_figures: dict[str, index_figures.KeyFigures] | None = None) -> Path:
+                    inputs: str = "", run: dict | None = None, warnings: list[dict] | None = None, *,
+                    key_figures: dict[str, index_figures.KeyFigures]) -> Path:
     """Assemble the release in staging and swap it into `out/<meeting.id>`; return that path."""
     out.mkdir(parents=True, exist_ok=True)
     target = out / meeting.id
@@ -38,7 +38,7 @@ def publish_release(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: 
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        assemble(meeting, ds, batch, build_id, staging, inputs, run or {}, warnings or [], key_figures)
+        assemble(meeting, ds, batch, build_id, staging, inputs, run or {}, warnings or [], key_figures=key_figures)
         with timing.stage("terbitkan"):
             swap(staging, target)
     except OSError as exc:
@@ -51,13 +51,15 @@ def publish_release(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: 
 
 
 def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, stage: Path,
-             inputs: str = "", run: dict | None = None, warnings: list[dict] | None = None,
-             key_figures: dict[str, index_figures.KeyFigures] | None = None) -> None:
+             inputs: str = "", run: dict | None = None, warnings: list[dict] | None = None, *,
+             key_figures: dict[str, index_figures.KeyFigures]) -> None:
     """Write every artefact of the release into `stage`, then the manifest listing them.
 
     `run` (params file, options) joins the provenance so `verify --rebuild` can repeat
     the build exactly; `warnings` (pipeline.collect_warnings) go into the manifest and
     the data report, so what a reader does not see is on record with the release.
+    `key_figures` (`key_figures.compute`): the index's line beside each brief, the one the
+    build checked each brief's page against.
     """
     warnings = warnings or []
     artifacts: list[dict] = []
@@ -70,8 +72,6 @@ def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, st
         artifacts.append(entry)
 
     entries, parts = [], []
-    with timing.stage("angka kunci untuk indeks"):  # the build computed them already, to check each brief
-        key_figures = key_figures if key_figures is not None else index_figures.compute(ds, meeting)
     with timing.stage("salin halaman"):
         _copy_pages(batch, stage, add, entries, parts, key_figures)
 

@@ -1,7 +1,8 @@
 """The key figures beside each brief in `index.html`, and the check that the brief shows them.
 
-The build computes them from the data (`briefs.data.figures.kecamatan_table`); each brief computes its
-own in its notebook, which an analyst may change (another denominator, another ranking).
+The build computes them from the data (`briefs.data.figures.kecamatan_table`); each brief
+computes its own in its notebook, which an analyst may change (another denominator, another
+ranking).
 The index must never vouch for a figure its brief does not show: a brief whose page lacks
 the index's figures is a warning, and `--strict` stops the release.
 """

@@ -1,0 +1,35 @@
+"""benchmarks/run.py drives the build's own functions: the suite runs its per-release stages once.
+
+`make bench` is not part of the suite (it takes minutes and measures, not checks); a change
+to a function it calls (`assemble.assemble`'s key figures) once broke it unnoticed until the
+next measurement. This runs the stage measurement at the sample's 11 kecamatan, on one real
+brief of the session's release, as `make bench` does at 500 to 7.277.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+from briefs import paths
+
+
+def test_the_per_release_stages_of_the_benchmark_run_on_the_current_code(small_release, tmp_path):
+    brief = next(f.parent for f in sorted((paths.BUILD / "cache").glob("*/notebook.ipynb"))
+                 if '"kode_kecamatan"' in f.read_text(encoding="utf-8") and (f.parent / "page.pdf").is_file())
+    data_dir = shutil.copytree(paths.ROOT / "data" / "sample", tmp_path / "data")
+    work = tmp_path / "tahap"
+    work.mkdir()
+    done = subprocess.run([sys.executable, "benchmarks/run.py", "--child", "stages", "11", str(data_dir), str(brief),
+                           str(work)], cwd=paths.ROOT, capture_output=True, text=True,
+                          env={**os.environ, "RAKOR_BUILD": str(tmp_path / "cache")}, timeout=240)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout)
+    assert (result["kecamatan"], result["nagari"]) == (11, 52)
+    # every stage after the briefs did its work, and the release it assembled lists every brief
+    assert {"buku", "indeks", "manifest dan zip", "angka kunci untuk indeks"} <= set(result["stages"])
+    manifest = json.loads((work / "stage" / "manifest.json").read_text(encoding="utf-8"))
+    assert sum(a["kind"] == "brief" and a["path"].endswith(".pdf") for a in manifest["artifacts"]) == 11
