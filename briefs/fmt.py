@@ -128,13 +128,29 @@ _MENTAH = re.compile(
 
 
 def angka_mentah(text: str) -> str | None:
-    """The first number in `text` written as Python prints it (0.2716216, 12.5); None if none.
+    """The first number in `text` written as Python writes it (0.2716216, 12.5, 137,520); None if none.
 
     One rule for every place an analyst's text reaches a reader: printed output, Markdown,
     HTML, and the texts drawn in a chart.
     """
     found = _MENTAH.search(text)
     return found.group() if found else None
+
+
+def salah_baca(raw: str) -> str:
+    """How a reader misreads `raw` (from `angka_mentah`) and how to write it instead, for the analyst.
+
+    '137,520' is the one case that reads two ways: f"{x:,}"'s thousands, which a reader
+    here takes for 137 and a fraction, or our own three decimals, which a reader used to
+    English software takes for thousands. Either way it is written another way.
+    """
+    sign = "−" if raw.startswith("-") else ""
+    if re.fullmatch(r"-?[1-9]\d{0,2},\d{3}", raw):
+        whole, part = raw.lstrip("-").split(",")
+        return (f"({raw}): pembaca membacanya {sign}{whole} koma {part}, atau ribuan bila terbiasa cara Inggris; "
+                f"tulis ribuan dengan nb.angka ({sign}{whole}.{part}) dan desimal dengan satu, dua atau empat angka "
+                f"di belakang koma")
+    return f"({raw}) dan pembaca membacanya begitu; tulis dengan nb.angka atau nb.persen"
 
 
 # A number written the English way: 1,500; 1,234.5; −0.25; 12.5%.

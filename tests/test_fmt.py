@@ -91,3 +91,10 @@ def test_any_kind_of_missing_is_a_dash_and_an_infinity_is_written_as_such():
 ])
 def test_a_number_written_as_python_writes_it_is_found_and_ours_are_not(text, found):
     assert fmt.angka_mentah(text) == found
+
+
+def test_a_comma_before_three_digits_is_said_to_read_two_ways():
+    """137,520 is f"{x:,}"'s thousands and a reader here takes it for 137 and a fraction."""
+    said = fmt.salah_baca("137,520")
+    assert "137 koma 520" in said and "nb.angka (137.520)" in said
+    assert "koma" not in fmt.salah_baca("1,234,567") and "begitu" in fmt.salah_baca("12.5")

@@ -158,6 +158,6 @@ def test_a_raw_or_english_number_written_is_kept_and_reported():
     # our own thousands, a code, a clock time, an HTML attribute and a script's text are not flagged;
     # f"{x:,}"'s 137,520 (read here as 137 and a fraction) and a number ending a sentence are
     raw = "angka tertulis cara Inggris atau mentah"
-    assert [(n.cell, n.message.split(" dan ")[0]) for n in notices if n.message.startswith(raw)] == [
+    assert [(n.cell, n.message.split(")")[0] + ")") for n in notices if n.message.startswith(raw)] == [
         (2, f"{raw} (0.27162162162162163)"), (3, f"{raw} (27.2)"), (3, f"{raw} (0.2716)"), (4, f"{raw} (12.5)"),
         (5, f"{raw} (3.25)"), (6, f"{raw} (137,520)"), (7, f"{raw} (3.25)")]

@@ -181,9 +181,8 @@ def figure_png(fig: Figure) -> tuple[bytes, dict]:
     raw = next(filter(None, map(fmt.angka_mentah, drawn_texts(fig))), None)
     if raw:  # the build reports it beside the cell, like a raw number printed in text
         meta["rakor"] = {"peringatan": [
-            f"grafik{f' «{alt[:40]}»' if alt else ''} menulis angka cara Inggris atau mentah ({raw}) dan pembaca "
-            f"membacanya begitu; beri teksnya dengan nb.angka atau nb.persen, "
-            f"mis. ax.bar_label(bars, labels=[nb.angka(v, 1) for v in nilai])"]}
+            f"grafik{f' «{alt[:40]}»' if alt else ''} menulis angka cara Inggris atau mentah {fmt.salah_baca(raw)} "
+            f"(label batang: ax.bar_label(bars, labels=[nb.angka(v, 1) for v in nilai]))"]}
     return data, meta
 
 

@@ -159,8 +159,7 @@ def audit_html(html: str) -> list[str]:
 def raw_number(text: str) -> list[str]:
     """A number written the English way or raw (0.2716216, 12.5), in words for the analyst; none: []."""
     raw = fmt.angka_mentah(text)
-    return [f"angka tertulis cara Inggris atau mentah ({_short(raw, 30)}) dan pembaca membacanya "
-            f"begitu; tulis dengan nb.angka atau nb.persen"] if raw else []
+    return [f"angka tertulis cara Inggris atau mentah {fmt.salah_baca(_short(raw, 30))}"] if raw else []
 
 
 _WHY = {
