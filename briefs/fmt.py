@@ -12,7 +12,7 @@ import numbers
 import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from babel.dates import format_date
+from babel.dates import format_date, get_day_names, get_month_names
 from babel.numbers import format_decimal
 
 from briefs import periods
@@ -217,6 +217,29 @@ def tanggal_pendek(value: dt.date | str) -> str:
 def periode(value: str) -> str:
     """A data period 'YYYY-MM' as words: Oktober 2026."""
     return format_date(periods.first_day(value), "MMMM y", locale=LOCALE)
+
+
+def _nama_tanggal() -> tuple[re.Pattern, dict[str, str]]:
+    """English month and day names, full and short, to the reader's (Babel's `en` and `id`)."""
+    names: dict[str, str] = {}
+    for width in ("wide", "abbreviated"):
+        for table in (get_month_names, get_day_names):
+            english, ours = table(width, locale="en"), table(width, locale=LOCALE)
+            names.update({str(english[k]): str(ours[k]) for k in english})
+    words = sorted(names, key=len, reverse=True)  # 'June' before 'Jun'
+    return re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b"), names
+
+
+_NAMA_TANGGAL, _NAMA_ID = _nama_tanggal()
+
+
+def tanggal_dari_inggris(text: str) -> str:
+    """Month and day names written in English ('Oct 2026', 'May', 'Mon') in the reader's: Okt 2026, Mei, Sen.
+
+    For what matplotlib and pandas write on a date axis (strftime's names are English here);
+    only ever applied to such labels, never to an analyst's words.
+    """
+    return _NAMA_TANGGAL.sub(lambda m: _NAMA_ID[m.group()], text)
 
 
 def periode_singkat(value: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import subprocess
 import sys
 
@@ -196,6 +197,31 @@ def test_tick_labels_outside_the_view_are_not_read_as_drawn():
     assert labelled[0] == "<-0.2>" and labelled[-1] == "<1.2>"  # outside the view (−0.05 … 1.05)
     drawn = charts.drawn_texts(fig)
     assert "<0.0>" in drawn and "<1.0>" in drawn and "<-0.2>" not in drawn and "<1.2>" not in drawn
+
+
+def test_a_date_axis_names_the_months_as_the_reader_does():
+    """matplotlib and pandas write 'Oct', 'May 2026' on a date axis; the reader reads Okt, Mei 2026.
+    Only a date formatter's labels change: a category the analyst named 'May' stays."""
+    import matplotlib.dates as mdates
+
+    charts.use_style()
+    fig = Figure(figsize=charts.cm(charts.FULL, 5))
+    canvas = FigureCanvasAgg(fig)
+    dates_ax, pandas_ax, names_ax = fig.subplots(1, 3)
+    months = pd.date_range("2026-03-01", "2026-12-01", freq="MS")
+    dates_ax.plot(months, range(len(months)))
+    dates_ax.set_xticks(months[::2])
+    dates_ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    pd.Series(range(12), index=pd.period_range("2025-11", periods=12, freq="M")).plot(ax=pandas_ax)
+    names_ax.bar(["May", "Oct"], [1, 2])
+    charts.indonesian_ticks(fig)
+    canvas.draw()
+    assert [t.get_text() for t in dates_ax.get_xticklabels()] == ["Mar 2026", "Mei 2026", "Jul 2026", "Sep 2026",
+                                                                  "Nov 2026"]
+    by_pandas = [t.get_text() for t in pandas_ax.get_xticklabels(which="both") if t.get_text()]
+    assert by_pandas and not [t for t in by_pandas if re.search(r"\b(May|Aug|Oct|Dec)\b", t)]
+    assert any(re.search(r"\b(Mei|Agu|Okt|Des)\b", t) for t in by_pandas)
+    assert [t.get_text() for t in names_ax.get_xticklabels()] == ["May", "Oct"]
 
 
 def test_alt_text_from_label_then_titles():

@@ -98,3 +98,9 @@ def test_a_comma_before_three_digits_is_said_to_read_two_ways():
     said = fmt.salah_baca("137,520")
     assert "137 koma 520" in said and "nb.angka (137.520)" in said
     assert "koma" not in fmt.salah_baca("1,234,567") and "begitu" in fmt.salah_baca("12.5")
+
+
+def test_english_month_and_day_names_become_the_readers():
+    assert fmt.tanggal_dari_inggris("Oct 2026; May; June; Aug\n2025; Mon, Tuesday") == (
+        "Okt 2026; Mei; Juni; Agu\n2025; Sen, Selasa")
+    assert fmt.tanggal_dari_inggris("Mayor Octavia, 2026-10") == "Mayor Octavia, 2026-10"  # whole words only

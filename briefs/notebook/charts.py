@@ -70,12 +70,14 @@ class IndonesianLabels(Formatter):
 
     `StrMethodFormatter("{x:,.0f}")` writes 1500 as '1,500', which an Indonesian reader
     reads as 1,5; `PercentFormatter` writes '12.5%'. Such a label is rewritten (1.500;
-    12,5%) only when it reads back as its own tick (`fmt.dari_inggris`): month names,
-    categories, codes and years are the analyst's, untouched.
+    12,5%) only when it reads back as its own tick (`fmt.dari_inggris`): categories, codes
+    and years are the analyst's, untouched. A date axis (matplotlib's or pandas' date
+    formatters: 'Oct', 'May 2026') gets the reader's month and day names: Okt, Mei 2026.
     """
 
     def __init__(self, inner: Formatter) -> None:
         self.inner = inner
+        self.dates = _writes_dates(inner)
 
     def set_axis(self, axis) -> None:
         super().set_axis(axis)
@@ -85,19 +87,28 @@ class IndonesianLabels(Formatter):
         self.inner.set_locs(locs)
 
     def __call__(self, x: float, pos: int | None = None) -> str:
-        return _indonesian_label(self.inner(x, pos), x)
+        return self._ours(self.inner(x, pos), x)
 
     def format_ticks(self, values) -> list[str]:
-        return [_indonesian_label(label, x) for label, x in zip(self.inner.format_ticks(values), values)]
+        return [self._ours(label, x) for label, x in zip(self.inner.format_ticks(values), values)]
 
     def get_offset(self) -> str:
-        return self.inner.get_offset()
+        offset = self.inner.get_offset()
+        return fmt.tanggal_dari_inggris(offset) if self.dates else offset
+
+    def _ours(self, label: str, x: float) -> str:
+        return fmt.tanggal_dari_inggris(label) if self.dates else _indonesian_label(label, x)
 
     def format_data(self, value: float) -> str:
         return self.inner.format_data(value)
 
     def format_data_short(self, value: float) -> str:
         return self.inner.format_data_short(value)
+
+
+def _writes_dates(formatter: Formatter) -> bool:
+    """matplotlib's and pandas' date formatters: they write month and day names in English."""
+    return type(formatter).__module__.startswith(("matplotlib.dates", "pandas."))
 
 
 def _indonesian_label(label: str, x: float) -> str:
@@ -112,7 +123,7 @@ def _indonesian_label(label: str, x: float) -> str:
 def indonesian_ticks(fig: Figure) -> None:
     """Indonesian numbers on every axis: matplotlib's default formatter becomes `AngkaFormatter`
     (linear axes); any other formatter the analyst chose keeps its labels but not its English
-    separators (`IndonesianLabels`).
+    separators, nor a date axis its English month names (`IndonesianLabels`, major and minor).
     """
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
@@ -121,6 +132,9 @@ def indonesian_ticks(fig: Figure) -> None:
                 axis.set_major_formatter(AngkaFormatter())
             elif not isinstance(formatter, (AngkaFormatter, IndonesianLabels, NullFormatter, ScalarFormatter)):
                 axis.set_major_formatter(IndonesianLabels(formatter))
+            minor = axis.get_minor_formatter()  # pandas names the months on minor ticks
+            if _writes_dates(minor):
+                axis.set_minor_formatter(IndonesianLabels(minor))
 
 
 # ---- the PNG a reader sees -----------------------------------------------------------------
