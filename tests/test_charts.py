@@ -135,9 +135,10 @@ def test_a_formatter_the_analyst_chose_keeps_its_labels():
     fig.canvas.draw()
     assert ax.xaxis.get_major_formatter().inner is mine
     assert not isinstance(ax.yaxis.get_major_formatter(), charts.AngkaFormatter)
-    # '<20>' and the log axis's powers of ten hold no English number: the same labels
-    assert [[t.get_text() for t in axis.get_ticklabels()] for axis in (ax.xaxis, ax.yaxis)] == before
-    assert "<20>" in before[0]
+    # '<20>' holds no English number: the same labels; the log axis's TeX became numbers
+    after = [[t.get_text() for t in axis.get_ticklabels()] for axis in (ax.xaxis, ax.yaxis)]
+    assert after[0] == before[0] and "<20>" in before[0]
+    assert "$\\mathdefault{10^{0}}$" in before[1] and after[1] == ["0,1", "1", "10"]
 
 
 def test_english_separators_an_analysts_formatter_writes_become_indonesian():
@@ -222,6 +223,39 @@ def test_a_date_axis_names_the_months_as_the_reader_does():
     assert by_pandas and not [t for t in by_pandas if re.search(r"\b(May|Aug|Oct|Dec)\b", t)]
     assert any(re.search(r"\b(Mei|Agu|Okt|Des)\b", t) for t in by_pandas)
     assert [t.get_text() for t in names_ax.get_xticklabels()] == ["May", "Oct"]
+
+
+def test_a_log_axis_writes_numbers_not_tex():
+    """matplotlib labels a log axis `$\\mathdefault{10^{3}}$`; the house style reads no TeX, so
+    the reader would see that code. The same ticks get Indonesian numbers instead."""
+    charts.use_style()
+    fig = Figure(figsize=charts.cm(charts.FULL, 5))
+    canvas = FigureCanvasAgg(fig)
+    decades, narrow = fig.subplots(1, 2)
+    decades.plot([1, 10, 1000], [0.001, 1, 100000])
+    decades.set_yscale("log")
+    narrow.plot([1, 2], [20, 60])
+    narrow.set_yscale("log")  # under a decade: matplotlib labels minor ticks too
+    charts.indonesian_ticks(fig)
+    charts.indonesian_ticks(fig)  # a figure shown twice keeps its labels
+    canvas.draw()
+    labels = [t.get_text() for t in decades.get_yticklabels()]
+    assert labels == ["0,00001", "0,001", "0,1", "10", "1.000", "100.000", "10.000.000"]  # ends outside the view
+    assert {"20", "30", "40", "60"} <= {t.get_text() for t in narrow.get_yticklabels(which="both")}
+    assert not [t for t in charts.drawn_texts(fig) if "$" in t or "mathdefault" in t]
+
+
+def test_tex_in_a_chart_is_reported_and_a_price_is_not():
+    charts.use_style()
+    fig = Figure()
+    ax = fig.subplots()
+    ax.plot([1, 2], [1, 2])
+    ax.set_title("Hubungan, $R^2 = 0,8$")
+    ax.set_xlabel("Iuran $5 dan $10")
+    (warning,) = charts.figure_png(fig)[1]["rakor"]["peringatan"]
+    assert "rumus TeX ($R^2 = 0,8$)" in warning and "pembaca melihat kodenya" in warning
+    ax.set_title("Hubungan, R² = 0,8")
+    assert "rakor" not in charts.figure_png(fig)[1]
 
 
 def test_alt_text_from_label_then_titles():

@@ -10,6 +10,7 @@ use (labelled reference lines, month labels, direct labels) so a cell stays shor
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 
 import matplotlib.style
@@ -19,7 +20,14 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.text import Text
-from matplotlib.ticker import Formatter, NullFormatter, ScalarFormatter
+from matplotlib.ticker import (
+    Formatter,
+    LogFormatter,
+    LogFormatterMathtext,
+    LogFormatterSciNotation,
+    NullFormatter,
+    ScalarFormatter,
+)
 from PIL import Image as PILImage
 
 from briefs import fmt, paths
@@ -65,6 +73,21 @@ class AngkaFormatter(ScalarFormatter):
         return fmt.angka(x, digits).replace("-", "\u2212")
 
 
+class AngkaLogFormatter(LogFormatter):
+    """matplotlib's labels for a log axis, on the same ticks, as numbers the Indonesian way: 1.000; 0,01.
+
+    Its default writes 10³ as TeX (`$\\mathdefault{10^{3}}$`), which the house style prints as
+    code: it reads no mathematics, so a '$' in a nagari name stays text. Officials read
+    whole numbers, as on a linear axis.
+    """
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        if not super().__call__(x, pos):  # a tick matplotlib leaves unlabelled
+            return ""
+        tick = float(f"{x:.12g}")  # 10 ** -5 computed is 1.0000000000000001e-05
+        return fmt.angka(tick, min(fmt.desimal_tertulis(tick), 12)).replace("-", "\u2212")
+
+
 class IndonesianLabels(Formatter):
     """A formatter the analyst chose, its labels kept, except numbers it writes the English way.
 
@@ -106,6 +129,9 @@ class IndonesianLabels(Formatter):
         return self.inner.format_data_short(value)
 
 
+_TEX_LOG = (LogFormatterSciNotation, LogFormatterMathtext)  # what a log or symlog scale labels with
+
+
 def _writes_dates(formatter: Formatter) -> bool:
     """matplotlib's and pandas' date formatters: they write month and day names in English."""
     return type(formatter).__module__.startswith(("matplotlib.dates", "pandas."))
@@ -122,19 +148,30 @@ def _indonesian_label(label: str, x: float) -> str:
 
 def indonesian_ticks(fig: Figure) -> None:
     """Indonesian numbers on every axis: matplotlib's default formatter becomes `AngkaFormatter`
-    (linear axes); any other formatter the analyst chose keeps its labels but not its English
-    separators, nor a date axis its English month names (`IndonesianLabels`, major and minor).
+    (linear axes) or `AngkaLogFormatter` (log axes); any other formatter the analyst chose
+    keeps its labels but not its English separators, nor a date axis its English month names
+    (`IndonesianLabels`, major and minor).
     """
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
-            formatter = axis.get_major_formatter()
-            if type(formatter) is ScalarFormatter and axis.get_scale() == "linear":
+            major, minor = axis.get_major_formatter(), axis.get_minor_formatter()
+            if type(major) is ScalarFormatter and axis.get_scale() == "linear":
                 axis.set_major_formatter(AngkaFormatter())
-            elif not isinstance(formatter, (AngkaFormatter, IndonesianLabels, NullFormatter, ScalarFormatter)):
-                axis.set_major_formatter(IndonesianLabels(formatter))
-            minor = axis.get_minor_formatter()  # pandas names the months on minor ticks
-            if _writes_dates(minor):
+            elif type(major) in _TEX_LOG:
+                axis.set_major_formatter(_log_labels(axis, major))
+            elif not isinstance(major, (AngkaFormatter, AngkaLogFormatter, IndonesianLabels, NullFormatter,
+                                        ScalarFormatter)):
+                axis.set_major_formatter(IndonesianLabels(major))
+            if type(minor) in _TEX_LOG:  # a log axis labels minor ticks when it spans under a decade or so
+                axis.set_minor_formatter(_log_labels(axis, minor))
+            elif _writes_dates(minor):  # pandas names the months on minor ticks
                 axis.set_minor_formatter(IndonesianLabels(minor))
+
+
+def _log_labels(axis, default: LogFormatter) -> AngkaLogFormatter:
+    """`AngkaLogFormatter` labelling the ticks the log axis's default would label."""
+    return AngkaLogFormatter(base=getattr(axis.get_transform(), "base", 10), labelOnlyBase=default.labelOnlyBase,
+                             minor_thresholds=default.minor_thresholds)
 
 
 # ---- the PNG a reader sees -----------------------------------------------------------------
@@ -192,12 +229,27 @@ def figure_png(fig: Figure) -> tuple[bytes, dict]:
     alt = alt_text(fig)
     if alt:
         meta["alt"] = alt
-    raw = next(filter(None, map(fmt.angka_mentah, drawn_texts(fig))), None)
-    if raw:  # the build reports it beside the cell, like a raw number printed in text
-        meta["rakor"] = {"peringatan": [
-            f"grafik{f' «{alt[:40]}»' if alt else ''} menulis angka cara Inggris atau mentah {fmt.salah_baca(raw)} "
-            f"(label batang: ax.bar_label(bars, labels=[nb.angka(v, 1) for v in nilai]))"]}
+    warnings = unread_texts(fig, f"grafik «{alt[:40]}»" if alt else "grafik")
+    if warnings:  # the build reports them beside the cell, as for a raw number printed in text
+        meta["rakor"] = {"peringatan": warnings}
     return data, meta
+
+
+_TEX = re.compile(r"\$[^$]*[\\^_{}][^$]*\$")  # what the house style prints as code (text.parse_math off)
+
+
+def unread_texts(fig: Figure, chart: str) -> list[str]:
+    """What a drawn figure shows that a reader misreads, in words for the analyst: a number
+    written the English way or raw, and TeX, which the house style prints as its code."""
+    texts = drawn_texts(fig)
+    found = []
+    if raw := next(filter(None, map(fmt.angka_mentah, texts)), None):
+        found.append(f"{chart} menulis angka cara Inggris atau mentah {fmt.salah_baca(raw)} "
+                     f"(label batang: ax.bar_label(bars, labels=[nb.angka(v, 1) for v in nilai]))")
+    if tex := next((m.group() for m in map(_TEX.search, texts) if m), None):
+        found.append(f"{chart} menulis rumus TeX ({tex[:40]}) dan pembaca melihat kodenya: gaya rumah membaca $ "
+                     f"sebagai teks (agar $ dalam sebuah nama tetap teks); tulis dengan kata atau huruf Unicode (R², ≥)")
+    return found
 
 
 def drawn_texts(fig: Figure) -> list[str]:
