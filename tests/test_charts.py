@@ -258,6 +258,17 @@ def test_tex_in_a_chart_is_reported_and_a_price_is_not():
     assert "rakor" not in charts.figure_png(fig)[1]
 
 
+def test_pandas_own_english_axis_label_is_written_in_bahasa():
+    charts.use_style()
+    fig = Figure()
+    hist, mine = fig.subplots(1, 2)
+    pd.Series([0.1, 0.2, 0.25, 0.3]).plot.hist(ax=hist)
+    mine.set_ylabel("Jumlah nagari")
+    assert hist.get_ylabel() == "Frequency"
+    charts.figure_png(fig)
+    assert (hist.get_ylabel(), mine.get_ylabel()) == ("Frekuensi", "Jumlah nagari")
+
+
 def test_alt_text_from_label_then_titles():
     fig = Figure()
     ax = fig.subplots()

@@ -221,9 +221,22 @@ def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
     return out.getvalue()
 
 
+# pandas' own axis labels (`Series.plot.hist`, `.kde`): words of the library, not the analyst's
+_PANDAS_LABELS = {"Frequency": "Frekuensi", "Density": "Kepadatan"}
+
+
+def pandas_labels(fig: Figure) -> None:
+    """The axis labels pandas writes in English itself, in Bahasa: Frequency becomes Frekuensi."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.label.get_text() in _PANDAS_LABELS:
+                axis.label.set_text(_PANDAS_LABELS[axis.label.get_text()])
+
+
 def figure_png(fig: Figure) -> tuple[bytes, dict]:
     """PNG bytes and display metadata (printed width in CSS px, alt text) for one figure."""
     indonesian_ticks(fig)
+    pandas_labels(fig)
     data = png_bytes(fig)
     meta: dict = {"width": round(fig.get_figwidth() * PX_PER_INCH)}
     alt = alt_text(fig)
