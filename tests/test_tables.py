@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from bs4 import BeautifulSoup
 
+from briefs import fmt
 from briefs.notebook import tables
 
 EVIL = "<script>alert(1)</script>"
@@ -106,3 +107,24 @@ def test_a_coverage_given_for_the_total_must_be_the_rows_own():
     assert warning == ("baris Jumlah menulis cakupan 21,7%, tetapi baris-baris tabel ini menjumlah 70 peserta aktif "
                        "dari 300 angkatan kerja: 23,3%; periksa apakah tabel disaring")
     assert tables.render(tables.tabel(frame.iloc[:2], jumlah={"cakupan": "lihat catatan"}))[1] == []  # a text is the analyst's
+
+
+def test_what_pandas_names_in_english_reads_in_bahasa():
+    """describe() and value_counts() name rows and columns themselves: count, mean, 25%, proportion."""
+    html, meta = tables.frame_html(CONTOH.describe())
+    table = rows(html)
+    assert table["thead"] == [["", "Angkatan kerja", "Cakupan"]]
+    assert [r[0] for r in table["tbody"]] == ["Banyak", "Rata-rata", "Simpangan baku", "Minimum", "Kuartil bawah (25%)",
+                                              "Median (50%)", "Kuartil atas (75%)", "Maksimum"]
+    assert table["tbody"][0] == ["Banyak", "2", "2"]  # a count, not 200,0% in the share's column
+    assert table["tbody"][1] == ["Rata-rata", "618.456,0", "25,8%"]
+    assert meta == {}  # and no warning about a share above 1
+    # transposed, the quantiles are columns of values, not shares
+    spread = fmt.angka(CONTOH["angkatan_kerja"].std(), 1)
+    assert rows(tables.frame_html(CONTOH.describe().T)[0])["tbody"][0][:5] == [
+        "angkatan_kerja", "2", "618.456,0", spread, "2.345,0"]
+    counted = rows(tables.frame_html(CONTOH["nagari"].value_counts(normalize=True))[0])
+    assert counted == {"thead": [["Nagari", "Proporsi"]], "tbody": [["Alfa", "50,0%"], ["Beta", "50,0%"]]}
+    # an analyst's own index that merely holds one of those words is left as written
+    assert rows(tables.frame_html(pd.DataFrame({"n": [1]}, index=pd.Index(["max"], name="x")))[0])["tbody"] == [
+        ["max", "1"]]

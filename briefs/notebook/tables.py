@@ -30,6 +30,13 @@ BERTANDA_NAME = re.compile(r"perubahan|selisih", re.I)  # a change reads with it
 _PERIODE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 _FIGURE_TEXT = re.compile(r"(Rp|[+−-]?\d)")  # text an analyst formatted already: nb.rupiah_ringkas, "2 dari 4"
 _SNAKE = re.compile(r"[a-z][a-z0-9_]*")
+_PERSENTIL = re.compile(r"\d+(\.\d+)?%")  # describe()'s '25%' holds a quantile, not a share
+# The names pandas itself gives rows and columns (`describe()`, `value_counts()`): English a
+# reader should not see. An analyst's own names are shown as written.
+PANDAS_WORDS = {"count": "Banyak", "mean": "Rata-rata", "std": "Simpangan baku", "min": "Minimum",
+                "25%": "Kuartil bawah (25%)", "50%": "Median (50%)", "75%": "Kuartil atas (75%)",
+                "max": "Maksimum", "unique": "Nilai berbeda", "top": "Paling sering", "freq": "Frekuensi",
+                "proportion": "Proporsi"}
 
 
 def use_pandas_options() -> None:
@@ -104,13 +111,16 @@ def header(name: object) -> str:
     if isinstance(name, tuple):
         return " · ".join(header(part) for part in name if str(part))
     text = str(name)
+    if text in PANDAS_WORDS:
+        return PANDAS_WORDS[text]
     return text.replace("_", " ").capitalize() if _SNAKE.fullmatch(text) else text
 
 
 def kind(name: object, values: pd.Series, persen: tuple | None, rupiah: tuple | None) -> str:
     """How a column's values are written, from its dtype and (for % and Rp) its name."""
     numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
-    if numeric and (name in persen if persen is not None else bool(PERSEN_NAME.search(str(name)))):
+    by_name = (bool(PERSEN_NAME.search(str(name))) and not _PERSENTIL.fullmatch(str(name))) or name == "proportion"
+    if numeric and (name in persen if persen is not None else by_name):
         return "persen"
     if numeric and (name in rupiah if rupiah is not None else bool(RUPIAH_NAME.search(str(name)))):
         return "rupiah"
@@ -202,6 +212,10 @@ def render(t: Tabel) -> tuple[str, list[str]]:
         warnings.append(f"tabel {len(frame):,} baris dipotong menjadi {MAX_ROWS} baris".replace(",", "."))
         frame = frame.iloc[:MAX_ROWS]
     show_index = not _default_index(frame.index)
+    counts: set[int] = set()  # describe()'s rows of counts, in a column of shares or money too
+    if _described(frame.index):
+        counts = {i for i, label in enumerate(frame.index) if str(label) in _COUNT_ROWS}
+        frame = frame.rename(index=PANDAS_WORDS)
     body = frame.reset_index() if show_index else frame
     index_levels = frame.index.nlevels if show_index else 0
     if show_index:  # an unnamed index level gets an empty header, not 'index'
@@ -209,13 +223,23 @@ def render(t: Tabel) -> tuple[str, list[str]]:
         body = body.set_axis(names + list(frame.columns), axis=1)
     kinds = {name: kind(name, body.iloc[:, i], t.persen, t.rupiah) for i, name in enumerate(body.columns)}
     columns = [Column(header(name), kinds[name], long=_long_text(body[name])) for name in body.columns]
-    warnings += _percent_warnings(body, kinds, t.persen)
+    warnings += _percent_warnings(body.drop(index=body.index[list(counts)]), kinds, t.persen)
     warnings += _coverage_total_warnings(t, body)
-    rows = [[cell(v, c.kind, t.desimal) for v, c in zip(row, columns)] for row in body.itertuples(index=False)]
+    rows = [[cell(v, "angka" if i in counts and c.numeric else c.kind, t.desimal) for v, c in zip(row, columns)]
+            for i, row in enumerate(body.itertuples(index=False))]
     html = templating.environment(paths.TEMPLATES / "cells", compact=True).get_template("tabel.html.j2").render(
         columns=columns, rows=rows, label_columns=index_levels, miring=t.miring or (),
         total=_total(t, body, columns), catatan=t.catatan)
     return html.strip(), warnings
+
+
+_COUNT_ROWS = ("count", "unique", "freq")
+
+
+def _described(index: pd.Index) -> bool:
+    """The rows of `describe()`: count, mean, … or count, unique, top, freq; no other index."""
+    labels = set(map(str, index)) if index.nlevels == 1 else set()
+    return "count" in labels and labels <= set(PANDAS_WORDS)
 
 
 def _long_text(values: pd.Series) -> bool:
