@@ -161,3 +161,22 @@ def test_a_raw_or_english_number_written_is_kept_and_reported():
     assert [(n.cell, n.message.split(")")[0] + ")") for n in notices if n.message.startswith(raw)] == [
         (2, f"{raw} (0.27162162162162163)"), (3, f"{raw} (27.2)"), (3, f"{raw} (0.2716)"), (4, f"{raw} (12.5)"),
         (5, f"{raw} (3.25)"), (6, f"{raw} (137,520)"), (7, f"{raw} (3.25)")]
+
+
+def test_python_printed_for_a_programmer_is_kept_and_reported():
+    """print(series), df.info() and a bare object reach the page as printed: English, for nobody there."""
+    series = "nagari\nSitiung    0.3\nName: cakupan, dtype: float64\n"
+    info = "<class 'pandas.core.frame.DataFrame'>\nRangeIndex: 3 entries, 0 to 2\n"
+    nb, notices = sanitize.prepare(executed(
+        v4.new_code_cell("print(s)", outputs=[v4.new_output("stream", name="stdout", text=series)]),
+        v4.new_code_cell("df.info()", outputs=[v4.new_output("stream", name="stdout", text=info)]),
+        v4.new_code_cell("obj", outputs=[v4.new_output("execute_result", data={"text/plain": "<Foo object at 0x7f3a>"},
+                                                       execution_count=3)]),
+        v4.new_code_cell("print('Kelas 3 di tiap nagari')", outputs=[
+            v4.new_output("stream", name="stdout", text="Kelas 3 di tiap nagari; dtype data: angka\n")]),
+    ))
+    debug = [(n.cell, n.message.split("»")[0]) for n in notices if "cetakan pemeriksaan" in n.message]
+    assert debug == [(2, "keluaran tampak seperti cetakan pemeriksaan Python («dtype: float64"),
+                     (3, "keluaran tampak seperti cetakan pemeriksaan Python («<class 'pandas.core.frame.DataFrame'>"),
+                     (4, "keluaran tampak seperti cetakan pemeriksaan Python («object at 0x7f3a")]
+    assert [len(c.outputs) for c in nb.cells[-4:]] == [1, 1, 1, 1]  # kept: the reader still sees them

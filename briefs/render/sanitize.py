@@ -255,8 +255,12 @@ def _keep(out: dict, say) -> bool:
     if why:
         say(why)
         return False
-    for text in raw_number(_words(out)):
+    words = _words(out)
+    for text in raw_number(words):
         say(text)
+    if debug := _DEBUG.search(words):
+        say(f"keluaran tampak seperti cetakan pemeriksaan Python («{_short(debug.group(), 40)}») dan pembaca "
+            f"melihatnya apa adanya; tampilkan tabel dengan nb.tabel, atau beri sel tag remove-output")
     for _mime, meta in out.get("metadata", {}).items():
         for warning in (meta.get("rakor", {}).get("peringatan", []) if isinstance(meta, dict) else []):
             say(warning)
@@ -268,6 +272,10 @@ def _keep(out: dict, say) -> bool:
         for kind in _markdown_html("".join(markdown) if isinstance(markdown, list) else markdown, {})[1]:
             say(_UNDRAWN[kind])
     return True
+
+
+# What Python and pandas print for a programmer: a Series' footer, df.info(), an object's repr.
+_DEBUG = re.compile(r"\bdtype: \w+|<class '[\w.]+'>|\bobject at 0x[0-9a-f]+|RangeIndex: \d+ entries")
 
 
 def _words(out: dict) -> str:
