@@ -269,6 +269,25 @@ def test_pandas_own_english_axis_label_is_written_in_bahasa():
     assert (hist.get_ylabel(), mine.get_ylabel()) == ("Frekuensi", "Jumlah nagari")
 
 
+def test_two_series_a_grayscale_print_draws_alike_are_reported():
+    """Red and green are two series on screen and one gray on paper (76 and 75 of 255)."""
+    charts.use_style()
+    fig = Figure()
+    ax = fig.subplots()
+    ax.bar([0, 1], [1, 2], color="red", label="PU")
+    ax.bar([0, 1], [1, 1], bottom=[1, 2], color="green", label="BPU")
+    ax.bar([0, 1], [1, 1], bottom=[2, 3], color="green", hatch=charts.ARSIR, label="JAKON")  # hatched: apart
+    ax.legend()
+    (warning,) = charts.figure_png(fig)[1]["rakor"]["peringatan"]
+    assert "seri «PU» dan «BPU» tampak sama dalam abu-abu" in warning
+    # the house cycle keeps six series apart, as bars and as lines
+    frame = pd.DataFrame({name: [1, 2] for name in "abcdef"})
+    for draw in (lambda ax: frame.plot.bar(stacked=True, ax=ax), lambda ax: frame.plot(ax=ax)):
+        fig = Figure()
+        draw(fig.subplots())
+        assert charts.same_grays(fig) == []
+
+
 def test_alt_text_from_label_then_titles():
     fig = Figure()
     ax = fig.subplots()

@@ -17,7 +17,9 @@ import matplotlib.style
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Text
 from matplotlib.ticker import (
@@ -262,7 +264,45 @@ def unread_texts(fig: Figure, chart: str) -> list[str]:
     if tex := next((m.group() for m in map(_TEX.search, texts) if m), None):
         found.append(f"{chart} menulis rumus TeX ({tex[:40]}) dan pembaca melihat kodenya: gaya rumah membaca $ "
                      f"sebagai teks (agar $ dalam sebuah nama tetap teks); tulis dengan kata atau huruf Unicode (R², ≥)")
+    for first, second in same_grays(fig):
+        found.append(f"{chart}: seri «{first}» dan «{second}» tampak sama dalam abu-abu (brief dicetak hitam-putih), "
+                     f"pembaca tidak bisa membedakannya di legenda; pakai abu-abu rumah (nb.GELAP, nb.SEDANG, "
+                     f"nb.TERANG), garis putus-putus atau arsir (hatch=nb.ARSIR)")
     return found
+
+
+GRAY_STEP = 16  # of 255: closer legend entries look alike on paper (the house cycle's closest pair: 23)
+
+
+def same_grays(fig: Figure) -> list[tuple[str, str]]:
+    """Pairs of legend entries that the grayscale PNG draws alike: the same style, grays closer
+    than `GRAY_STEP`. Colours an analyst chose by hue (red and green: 76 and 75) become one
+    gray, and the legend then maps two series to one look."""
+    pairs = []
+    for legend in [ax.get_legend() for ax in fig.axes] + list(fig.legends):
+        seen: list[tuple[str, tuple]] = []
+        for handle, text in zip(legend.legend_handles, legend.get_texts()) if legend else ():
+            look = _look(handle)
+            if look is None:
+                continue
+            pairs += [(label, text.get_text()) for label, other in seen
+                      if other[1:] == look[1:] and abs(other[0] - look[0]) < GRAY_STEP]
+            seen.append((text.get_text(), look))
+    return pairs
+
+
+def _look(handle) -> tuple | None:
+    """(gray level as the PNG draws it, what else tells a legend entry apart), or None."""
+    if isinstance(handle, Patch):
+        color, style = handle.get_facecolor(), ("patch", handle.get_hatch() or "")
+    elif isinstance(handle, Line2D):
+        color, style = handle.get_color(), ("line", str(handle.get_linestyle()), str(handle.get_marker()))
+    else:
+        return None
+    r, g, b, alpha = to_rgba(color)
+    if alpha == 0:
+        return None  # an empty box: its edge or hatch tells it apart
+    return (round(255 * (0.299 * r + 0.587 * g + 0.114 * b)), *style)  # Pillow's convert("L")
 
 
 def drawn_texts(fig: Figure) -> list[str]:
