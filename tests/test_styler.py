@@ -48,3 +48,13 @@ def test_table_wide_styler_styles_are_reported(styler_options):
 def test_styler_defaults_are_indonesian_and_escape_names(styler_options):
     html, _ = styling.styler_html(pd.DataFrame({"n": [EVIL], "x": [0.25]}).style)
     assert EVIL not in html and rows(html)["tbody"] == [[EVIL, "0,2"]]
+
+
+def test_a_styled_describe_reads_in_bahasa_and_counts_as_counts(styler_options):
+    html, meta = styling.styler_html(CONTOH.describe().style)
+    body = rows(html)["tbody"]
+    assert [r[0] for r in body][:3] == ["Banyak", "Rata-rata", "Simpangan baku"]
+    assert body[0][2] == "2,0" and body[1][2] == "25,8%"  # the count of a share's column is not 200,0%
+    transposed = rows(styling.styler_html(CONTOH.describe().T.style)[0])
+    assert transposed["thead"][0][1:4] == ["Banyak", "Rata-rata", "Simpangan baku"]
+    assert "%" not in "".join(transposed["tbody"][0][1:])  # the quantile columns hold values, not shares

@@ -12,7 +12,7 @@ import re
 import pandas as pd
 
 from briefs import fmt
-from briefs.notebook.tables import PERSEN_NAME, _default_index, header
+from briefs.notebook.tables import PANDAS_WORDS, _default_index, count_rows, described, header, shares_by_name
 
 _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _CELL_ID = re.compile(r"#T_rk_((?:row|level)\d+_(?:row|col)\d+|level\d+_col\d+)$")
@@ -33,6 +33,8 @@ def styler_html(styler) -> tuple[str, dict]:
         st.hide(axis="index")
     st.format_index(header, axis="columns", escape="html")
     st.format_index_names(header, axis="index", escape="html")
+    if described(st.data.index):  # describe()'s rows: count, mean, std, … in Bahasa
+        st.format_index(lambda label: PANDAS_WORDS.get(str(label), label), axis="index", escape="html")
     st.set_uuid("rk")
     st.set_table_attributes('class="rk-table"')
     html = st.to_html()
@@ -41,7 +43,8 @@ def styler_html(styler) -> tuple[str, dict]:
     inline, dropped = _inline_rules(css)
     for cell_id, declarations in inline.items():
         table = table.replace(f'id="T_rk_{cell_id}"', f'id="T_rk_{cell_id}" style="{declarations}"', 1)
-    table = _TD.sub(lambda m: _indonesian_td(m, st.data), table)
+    counts = count_rows(st.data.index)
+    table = _TD.sub(lambda m: _indonesian_td(m, st.data, counts), table)
     if not dropped:
         return table.strip(), {}
     warning = f"gaya tabel Styler tidak ditampilkan (hanya gaya per sel yang dipakai): {', '.join(dropped)}"
@@ -62,26 +65,28 @@ def _inline_rules(css: str) -> tuple[dict[str, str], list[str]]:
     return inline, dropped
 
 
-def _indonesian_td(m: re.Match, data: pd.DataFrame) -> str:
+def _indonesian_td(m: re.Match, data: pd.DataFrame, counts: set[int]) -> str:
     row, col, attrs, text = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
     value = data.iat[row, col] if row < len(data) and col < data.shape[1] else None
     if _is_number(value):
         attrs = attrs.replace('class="data ', 'class="rk-num data ', 1)
-    return f'<td id="T_rk_row{row}_col{col}"{attrs}>{_rewrite(text.strip(), value, data.columns[col])}</td>'
+    shares = shares_by_name(data.columns[col]) and row not in counts  # describe()'s count is a count
+    return f'<td id="T_rk_row{row}_col{col}"{attrs}>{_rewrite(text.strip(), value, shares)}</td>'
 
 
 def _is_number(value: object) -> bool:
     return pd.api.types.is_number(value) and not pd.api.types.is_bool(value)
 
 
-def _rewrite(text: str, value: object, name: object) -> str:
+def _rewrite(text: str, value: object, shares: bool) -> str:
     """Indonesian separators for a number written the English way, if it is this cell's value.
 
-    And a percentage column left at the default (0,3) shown as the percentage it is.
+    And a cell of a percentage column (`shares`) left at the default (0,3) shown as the
+    percentage it is.
     """
     if not _is_number(value) or pd.isna(value):
         return text
-    if PERSEN_NAME.search(str(name)) and text == fmt.angka(value, pd.get_option("styler.format.precision")):
+    if shares and text == fmt.angka(value, pd.get_option("styler.format.precision")):
         return fmt.persen(value)
     rewritten = fmt.dari_inggris(text, value * 100 if text.endswith("%") else value)
     return text if rewritten is None else rewritten

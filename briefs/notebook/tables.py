@@ -116,11 +116,22 @@ def header(name: object) -> str:
     return text.replace("_", " ").capitalize() if _SNAKE.fullmatch(text) else text
 
 
+def shares_by_name(name: object) -> bool:
+    """A column whose name says it holds shares (cakupan, persen, %, value_counts()' proportion);
+    not describe()'s '25%', which holds a quantile of the values."""
+    text = str(name)
+    return text == "proportion" or (bool(PERSEN_NAME.search(text)) and not _PERSENTIL.fullmatch(text))
+
+
+def count_rows(index: pd.Index) -> set[int]:
+    """The positions of describe()'s rows of counts (count, unique, freq), if `index` is describe()'s."""
+    return {i for i, label in enumerate(index) if str(label) in _COUNT_ROWS} if described(index) else set()
+
+
 def kind(name: object, values: pd.Series, persen: tuple | None, rupiah: tuple | None) -> str:
     """How a column's values are written, from its dtype and (for % and Rp) its name."""
     numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
-    by_name = (bool(PERSEN_NAME.search(str(name))) and not _PERSENTIL.fullmatch(str(name))) or name == "proportion"
-    if numeric and (name in persen if persen is not None else by_name):
+    if numeric and (name in persen if persen is not None else shares_by_name(name)):
         return "persen"
     if numeric and (name in rupiah if rupiah is not None else bool(RUPIAH_NAME.search(str(name)))):
         return "rupiah"
@@ -212,9 +223,8 @@ def render(t: Tabel) -> tuple[str, list[str]]:
         warnings.append(f"tabel {len(frame):,} baris dipotong menjadi {MAX_ROWS} baris".replace(",", "."))
         frame = frame.iloc[:MAX_ROWS]
     show_index = not _default_index(frame.index)
-    counts: set[int] = set()  # describe()'s rows of counts, in a column of shares or money too
-    if _described(frame.index):
-        counts = {i for i, label in enumerate(frame.index) if str(label) in _COUNT_ROWS}
+    counts = count_rows(frame.index)  # describe()'s rows of counts, in a column of shares or money too
+    if described(frame.index):
         frame = frame.rename(index=PANDAS_WORDS)
     body = frame.reset_index() if show_index else frame
     index_levels = frame.index.nlevels if show_index else 0
@@ -236,7 +246,7 @@ def render(t: Tabel) -> tuple[str, list[str]]:
 _COUNT_ROWS = ("count", "unique", "freq")
 
 
-def _described(index: pd.Index) -> bool:
+def described(index: pd.Index) -> bool:
     """The rows of `describe()`: count, mean, … or count, unique, top, freq; no other index."""
     labels = set(map(str, index)) if index.nlevels == 1 else set()
     return "count" in labels and labels <= set(PANDAS_WORDS)
