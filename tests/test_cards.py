@@ -246,6 +246,16 @@ def test_a_card_that_cannot_be_made_is_reported_not_published(brief_job, tmp_pat
     assert not (tmp_path / card.FILE).exists()
 
 
+def test_a_card_that_writes_a_number_the_english_way_is_made_and_reported(brief_job, tmp_path):
+    """f"{k.cakupan:.1%}" puts 27.2% on the phone as on a page: the card is made, and the analyst told."""
+    english = {**CONTENT, "utama": {"label": "Cakupan", "nilai": "27.2%"}}
+    shown, notices = jobs.phone_card(brief_job, executed([{card.MIMETYPE: english}]), tmp_path)
+    assert [(n["cell"], n["message"].split(" dan ")[0]) for n in notices] == [
+        (2, "kartu ponsel menulis angka cara Inggris atau mentah (27.2)")]
+    assert (tmp_path / card.FILE).exists()
+    assert jobs.phone_card(brief_job, executed([{card.MIMETYPE: CONTENT}]), tmp_path)[1] == []
+
+
 def test_kartu_hp_hands_over_json_and_a_line_for_jupyterlab(monkeypatch):
     shown = []
     monkeypatch.setattr(phone_card, "display", lambda bundle, raw: shown.append(bundle))

@@ -72,6 +72,10 @@ class Content:
                 raise NotACard(f"{what} terlalu panjang untuk kartu ponsel ({n} karakter, paling banyak {limit})")
         return content
 
+    def texts(self) -> list[str]:
+        """Every text on the card, in reading order: what a reader sees of it."""
+        return [text for _, text, _ in self._lengths()]
+
     def _lengths(self) -> list[tuple[str, str, int]]:
         """(what, text, most characters) for every text on the card, in reading order."""
         found = []

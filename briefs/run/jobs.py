@@ -17,7 +17,7 @@ from typing import TypeVar
 
 import nbformat
 
-from briefs import paths, timing
+from briefs import fmt, paths, timing
 from briefs.run import cache
 from briefs.run.job import Failure, Job, Outcome
 from briefs.run.notebook_run import RunFailed, run_notebook
@@ -171,10 +171,14 @@ def phone_card(job: Job, nb: nbformat.NotebookNode, work: Path) -> tuple[nbforma
                       "yang terakhir", f) for f in found[:-1]]
     with timing.stage("brief: kartu ponsel"):
         try:
-            png = card.png_bytes(card.Content.parse(found[-1].data), job.page)
+            content = card.Content.parse(found[-1].data)
+            png = card.png_bytes(content, job.page)
         except card.NotACard as exc:
             return shown, notices + [notice(f"kartu ponsel tidak dibuat: {exc}", found[-1])]
     (work / card.FILE).write_bytes(png)
+    if raw := next(filter(None, map(fmt.angka_mentah, content.texts())), None):  # as for the page's text
+        notices.append(notice(f"kartu ponsel menulis angka cara Inggris atau mentah {fmt.salah_baca(raw)}",
+                              found[-1]))
     return shown, notices
 
 
