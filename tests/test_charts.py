@@ -288,6 +288,17 @@ def test_two_series_a_grayscale_print_draws_alike_are_reported():
         assert charts.same_grays(fig) == []
 
 
+def test_a_chart_wider_than_the_page_is_reported():
+    """A4's content is 17 cm: a 30 cm figure is shrunk into it, its 7 pt labels to 4 pt."""
+    charts.use_style()
+    wide, fits = Figure(figsize=charts.cm(30, 6)), Figure(figsize=charts.cm(charts.FULL, 6))
+    for fig in (wide, fits):
+        fig.subplots().plot([1, 2], [1, 2])
+    (warning,) = charts.figure_png(wide)[1]["rakor"]["peringatan"]
+    assert "selebar 30,0 cm, lebih lebar dari halaman (17 cm)" in warning and "menjadi 57%" in warning
+    assert "rakor" not in charts.figure_png(fits)[1]
+
+
 def test_alt_text_from_label_then_titles():
     fig = Figure()
     ax = fig.subplots()

@@ -244,7 +244,7 @@ def figure_png(fig: Figure) -> tuple[bytes, dict]:
     alt = alt_text(fig)
     if alt:
         meta["alt"] = alt
-    warnings = unread_texts(fig, f"grafik «{alt[:40]}»" if alt else "grafik")
+    warnings = misread(fig, f"grafik «{alt[:40]}»" if alt else "grafik")
     if warnings:  # the build reports them beside the cell, as for a raw number printed in text
         meta["rakor"] = {"peringatan": warnings}
     return data, meta
@@ -253,11 +253,17 @@ def figure_png(fig: Figure) -> tuple[bytes, dict]:
 _TEX = re.compile(r"\$[^$]*[\\^_{}][^$]*\$")  # what the house style prints as code (text.parse_math off)
 
 
-def unread_texts(fig: Figure, chart: str) -> list[str]:
-    """What a drawn figure shows that a reader misreads, in words for the analyst: a number
-    written the English way or raw, and TeX, which the house style prints as its code."""
+def misread(fig: Figure, chart: str) -> list[str]:
+    """What a reader of the printed chart misreads or cannot read, in words for the analyst: a
+    number written the English way or raw, TeX (printed as its code), two series drawn in one
+    gray, and a chart wider than the page (shrunk to fit, its type with it)."""
     texts = drawn_texts(fig)
     found = []
+    width = fig.get_figwidth() / CM
+    if width > FULL + 0.5:
+        found.append(f"{chart} selebar {fmt.angka(width, 1)} cm, lebih lebar dari halaman ({fmt.angka(FULL, 0)} cm): "
+                     f"di PDF diperkecil, hurufnya ikut mengecil menjadi {fmt.persen(FULL / width, 0)} ukuran rumah; "
+                     f"buat dengan figsize=nb.cm(nb.FULL, tinggi)")
     if raw := next(filter(None, map(fmt.angka_mentah, texts)), None):
         found.append(f"{chart} menulis angka cara Inggris atau mentah {fmt.salah_baca(raw)} "
                      f"(label batang: ax.bar_label(bars, labels=[nb.angka(v, 1) for v in nilai]))")
