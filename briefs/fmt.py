@@ -231,6 +231,23 @@ def _nama_tanggal() -> tuple[re.Pattern, dict[str, str]]:
 
 
 _NAMA_TANGGAL, _NAMA_ID = _nama_tanggal()
+# The English names a reader would read as English: full month and day names that differ from
+# ours (April, September, November do not), and May, Aug, Oct, Dec. Not Mon or Sat: words too.
+_INGGRIS_TANGGAL = re.compile(r"\b(" + "|".join(sorted(
+    (en for en, ours in _NAMA_ID.items() if en != ours and (len(en) > 3 or en in ("May", "Aug", "Oct", "Dec"))),
+    key=len, reverse=True)) + r")\b")
+
+
+def nama_inggris(text: str) -> str | None:
+    """The first English month or day name in `text` ('October', 'Monday', 'Aug'); None if none."""
+    found = _INGGRIS_TANGGAL.search(text)
+    return found.group() if found else None
+
+
+def tulis_nama(name: str) -> str:
+    """What the analyst is told of an English month or day name (from `nama_inggris`), and the fix."""
+    return (f"nama bulan atau hari dalam bahasa Inggris ({name}); tulis tanggal dengan nb.tanggal atau "
+            f"nb.periode (Selasa, 24 November 2026; Oktober 2026)")
 
 
 def tanggal_dari_inggris(text: str) -> str:

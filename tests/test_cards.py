@@ -254,6 +254,9 @@ def test_a_card_that_writes_a_number_the_english_way_is_made_and_reported(brief_
         (2, "kartu ponsel menulis angka cara Inggris atau mentah (27.2)")]
     assert (tmp_path / card.FILE).exists()
     assert jobs.phone_card(brief_job, executed([{card.MIMETYPE: CONTENT}]), tmp_path)[1] == []
+    dated = {**CONTENT, "aksi": "Aktifkan agen sebelum 1 December 2026."}
+    (notice,) = jobs.phone_card(brief_job, executed([{card.MIMETYPE: dated}]), tmp_path)[1]
+    assert "nama bulan atau hari dalam bahasa Inggris (December)" in notice["message"]
 
 
 def test_kartu_hp_hands_over_json_and_a_line_for_jupyterlab(monkeypatch):

@@ -223,6 +223,9 @@ def test_a_date_axis_names_the_months_as_the_reader_does():
     assert by_pandas and not [t for t in by_pandas if re.search(r"\b(May|Aug|Oct|Dec)\b", t)]
     assert any(re.search(r"\b(Mei|Agu|Okt|Des)\b", t) for t in by_pandas)
     assert [t.get_text() for t in names_ax.get_xticklabels()] == ["May", "Oct"]
+    # the date axes say nothing; the analyst's English categories are reported, as a title's month would be
+    assert [w.split(";")[0] for w in charts.misread(fig, "grafik")] == [
+        "grafik menulis nama bulan atau hari dalam bahasa Inggris (May)"]
 
 
 def test_a_log_axis_writes_numbers_not_tex():

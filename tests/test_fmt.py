@@ -104,3 +104,11 @@ def test_english_month_and_day_names_become_the_readers():
     assert fmt.tanggal_dari_inggris("Oct 2026; May; June; Aug\n2025; Mon, Tuesday") == (
         "Okt 2026; Mei; Juni; Agu\n2025; Sen, Selasa")
     assert fmt.tanggal_dari_inggris("Mayor Octavia, 2026-10") == "Mayor Octavia, 2026-10"  # whole words only
+
+
+@pytest.mark.parametrize("text, found", [
+    ("01 October 2026", "October"), ("rapat Monday", "Monday"), ("data Aug 2026", "Aug"), ("bulan May", "May"),
+    ("Selasa, 24 November 2026; April; September; Okt; Mei", None), ("Mayor, Octavia, Sen", None),
+])
+def test_an_english_month_or_day_name_is_found(text, found):
+    assert fmt.nama_inggris(text) == found

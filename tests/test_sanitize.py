@@ -180,3 +180,13 @@ def test_python_printed_for_a_programmer_is_kept_and_reported():
                      (3, "keluaran tampak seperti cetakan pemeriksaan Python («<class 'pandas.core.frame.DataFrame'>"),
                      (4, "keluaran tampak seperti cetakan pemeriksaan Python («object at 0x7f3a")]
     assert [len(c.outputs) for c in nb.cells[-4:]] == [1, 1, 1, 1]  # kept: the reader still sees them
+
+
+def test_a_month_named_in_english_is_kept_and_reported():
+    """f"{d:%d %B %Y}" writes 01 October 2026: English on an Indonesian page."""
+    nb, notices = sanitize.prepare(executed(
+        v4.new_code_cell("print(d)", outputs=[v4.new_output("stream", name="stdout", text="Data per 01 October 2026\n")]),
+        v4.new_markdown_cell("Rapat Selasa, 24 November 2026; data per Oktober 2026."),
+    ))
+    assert [(n.cell, n.message.split(";")[0]) for n in notices] == [
+        (2, "nama bulan atau hari dalam bahasa Inggris (October)")]

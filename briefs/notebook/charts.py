@@ -255,8 +255,9 @@ _TEX = re.compile(r"\$[^$]*[\\^_{}][^$]*\$")  # what the house style prints as c
 
 def misread(fig: Figure, chart: str) -> list[str]:
     """What a reader of the printed chart misreads or cannot read, in words for the analyst: a
-    number written the English way or raw, TeX (printed as its code), two series drawn in one
-    gray, and a chart wider than the page (shrunk to fit, its type with it)."""
+    number written the English way or raw, a month named in English, TeX (printed as its
+    code), two series drawn in one gray, and a chart wider than the page (shrunk to fit, its
+    type with it)."""
     texts = drawn_texts(fig)
     found = []
     width = fig.get_figwidth() / CM
@@ -267,6 +268,8 @@ def misread(fig: Figure, chart: str) -> list[str]:
     if raw := next(filter(None, map(fmt.angka_mentah, texts)), None):
         found.append(f"{chart} menulis angka cara Inggris atau mentah {fmt.salah_baca(raw)} "
                      f"(label batang: ax.bar_label(bars, labels=[nb.angka(v, 1) for v in nilai]))")
+    if name := next(filter(None, map(fmt.nama_inggris, texts)), None):
+        found.append(f"{chart} menulis {fmt.tulis_nama(name)}")
     if tex := next((m.group() for m in map(_TEX.search, texts) if m), None):
         found.append(f"{chart} menulis rumus TeX ({tex[:40]}) dan pembaca melihat kodenya: gaya rumah membaca $ "
                      f"sebagai teks (agar $ dalam sebuah nama tetap teks); tulis dengan kata atau huruf Unicode (R², ≥)")

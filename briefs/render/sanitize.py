@@ -149,17 +149,25 @@ def _short(text: str, n: int = 60) -> str:
 
 def audit_html(html: str) -> list[str]:
     """What `clean_html` will remove from this HTML, one plain sentence per kind of thing,
-    and a number in its text written as Python writes it (`raw_number`)."""
+    and what its text says the way Python writes it (`misread`)."""
     parser = _Audit()
     parser.feed(html)
     parser.close()
-    return parser.dropped + raw_number(" ".join(parser.text))
+    return parser.dropped + misread(" ".join(parser.text))
 
 
-def raw_number(text: str) -> list[str]:
-    """A number written the English way or raw (0.2716216, 12.5), in words for the analyst; none: []."""
-    raw = fmt.angka_mentah(text)
-    return [f"angka tertulis cara Inggris atau mentah {fmt.salah_baca(_short(raw, 30))}"] if raw else []
+def misread(text: str) -> list[str]:
+    """What a reader misreads in `text`, in words for the analyst; none: [].
+
+    A number written the English way or raw (0.2716216, 12.5), and a month or day named in
+    English (strftime's '%B' writes October).
+    """
+    found = []
+    if raw := fmt.angka_mentah(text):
+        found.append(f"angka tertulis cara Inggris atau mentah {fmt.salah_baca(_short(raw, 30))}")
+    if name := fmt.nama_inggris(text):
+        found.append(fmt.tulis_nama(name))
+    return found
 
 
 _WHY = {
@@ -256,7 +264,7 @@ def _keep(out: dict, say) -> bool:
         say(why)
         return False
     words = _words(out)
-    for text in raw_number(words):
+    for text in misread(words):
         say(text)
     if debug := _DEBUG.search(words):
         say(f"keluaran tampak seperti cetakan pemeriksaan Python («{_short(debug.group(), 40)}») dan pembaca "

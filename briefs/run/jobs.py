@@ -179,6 +179,8 @@ def phone_card(job: Job, nb: nbformat.NotebookNode, work: Path) -> tuple[nbforma
     if raw := next(filter(None, map(fmt.angka_mentah, content.texts())), None):  # as for the page's text
         notices.append(notice(f"kartu ponsel menulis angka cara Inggris atau mentah {fmt.salah_baca(raw)}",
                               found[-1]))
+    if name := next(filter(None, map(fmt.nama_inggris, content.texts())), None):
+        notices.append(notice(f"kartu ponsel menulis {fmt.tulis_nama(name)}", found[-1]))
     return shown, notices
 
 
