@@ -21,7 +21,7 @@ from matplotlib.ticker import FuncFormatter
 from PIL import Image
 
 from briefs import fmt
-from briefs.notebook import charts
+from briefs.notebook import chart_checks, charts
 
 SERIES = pd.DataFrame(
     {"PU": range(900, 912), "BPU": range(600, 612), "JAKON": [60] * 12},
@@ -30,7 +30,7 @@ SERIES = pd.DataFrame(
 DRAW = """
 import pandas as pd
 from matplotlib.figure import Figure
-from briefs.notebook import charts
+from briefs.notebook import chart_checks, charts
 charts.use_style()
 fig = Figure(figsize=charts.cm(charts.HALF, 5))
 ax = fig.subplots()
@@ -164,42 +164,6 @@ def test_english_separators_an_analysts_formatter_writes_become_indonesian():
     assert [t.get_text() for t in years.get_xticklabels()] == ["2024", "2025", "2026"]
 
 
-def test_a_raw_number_drawn_outside_the_ticks_is_reported_with_the_chart():
-    """`ax.bar_label(bars)` writes 32.15 as '32.15': the PNG says so to the build, beside the cell."""
-    charts.use_style()
-    fig = Figure(figsize=charts.cm(charts.HALF, 5))
-    ax = fig.subplots()
-    bars = ax.barh(["Koto Tangah", "Pauh"], [32.15, 12.5])
-    ax.bar_label(bars)
-    ax.set_title("Cakupan per nagari")
-    _, meta = charts.figure_png(fig)
-    (warning,) = meta["rakor"]["peringatan"]
-    assert "«Cakupan per nagari»" in warning and "(32.15)" in warning and "nb.angka" in warning
-
-    ours = Figure(figsize=charts.cm(charts.HALF, 5))
-    ax = ours.subplots()
-    bars = ax.barh(["Koto Tangah", "Pauh"], [32.15, 12.5])
-    charts.label_batang(ax, bars, [fmt.angka(v, 2) for v in (32.15, 12.5)])
-    ax.annotate("13.10.04", (1, 0))  # a code, and a title's year: not numbers a reader misreads
-    ax.set_title("Cakupan 2026")
-    assert "rakor" not in charts.figure_png(ours)[1]
-    assert {"32,15", "12,50", "13.10.04", "Cakupan 2026", "Koto Tangah"} <= set(charts.drawn_texts(ours))
-
-
-def test_tick_labels_outside_the_view_are_not_read_as_drawn():
-    """matplotlib labels a tick beyond each end of the view and does not draw it."""
-    fig = Figure()
-    canvas = FigureCanvasAgg(fig)
-    ax = fig.subplots()
-    ax.plot([0, 1], [0, 1])
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"<{v:.1f}>"))
-    canvas.draw()
-    labelled = [t.get_text() for t in ax.xaxis.get_ticklabels()]
-    assert labelled[0] == "<-0.2>" and labelled[-1] == "<1.2>"  # outside the view (−0.05 … 1.05)
-    drawn = charts.drawn_texts(fig)
-    assert "<0.0>" in drawn and "<1.0>" in drawn and "<-0.2>" not in drawn and "<1.2>" not in drawn
-
-
 def test_a_date_axis_names_the_months_as_the_reader_does():
     """matplotlib and pandas write 'Oct', 'May 2026' on a date axis; the reader reads Okt, Mei 2026.
     Only a date formatter's labels change: a category the analyst named 'May' stays."""
@@ -224,7 +188,7 @@ def test_a_date_axis_names_the_months_as_the_reader_does():
     assert any(re.search(r"\b(Mei|Agu|Okt|Des)\b", t) for t in by_pandas)
     assert [t.get_text() for t in names_ax.get_xticklabels()] == ["May", "Oct"]
     # the date axes say nothing; the analyst's English categories are reported, as a title's month would be
-    assert [w.split(";")[0] for w in charts.misread(fig, "grafik")] == [
+    assert [w.split(";")[0] for w in chart_checks.misread(fig, "grafik", charts.FULL)] == [
         "grafik menulis nama bulan atau hari dalam bahasa Inggris (May)"]
 
 
@@ -245,20 +209,7 @@ def test_a_log_axis_writes_numbers_not_tex():
     labels = [t.get_text() for t in decades.get_yticklabels()]
     assert labels == ["0,00001", "0,001", "0,1", "10", "1.000", "100.000", "10.000.000"]  # ends outside the view
     assert {"20", "30", "40", "60"} <= {t.get_text() for t in narrow.get_yticklabels(which="both")}
-    assert not [t for t in charts.drawn_texts(fig) if "$" in t or "mathdefault" in t]
-
-
-def test_tex_in_a_chart_is_reported_and_a_price_is_not():
-    charts.use_style()
-    fig = Figure()
-    ax = fig.subplots()
-    ax.plot([1, 2], [1, 2])
-    ax.set_title("Hubungan, $R^2 = 0,8$")
-    ax.set_xlabel("Iuran $5 dan $10")
-    (warning,) = charts.figure_png(fig)[1]["rakor"]["peringatan"]
-    assert "rumus TeX ($R^2 = 0,8$)" in warning and "pembaca melihat kodenya" in warning
-    ax.set_title("Hubungan, R² = 0,8")
-    assert "rakor" not in charts.figure_png(fig)[1]
+    assert not [t for t in chart_checks.drawn_texts(fig) if "$" in t or "mathdefault" in t]
 
 
 def test_pandas_own_english_axis_label_is_written_in_bahasa():
@@ -270,36 +221,6 @@ def test_pandas_own_english_axis_label_is_written_in_bahasa():
     assert hist.get_ylabel() == "Frequency"
     charts.figure_png(fig)
     assert (hist.get_ylabel(), mine.get_ylabel()) == ("Frekuensi", "Jumlah nagari")
-
-
-def test_two_series_a_grayscale_print_draws_alike_are_reported():
-    """Red and green are two series on screen and one gray on paper (76 and 75 of 255)."""
-    charts.use_style()
-    fig = Figure()
-    ax = fig.subplots()
-    ax.bar([0, 1], [1, 2], color="red", label="PU")
-    ax.bar([0, 1], [1, 1], bottom=[1, 2], color="green", label="BPU")
-    ax.bar([0, 1], [1, 1], bottom=[2, 3], color="green", hatch=charts.ARSIR, label="JAKON")  # hatched: apart
-    ax.legend()
-    (warning,) = charts.figure_png(fig)[1]["rakor"]["peringatan"]
-    assert "seri «PU» dan «BPU» tampak sama dalam abu-abu" in warning
-    # the house cycle keeps six series apart, as bars and as lines
-    frame = pd.DataFrame({name: [1, 2] for name in "abcdef"})
-    for draw in (lambda ax: frame.plot.bar(stacked=True, ax=ax), lambda ax: frame.plot(ax=ax)):
-        fig = Figure()
-        draw(fig.subplots())
-        assert charts.same_grays(fig) == []
-
-
-def test_a_chart_wider_than_the_page_is_reported():
-    """A4's content is 17 cm: a 30 cm figure is shrunk into it, its 7 pt labels to 4 pt."""
-    charts.use_style()
-    wide, fits = Figure(figsize=charts.cm(30, 6)), Figure(figsize=charts.cm(charts.FULL, 6))
-    for fig in (wide, fits):
-        fig.subplots().plot([1, 2], [1, 2])
-    (warning,) = charts.figure_png(wide)[1]["rakor"]["peringatan"]
-    assert "selebar 30,0 cm, lebih lebar dari halaman (17 cm)" in warning and "menjadi 57%" in warning
-    assert "rakor" not in charts.figure_png(fits)[1]
 
 
 def test_alt_text_from_label_then_titles():

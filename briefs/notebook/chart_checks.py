@@ -1,0 +1,104 @@
+"""What a printed chart misleads its reader with, read from the drawn figure, in words for the analyst.
+
+The reader gets the chart as a grayscale PNG on an A4 page, printed and forwarded as a
+photo. `charts.figure_png` draws it, then asks this module what on it a reader would
+misread or cannot read: a number written the English way, a month named in English, TeX
+(the house style prints it as code), two legend entries drawn in one gray, a chart wider
+than the page. The chart still reaches the page as drawn; the build reports each finding
+beside the cell that drew it, like any other notice.
+"""
+
+from __future__ import annotations
+
+import re
+
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.text import Text
+
+from briefs import fmt
+
+_TEX = re.compile(r"\$[^$]*[\\^_{}][^$]*\$")  # what the house style prints as code (text.parse_math off)
+
+
+def misread(fig: Figure, chart: str, page_cm: float) -> list[str]:
+    """What a reader of the printed chart misreads or cannot read, in words for the analyst: a
+    number written the English way or raw, a month named in English, TeX (printed as its
+    code), two series drawn in one gray, and a chart wider than the page (shrunk to fit, its
+    type with it)."""
+    texts = drawn_texts(fig)
+    found = []
+    width = fig.get_figwidth() * 2.54
+    if width > page_cm + 0.5:
+        found.append(f"{chart} selebar {fmt.angka(width, 1)} cm, lebih lebar dari halaman ({fmt.angka(page_cm, 0)} cm): "
+                     f"di PDF diperkecil, hurufnya ikut mengecil menjadi {fmt.persen(page_cm / width, 0)} ukuran rumah; "
+                     f"buat dengan figsize=nb.cm(nb.FULL, tinggi)")
+    if raw := next(filter(None, map(fmt.angka_mentah, texts)), None):
+        found.append(f"{chart} menulis angka cara Inggris atau mentah {fmt.salah_baca(raw)} "
+                     f"(label batang: ax.bar_label(bars, labels=[nb.angka(v, 1) for v in nilai]))")
+    if name := next(filter(None, map(fmt.nama_inggris, texts)), None):
+        found.append(f"{chart} menulis {fmt.tulis_nama(name)}")
+    if tex := next((m.group() for m in map(_TEX.search, texts) if m), None):
+        found.append(f"{chart} menulis rumus TeX ({tex[:40]}) dan pembaca melihat kodenya: gaya rumah membaca $ "
+                     f"sebagai teks (agar $ dalam sebuah nama tetap teks); tulis dengan kata atau huruf Unicode (R², ≥)")
+    for first, second in same_grays(fig):
+        found.append(f"{chart}: seri «{first}» dan «{second}» tampak sama dalam abu-abu (brief dicetak hitam-putih), "
+                     f"pembaca tidak bisa membedakannya di legenda; pakai abu-abu rumah (nb.GELAP, nb.SEDANG, "
+                     f"nb.TERANG), garis putus-putus atau arsir (hatch=nb.ARSIR)")
+    return found
+
+
+GRAY_STEP = 16  # of 255: closer legend entries look alike on paper (the house cycle's closest pair: 23)
+
+
+def same_grays(fig: Figure) -> list[tuple[str, str]]:
+    """Pairs of legend entries that the grayscale PNG draws alike: the same style, grays closer
+    than `GRAY_STEP`. Colours an analyst chose by hue (red and green: 76 and 75) become one
+    gray, and the legend then maps two series to one look."""
+    pairs = []
+    for legend in [ax.get_legend() for ax in fig.axes] + list(fig.legends):
+        seen: list[tuple[str, tuple]] = []
+        for handle, text in zip(legend.legend_handles, legend.get_texts()) if legend else ():
+            look = _look(handle)
+            if look is None:
+                continue
+            pairs += [(label, text.get_text()) for label, other in seen
+                      if other[1:] == look[1:] and abs(other[0] - look[0]) < GRAY_STEP]
+            seen.append((text.get_text(), look))
+    return pairs
+
+
+def _look(handle) -> tuple | None:
+    """(gray level as the PNG draws it, what else tells a legend entry apart), or None."""
+    if isinstance(handle, Patch):
+        color, style = handle.get_facecolor(), ("patch", handle.get_hatch() or "")
+    elif isinstance(handle, Line2D):
+        color, style = handle.get_color(), ("line", str(handle.get_linestyle()), str(handle.get_marker()))
+    else:
+        return None
+    r, g, b, alpha = to_rgba(color)
+    if alpha == 0:
+        return None  # an empty box: its edge or hatch tells it apart
+    return (round(255 * (0.299 * r + 0.587 * g + 0.114 * b)), *style)  # Pillow's convert("L")
+
+
+def drawn_texts(fig: Figure) -> list[str]:
+    """Every text the reader sees in a drawn figure: titles, annotations, bar labels, legends,
+    and the tick labels inside each axis's view (ticks outside it keep labels from earlier draws).
+
+    Tick labels from matplotlib's own formatter are ours already (`indonesian_ticks`); what an
+    analyst writes elsewhere (`ax.bar_label(bars)` writes 32.15 as '32.15') is only read here.
+    """
+    ticks: dict[int, bool] = {}
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                loc = tick.get_loc()
+                shown = loc is not None and low <= loc <= high
+                for label in (tick.label1, tick.label2):
+                    ticks[id(label)] = shown
+    return [t.get_text() for t in fig.findobj(Text)
+            if t.get_visible() and t.get_text() and ticks.get(id(t), True)]

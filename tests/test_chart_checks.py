@@ -1,0 +1,98 @@
+"""briefs.notebook.chart_checks: what a printed chart misleads its reader with, said beside its cell.
+
+Each check on a figure drawn as the build draws it (`charts.figure_png`): the chart still
+reaches the page; its display metadata carries the notice the build reports.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")  # the test process has no display; notebooks keep Jupyter's backend
+
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from briefs import fmt
+from briefs.notebook import chart_checks, charts
+
+
+def test_a_raw_number_drawn_outside_the_ticks_is_reported_with_the_chart():
+    """`ax.bar_label(bars)` writes 32.15 as '32.15': the PNG says so to the build, beside the cell."""
+    charts.use_style()
+    fig = Figure(figsize=charts.cm(charts.HALF, 5))
+    ax = fig.subplots()
+    bars = ax.barh(["Koto Tangah", "Pauh"], [32.15, 12.5])
+    ax.bar_label(bars)
+    ax.set_title("Cakupan per nagari")
+    _, meta = charts.figure_png(fig)
+    (warning,) = meta["rakor"]["peringatan"]
+    assert "«Cakupan per nagari»" in warning and "(32.15)" in warning and "nb.angka" in warning
+
+    ours = Figure(figsize=charts.cm(charts.HALF, 5))
+    ax = ours.subplots()
+    bars = ax.barh(["Koto Tangah", "Pauh"], [32.15, 12.5])
+    charts.label_batang(ax, bars, [fmt.angka(v, 2) for v in (32.15, 12.5)])
+    ax.annotate("13.10.04", (1, 0))  # a code, and a title's year: not numbers a reader misreads
+    ax.set_title("Cakupan 2026")
+    assert "rakor" not in charts.figure_png(ours)[1]
+    assert {"32,15", "12,50", "13.10.04", "Cakupan 2026", "Koto Tangah"} <= set(chart_checks.drawn_texts(ours))
+
+
+def test_tick_labels_outside_the_view_are_not_read_as_drawn():
+    """matplotlib labels a tick beyond each end of the view and does not draw it."""
+    fig = Figure()
+    canvas = FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    ax.plot([0, 1], [0, 1])
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"<{v:.1f}>"))
+    canvas.draw()
+    labelled = [t.get_text() for t in ax.xaxis.get_ticklabels()]
+    assert labelled[0] == "<-0.2>" and labelled[-1] == "<1.2>"  # outside the view (−0.05 … 1.05)
+    drawn = chart_checks.drawn_texts(fig)
+    assert "<0.0>" in drawn and "<1.0>" in drawn and "<-0.2>" not in drawn and "<1.2>" not in drawn
+
+
+def test_tex_in_a_chart_is_reported_and_a_price_is_not():
+    charts.use_style()
+    fig = Figure()
+    ax = fig.subplots()
+    ax.plot([1, 2], [1, 2])
+    ax.set_title("Hubungan, $R^2 = 0,8$")
+    ax.set_xlabel("Iuran $5 dan $10")
+    (warning,) = charts.figure_png(fig)[1]["rakor"]["peringatan"]
+    assert "rumus TeX ($R^2 = 0,8$)" in warning and "pembaca melihat kodenya" in warning
+    ax.set_title("Hubungan, R² = 0,8")
+    assert "rakor" not in charts.figure_png(fig)[1]
+
+
+def test_two_series_a_grayscale_print_draws_alike_are_reported():
+    """Red and green are two series on screen and one gray on paper (76 and 75 of 255)."""
+    charts.use_style()
+    fig = Figure()
+    ax = fig.subplots()
+    ax.bar([0, 1], [1, 2], color="red", label="PU")
+    ax.bar([0, 1], [1, 1], bottom=[1, 2], color="green", label="BPU")
+    ax.bar([0, 1], [1, 1], bottom=[2, 3], color="green", hatch=charts.ARSIR, label="JAKON")  # hatched: apart
+    ax.legend()
+    (warning,) = charts.figure_png(fig)[1]["rakor"]["peringatan"]
+    assert "seri «PU» dan «BPU» tampak sama dalam abu-abu" in warning
+    # the house cycle keeps six series apart, as bars and as lines
+    frame = pd.DataFrame({name: [1, 2] for name in "abcdef"})
+    for draw in (lambda ax: frame.plot.bar(stacked=True, ax=ax), lambda ax: frame.plot(ax=ax)):
+        fig = Figure()
+        draw(fig.subplots())
+        assert chart_checks.same_grays(fig) == []
+
+
+def test_a_chart_wider_than_the_page_is_reported():
+    """A4's content is 17 cm: a 30 cm figure is shrunk into it, its 7 pt labels to 4 pt."""
+    charts.use_style()
+    wide, fits = Figure(figsize=charts.cm(30, 6)), Figure(figsize=charts.cm(charts.FULL, 6))
+    for fig in (wide, fits):
+        fig.subplots().plot([1, 2], [1, 2])
+    (warning,) = charts.figure_png(wide)[1]["rakor"]["peringatan"]
+    assert "selebar 30,0 cm, lebih lebar dari halaman (17 cm)" in warning and "menjadi 57%" in warning
+    assert "rakor" not in charts.figure_png(fits)[1]
