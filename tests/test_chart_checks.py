@@ -96,3 +96,28 @@ def test_a_chart_wider_than_the_page_is_reported():
     (warning,) = charts.figure_png(wide)[1]["rakor"]["peringatan"]
     assert "selebar 30,0 cm, lebih lebar dari halaman (17 cm)" in warning and "menjadi 57%" in warning
     assert "rakor" not in charts.figure_png(fits)[1]
+
+
+def test_tick_labels_printed_over_each_other_are_reported_per_axis():
+    """A date axis's default labels on a third of the page, and forty nagari on a 5 cm chart."""
+    charts.use_style()
+    fig = Figure(figsize=charts.cm(charts.FULL, 5))
+    dates, nagari, fine = fig.subplots(1, 3)
+    dates.plot(pd.date_range("2026-01-01", periods=10, freq="MS"), range(10))
+    nagari.barh([f"Nagari {i}" for i in range(40)], range(40))
+    fine.barh([f"Nagari {i}" for i in range(5)], range(5))
+    fine.set_xticks([0, 2, 4])
+    warnings = charts.figure_png(fig)[1]["rakor"]["peringatan"]
+    assert [w.split(" («")[0] for w in warnings] == ["grafik: label sumbu x saling bertumpuk",
+                                                     "grafik: label sumbu y saling bertumpuk"]
+    assert "«2026-01» dan «2026-02»" in warnings[0] and "rotation=90" in warnings[0]
+    assert "nb.tinggi_grafik" in warnings[1]
+    # the same labels with room: nothing said
+    roomy = Figure(figsize=charts.cm(charts.FULL, charts.tinggi_grafik(40)))
+    roomy.subplots().barh([f"Nagari {i}" for i in range(40)], range(40))
+    assert "rakor" not in charts.figure_png(roomy)[1]
+    slanted = Figure(figsize=charts.cm(charts.HALF, 5))  # boxes overlap, glyphs do not: not judged
+    ax = slanted.subplots()
+    ax.bar([f"Nagari panjang {i}" for i in range(8)], range(8))
+    ax.tick_params(axis="x", rotation=45)
+    assert "rakor" not in charts.figure_png(slanted)[1]

@@ -188,7 +188,7 @@ def test_a_date_axis_names_the_months_as_the_reader_does():
     assert any(re.search(r"\b(Mei|Agu|Okt|Des)\b", t) for t in by_pandas)
     assert [t.get_text() for t in names_ax.get_xticklabels()] == ["May", "Oct"]
     # the date axes say nothing; the analyst's English categories are reported, as a title's month would be
-    assert [w.split(";")[0] for w in chart_checks.misread(fig, "grafik", charts.FULL)] == [
+    assert [w.split(";")[0] for w in chart_checks.misread(fig, "grafik", charts.FULL, [])] == [
         "grafik menulis nama bulan atau hari dalam bahasa Inggris (May)"]
 
 

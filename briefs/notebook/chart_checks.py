@@ -23,11 +23,11 @@ from briefs import fmt
 _TEX = re.compile(r"\$[^$]*[\\^_{}][^$]*\$")  # what the house style prints as code (text.parse_math off)
 
 
-def misread(fig: Figure, chart: str, page_cm: float) -> list[str]:
+def misread(fig: Figure, chart: str, page_cm: float, crowded: list[tuple[str, str, str]]) -> list[str]:
     """What a reader of the printed chart misreads or cannot read, in words for the analyst: a
     number written the English way or raw, a month named in English, TeX (printed as its
-    code), two series drawn in one gray, and a chart wider than the page (shrunk to fit, its
-    type with it)."""
+    code), tick labels printed over each other (`crowded`, from `crowded_ticks`), two series
+    drawn in one gray, and a chart wider than the page (shrunk to fit, its type with it)."""
     texts = drawn_texts(fig)
     found = []
     width = fig.get_figwidth() * 2.54
@@ -43,10 +43,40 @@ def misread(fig: Figure, chart: str, page_cm: float) -> list[str]:
     if tex := next((m.group() for m in map(_TEX.search, texts) if m), None):
         found.append(f"{chart} menulis rumus TeX ({tex[:40]}) dan pembaca melihat kodenya: gaya rumah membaca $ "
                      f"sebagai teks (agar $ dalam sebuah nama tetap teks); tulis dengan kata atau huruf Unicode (R², ≥)")
+    for axis_name, first, second in crowded:
+        fix = ("kurangi labelnya (ax.set_xticks), putar (ax.tick_params(axis='x', rotation=90)) atau perlebar "
+               "grafiknya" if axis_name == "x" else
+               "kurangi labelnya (ax.set_yticks) atau pertinggi grafiknya (nb.tinggi_grafik(jumlah_batang))")
+        found.append(f"{chart}: label sumbu {axis_name} saling bertumpuk («{first[:20]}» dan «{second[:20]}»), "
+                     f"pembaca tidak bisa membacanya; {fix}")
     for first, second in same_grays(fig):
         found.append(f"{chart}: seri «{first}» dan «{second}» tampak sama dalam abu-abu (brief dicetak hitam-putih), "
                      f"pembaca tidak bisa membedakannya di legenda; pakai abu-abu rumah (nb.GELAP, nb.SEDANG, "
                      f"nb.TERANG), garis putus-putus atau arsir (hatch=nb.ARSIR)")
+    return found
+
+
+def crowded_ticks(fig: Figure, renderer) -> list[tuple[str, str, str]]:
+    """(axis, label, next label) where two tick labels drawn on one axis overlap, once per axis.
+
+    `renderer`: the one that just drew the figure (`charts.png_bytes`), whose text layouts
+    are cached: a fresh one measured the same labels in ~80 ms a chart. A date axis's
+    default labels, or forty nagari on a short chart, print over each other.
+    """
+    found = []
+    for ax in fig.axes:
+        for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+            low, high = sorted(axis.get_view_interval())
+            labels = [t for tick in axis.get_major_ticks() if tick.get_loc() is not None
+                      and low <= tick.get_loc() <= high for t in (tick.label1, tick.label2)
+                      if t.get_visible() and t.get_text() and t.get_rotation() % 90 == 0]  # a slanted
+            # label's box is wider than its glyphs: neighbours' boxes overlap where the text does not
+            along = (lambda box: box.x0) if name == "x" else (lambda box: box.y0)
+            boxes = sorted(((t.get_window_extent(renderer).padded(-0.5), t.get_text()) for t in labels),
+                           key=lambda pair: along(pair[0]))
+            clash = next(((a[1], b[1]) for a, b in zip(boxes, boxes[1:]) if a[0].overlaps(b[0])), None)
+            if clash:
+                found.append((name, *clash))
     return found
 
 

@@ -189,7 +189,7 @@ def alt_text(fig: Figure) -> str:
     return "; ".join(t for t in titles if t.strip())
 
 
-def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
+def png_bytes(fig: Figure, dpi: int = DPI, crowded: list | None = None) -> bytes:
     """The figure as an 8-bit grayscale PNG: byte-identical across runs, a quarter of RGBA's size.
 
     Drawn once, straight into an Agg buffer that is grayed and encoded once. `savefig`
@@ -211,6 +211,8 @@ def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
         fig.patch.set_facecolor("white")
         canvas.draw()
         gray = PILImage.fromarray(np.asarray(canvas.buffer_rgba()), "RGBA").convert("L")
+        if crowded is not None:  # measured as drawn, with the draw's renderer and its cached text layouts
+            crowded += chart_checks.crowded_ticks(fig, canvas.get_renderer())
     finally:
         fig.patch.set_facecolor(face_before)
         fig.dpi = dpi_before
@@ -236,12 +238,13 @@ def figure_png(fig: Figure) -> tuple[bytes, dict]:
     """PNG bytes and display metadata (printed width in CSS px, alt text) for one figure."""
     indonesian_ticks(fig)
     pandas_labels(fig)
-    data = png_bytes(fig)
+    crowded: list = []
+    data = png_bytes(fig, crowded=crowded)
     meta: dict = {"width": round(fig.get_figwidth() * PX_PER_INCH)}
     alt = alt_text(fig)
     if alt:
         meta["alt"] = alt
-    warnings = chart_checks.misread(fig, f"grafik «{alt[:40]}»" if alt else "grafik", page_cm=FULL)
+    warnings = chart_checks.misread(fig, f"grafik «{alt[:40]}»" if alt else "grafik", FULL, crowded)
     if warnings:  # the build reports them beside the cell, as for a raw number printed in text
         meta["rakor"] = {"peringatan": warnings}
     return data, meta
