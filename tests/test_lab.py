@@ -83,3 +83,11 @@ def test_git_strips_notebook_outputs_when_staged(tmp_path):
     # ids are how analysts, tests and papermill name a cell: nbstripout's default renumbers them
     assert [c["id"] for c in cells] == [c["id"] for c in nb.cells] and "agen-bpu" in [c["id"] for c in cells]
     assert "keluaran" in (tmp_path / "brief.ipynb").read_text()  # the working copy keeps what JupyterLab shows
+    # the executed notebook the tests read keeps its outputs: they are the fixture
+    fixture = tmp_path / "tests" / "fixtures" / "render" / "executed.ipynb"
+    fixture.parent.mkdir(parents=True)
+    shutil.copy(paths.ROOT / "tests" / "fixtures" / "render" / "executed.ipynb", fixture)
+    subprocess.run([*git, "add", str(fixture)], cwd=tmp_path, check=True)
+    staged = subprocess.run([*git, "show", ":tests/fixtures/render/executed.ipynb"], cwd=tmp_path,
+                            capture_output=True, text=True, check=True).stdout
+    assert staged == fixture.read_text() and any(c.get("outputs") for c in json.loads(staged)["cells"])
