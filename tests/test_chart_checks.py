@@ -6,14 +6,18 @@ reaches the page; its display metadata carries the notice the build reports.
 
 from __future__ import annotations
 
+import io
+
 import matplotlib
 
 matplotlib.use("Agg")  # the test process has no display; notebooks keep Jupyter's backend
 
 import pandas as pd
+import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
+from PIL import Image
 
 from briefs import fmt
 from briefs.notebook import chart_checks, charts
@@ -121,3 +125,51 @@ def test_tick_labels_printed_over_each_other_are_reported_per_axis():
     ax.bar([f"Nagari panjang {i}" for i in range(8)], range(8))
     ax.tick_params(axis="x", rotation=45)
     assert "rakor" not in charts.figure_png(slanted)[1]
+
+
+def test_figures_of_every_common_kind_reach_the_page_in_house_style():
+    """A boxplot's labels are numpy integers (its FixedFormatter hands back what it was given),
+    a 3D chart has a z axis, a secondary axis and an inset hang on their Axes, a table's cells
+    are not Text children: each is drawn, in Indonesian numbers or with its English reported."""
+    import numpy as np
+
+    charts.use_style()
+    fig = Figure(figsize=charts.cm(charts.FULL, 6))
+    box = fig.add_subplot(2, 3, 1)
+    box.boxplot([[1, 2, 3], [2, 3, 4]])
+    space = fig.add_subplot(2, 3, 2, projection="3d")
+    space.plot([0, 1], [0, 1], [0, 0.5])
+    main = fig.add_subplot(2, 3, 3)
+    main.plot([1, 2], [1, 2])
+    main.secondary_xaxis("top", functions=(lambda x: x * 2, lambda x: x / 2))
+    main.inset_axes([0.6, 0.1, 0.3, 0.3]).plot([0, 1], [0.5, 1.5])
+    table = fig.add_subplot(2, 3, 4)
+    table.axis("off")
+    table.table(cellText=[["2,000"]], loc="center")
+    dots = fig.add_subplot(2, 3, 5)
+    dots.scatter([1, 2], [1, 2], label="PU", color="red")
+    dots.scatter([1, 2], [2, 1], label="BPU", color="green")
+    dots.legend()
+    warnings = charts.figure_png(fig)[1]["rakor"]["peringatan"]
+    assert [w.split(" (")[0].split(": seri")[0] for w in warnings] == [
+        "grafik menulis angka cara Inggris atau mentah", "grafik"]
+    assert "(2,000)" in warnings[0] and "«PU» dan «BPU»" in warnings[1]
+    drawn = chart_checks.drawn_texts(fig)
+    assert "2,000" in drawn and {"1", "2"} <= set(drawn)  # the boxplot's positions, as text
+    assert not [t for t in drawn if fmt.angka_mentah(t) and t != "2,000"]  # z, secondary, inset: Indonesian
+    assert np.asarray(Image.open(io.BytesIO(charts.figure_png(fig)[0]))).ndim == 2
+
+
+@pytest.mark.parametrize("check", ["crowded_ticks", "same_grays"])
+def test_a_check_that_breaks_is_said_and_the_chart_still_shown_fault_injected(monkeypatch, check):
+    """A bug in a check (injected here: the check raises) must not cost the reader the chart."""
+    def broken(*_):
+        raise ValueError("rusak")
+
+    monkeypatch.setattr(chart_checks, check, broken)
+    fig = Figure()
+    fig.subplots().plot([1, 2], [1, 2])
+    data, meta = charts.figure_png(fig)
+    assert Image.open(io.BytesIO(data)).size[0] > 0
+    (warning,) = meta["rakor"]["peringatan"]
+    assert "tidak bisa diperiksa (ValueError: rusak); grafiknya tetap tampil" in warning

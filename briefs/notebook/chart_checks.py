@@ -11,11 +11,15 @@ beside the cell that drew it, like any other notice.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+from matplotlib.axis import Axis
+from matplotlib.collections import Collection
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.table import Table
 from matplotlib.text import Text
 
 from briefs import fmt
@@ -23,10 +27,17 @@ from briefs import fmt
 _TEX = re.compile(r"\$[^$]*[\\^_{}][^$]*\$")  # what the house style prints as code (text.parse_math off)
 
 
-def misread(fig: Figure, chart: str, page_cm: float, crowded: list[tuple[str, str, str]]) -> list[str]:
+def unchecked(chart: str, exc: Exception) -> str:
+    """What the analyst is told when a check itself failed: the chart is on the page, unchecked."""
+    return (f"{chart} tidak bisa diperiksa ({type(exc).__name__}: {str(exc)[:80]}); grafiknya tetap tampil: "
+            f"periksa sendiri angka, nama bulan dan label sumbunya")
+
+
+def misread(fig: Figure, chart: str, page_cm: float, crowded: list) -> list[str]:
     """What a reader of the printed chart misreads or cannot read, in words for the analyst: a
     number written the English way or raw, a month named in English, TeX (printed as its
-    code), tick labels printed over each other (`crowded`, from `crowded_ticks`), two series
+    code), tick labels printed over each other (`crowded`: from `crowded_ticks`, or the
+    exception it raised), two series
     drawn in one gray, and a chart wider than the page (shrunk to fit, its type with it)."""
     texts = drawn_texts(fig)
     found = []
@@ -43,7 +54,11 @@ def misread(fig: Figure, chart: str, page_cm: float, crowded: list[tuple[str, st
     if tex := next((m.group() for m in map(_TEX.search, texts) if m), None):
         found.append(f"{chart} menulis rumus TeX ({tex[:40]}) dan pembaca melihat kodenya: gaya rumah membaca $ "
                      f"sebagai teks (agar $ dalam sebuah nama tetap teks); tulis dengan kata atau huruf Unicode (R², ≥)")
-    for axis_name, first, second in crowded:
+    for item in crowded:
+        if isinstance(item, Exception):
+            found.append(unchecked(chart, item))
+            continue
+        axis_name, first, second = item
         fix = ("kurangi labelnya (ax.set_xticks), putar (ax.tick_params(axis='x', rotation=90)) atau perlebar "
                "grafiknya" if axis_name == "x" else
                "kurangi labelnya (ax.set_yticks) atau pertinggi grafiknya (nb.tinggi_grafik(jumlah_batang))")
@@ -64,8 +79,8 @@ def crowded_ticks(fig: Figure, renderer) -> list[tuple[str, str, str]]:
     default labels, or forty nagari on a short chart, print over each other.
     """
     found = []
-    for ax in fig.axes:
-        for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+    for name, axis in every_axis(fig):
+        if name in ("x", "y"):
             low, high = sorted(axis.get_view_interval())
             labels = [t for tick in axis.get_major_ticks() if tick.get_loc() is not None
                       and low <= tick.get_loc() <= high for t in (tick.label1, tick.label2)
@@ -106,6 +121,8 @@ def _look(handle) -> tuple | None:
         color, style = handle.get_facecolor(), ("patch", handle.get_hatch() or "")
     elif isinstance(handle, Line2D):
         color, style = handle.get_color(), ("line", str(handle.get_linestyle()), str(handle.get_marker()))
+    elif isinstance(handle, Collection) and len(handle.get_facecolor()):  # scatter, fill_between
+        color, style = handle.get_facecolor()[0], ("collection", handle.get_hatch() or "")
     else:
         return None
     r, g, b, alpha = to_rgba(color)
@@ -122,13 +139,23 @@ def drawn_texts(fig: Figure) -> list[str]:
     analyst writes elsewhere (`ax.bar_label(bars)` writes 32.15 as '32.15') is only read here.
     """
     ticks: dict[int, bool] = {}
-    for ax in fig.axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            low, high = sorted(axis.get_view_interval())
-            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
-                loc = tick.get_loc()
-                shown = loc is not None and low <= loc <= high
-                for label in (tick.label1, tick.label2):
-                    ticks[id(label)] = shown
-    return [t.get_text() for t in fig.findobj(Text)
+    for _, axis in every_axis(fig):
+        low, high = sorted(axis.get_view_interval())
+        for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+            loc = tick.get_loc()
+            shown = loc is not None and low <= loc <= high
+            for label in (tick.label1, tick.label2):
+                ticks[id(label)] = shown
+    cells = [cell.get_text() for table in fig.findobj(Table) for cell in table.get_celld().values()]
+    return [t.get_text() for t in [*fig.findobj(Text), *cells]
             if t.get_visible() and t.get_text() and ticks.get(id(t), True)]
+
+
+def every_axis(fig: Figure) -> Iterator[tuple[str, Axis]]:
+    """('x', 'y' or 'z', axis) for every axis the figure draws ticks on: each Axes' own, a 3D
+    one's z, and those of a secondary axis or an inset hung on an Axes (`child_axes`)."""
+    for ax in fig.axes:
+        for child in (ax, *ax.child_axes):
+            for name in ("x", "y", "z"):
+                if (axis := getattr(child, f"{name}axis", None)) is not None:
+                    yield name, axis

@@ -109,10 +109,10 @@ class IndonesianLabels(Formatter):
         self.inner.set_locs(locs)
 
     def __call__(self, x: float, pos: int | None = None) -> str:
-        return self._ours(self.inner(x, pos), x)
+        return self._ours(str(self.inner(x, pos)), x)  # a FixedFormatter hands back what it was given
 
     def format_ticks(self, values) -> list[str]:
-        return [self._ours(label, x) for label, x in zip(self.inner.format_ticks(values), values)]
+        return [self._ours(str(label), x) for label, x in zip(self.inner.format_ticks(values), values)]
 
     def get_offset(self) -> str:
         offset = self.inner.get_offset()
@@ -146,25 +146,24 @@ def _indonesian_label(label: str, x: float) -> str:
 
 
 def indonesian_ticks(fig: Figure) -> None:
-    """Indonesian numbers on every axis: matplotlib's default formatter becomes `AngkaFormatter`
-    (linear axes) or `AngkaLogFormatter` (log axes); any other formatter the analyst chose
-    keeps its labels but not its English separators, nor a date axis its English month names
-    (`IndonesianLabels`, major and minor).
+    """Indonesian numbers on every axis (a 3D chart's z, a secondary or inset axis too):
+    matplotlib's default formatter becomes `AngkaFormatter`, or `AngkaLogFormatter` on a log
+    axis; any other formatter the analyst chose keeps its labels but not its English
+    separators, nor a date axis its English month names (`IndonesianLabels`, major and minor).
     """
-    for ax in fig.axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            major, minor = axis.get_major_formatter(), axis.get_minor_formatter()
-            if type(major) is ScalarFormatter and axis.get_scale() == "linear":
-                axis.set_major_formatter(AngkaFormatter())
-            elif type(major) in _TEX_LOG:
-                axis.set_major_formatter(_log_labels(axis, major))
-            elif not isinstance(major, (AngkaFormatter, AngkaLogFormatter, IndonesianLabels, NullFormatter,
-                                        ScalarFormatter)):
-                axis.set_major_formatter(IndonesianLabels(major))
-            if type(minor) in _TEX_LOG:  # a log axis labels minor ticks when it spans under a decade or so
-                axis.set_minor_formatter(_log_labels(axis, minor))
-            elif _writes_dates(minor):  # pandas names the months on minor ticks
-                axis.set_minor_formatter(IndonesianLabels(minor))
+    for _, axis in chart_checks.every_axis(fig):
+        major, minor = axis.get_major_formatter(), axis.get_minor_formatter()
+        if type(major) is ScalarFormatter:  # linear, or a secondary axis's function scale
+            axis.set_major_formatter(AngkaFormatter())
+        elif type(major) in _TEX_LOG:
+            axis.set_major_formatter(_log_labels(axis, major))
+        elif not isinstance(major, (AngkaFormatter, AngkaLogFormatter, IndonesianLabels, NullFormatter,
+                                    ScalarFormatter)):
+            axis.set_major_formatter(IndonesianLabels(major))
+        if type(minor) in _TEX_LOG:  # a log axis labels minor ticks when it spans under a decade or so
+            axis.set_minor_formatter(_log_labels(axis, minor))
+        elif _writes_dates(minor):  # pandas names the months on minor ticks
+            axis.set_minor_formatter(IndonesianLabels(minor))
 
 
 def _log_labels(axis, default: LogFormatter) -> AngkaLogFormatter:
@@ -212,7 +211,10 @@ def png_bytes(fig: Figure, dpi: int = DPI, crowded: list | None = None) -> bytes
         canvas.draw()
         gray = PILImage.fromarray(np.asarray(canvas.buffer_rgba()), "RGBA").convert("L")
         if crowded is not None:  # measured as drawn, with the draw's renderer and its cached text layouts
-            crowded += chart_checks.crowded_ticks(fig, canvas.get_renderer())
+            try:
+                crowded += chart_checks.crowded_ticks(fig, canvas.get_renderer())
+            except Exception as exc:  # a check must never cost the reader the chart
+                crowded.append(exc)
     finally:
         fig.patch.set_facecolor(face_before)
         fig.dpi = dpi_before
@@ -228,10 +230,9 @@ _PANDAS_LABELS = {"Frequency": "Frekuensi", "Density": "Kepadatan"}
 
 def pandas_labels(fig: Figure) -> None:
     """The axis labels pandas writes in English itself, in Bahasa: Frequency becomes Frekuensi."""
-    for ax in fig.axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            if axis.label.get_text() in _PANDAS_LABELS:
-                axis.label.set_text(_PANDAS_LABELS[axis.label.get_text()])
+    for _, axis in chart_checks.every_axis(fig):
+        if axis.label.get_text() in _PANDAS_LABELS:
+            axis.label.set_text(_PANDAS_LABELS[axis.label.get_text()])
 
 
 def figure_png(fig: Figure) -> tuple[bytes, dict]:
@@ -244,7 +245,11 @@ def figure_png(fig: Figure) -> tuple[bytes, dict]:
     alt = alt_text(fig)
     if alt:
         meta["alt"] = alt
-    warnings = chart_checks.misread(fig, f"grafik «{alt[:40]}»" if alt else "grafik", FULL, crowded)
+    chart = f"grafik «{alt[:40]}»" if alt else "grafik"
+    try:
+        warnings = chart_checks.misread(fig, chart, FULL, crowded)
+    except Exception as exc:  # a check must never cost the reader the chart
+        warnings = [chart_checks.unchecked(chart, exc)]
     if warnings:  # the build reports them beside the cell, as for a raw number printed in text
         meta["rakor"] = {"peringatan": warnings}
     return data, meta
