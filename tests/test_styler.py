@@ -58,3 +58,11 @@ def test_a_styled_describe_reads_in_bahasa_and_counts_as_counts(styler_options):
     transposed = rows(styling.styler_html(CONTOH.describe().T.style)[0])
     assert transposed["thead"][0][1:4] == ["Banyak", "Rata-rata", "Simpangan baku"]
     assert "%" not in "".join(transposed["tbody"][0][1:])  # the quantile columns hold values, not shares
+
+
+def test_a_styled_decimal_or_complex_is_shown_not_crashed(styler_options):
+    from decimal import Decimal
+
+    frame = pd.DataFrame({"nilai": [Decimal("1234.5")], "z": [1 + 2j]})
+    html, _ = styling.styler_html(frame.style.format({"nilai": "{:,.1f}"}))
+    assert rows(html)["tbody"] == [["1.234,5", "1.0+2.0j"]]  # the Decimal read back as its own value

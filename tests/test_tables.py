@@ -128,3 +128,15 @@ def test_what_pandas_names_in_english_reads_in_bahasa():
     # an analyst's own index that merely holds one of those words is left as written
     assert rows(tables.frame_html(pd.DataFrame({"n": [1]}, index=pd.Index(["max"], name="x")))[0])["tbody"] == [
         ["max", "1"]]
+
+
+def test_frames_pandas_builds_every_day_are_shown_not_crashed():
+    """Two columns of one name (pd.concat), a list in a cell, a complex number: each crashed the
+    table formatter, which failed the brief. Now each is a table, its odd values written as text."""
+    import numpy as np
+
+    twice = pd.concat([CONTOH[["nagari", "cakupan"]], CONTOH[["cakupan"]]], axis=1)
+    assert rows(tables.frame_html(twice)[0])["tbody"][0] == ["Alfa", "31,1%", "31,1%"]
+    listed = pd.DataFrame({"nagari": ["Alfa", "Beta"], "jorong": [["Koto", "Padang"], []], "nilai": [np.nan, 1.5]})
+    assert rows(tables.frame_html(listed)[0])["tbody"] == [["Alfa", "['Koto', 'Padang']", "–"], ["Beta", "[]", "1,5"]]
+    assert rows(tables.frame_html(pd.DataFrame({"z": [1 + 2j]}))[0])["tbody"] == [["(1+2j)"]]

@@ -75,7 +75,7 @@ def _indonesian_td(m: re.Match, data: pd.DataFrame, counts: set[int]) -> str:
 
 
 def _is_number(value: object) -> bool:
-    return pd.api.types.is_number(value) and not pd.api.types.is_bool(value)
+    return pd.api.types.is_number(value) and not pd.api.types.is_bool(value) and not isinstance(value, complex)
 
 
 def _rewrite(text: str, value: object, shares: bool) -> str:
@@ -86,6 +86,7 @@ def _rewrite(text: str, value: object, shares: bool) -> str:
     """
     if not _is_number(value) or pd.isna(value):
         return text
+    value = float(value)  # a Decimal or numpy number: compared with what the text reads as
     if shares and text == fmt.angka(value, pd.get_option("styler.format.precision")):
         return fmt.persen(value)
     rewritten = fmt.dari_inggris(text, value * 100 if text.endswith("%") else value)

@@ -130,7 +130,8 @@ def count_rows(index: pd.Index) -> set[int]:
 
 def kind(name: object, values: pd.Series, persen: tuple | None, rupiah: tuple | None) -> str:
     """How a column's values are written, from its dtype and (for % and Rp) its name."""
-    numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+    numeric = (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+               and not pd.api.types.is_complex_dtype(values))  # a complex number is written as text
     if numeric and (name in persen if persen is not None else shares_by_name(name)):
         return "persen"
     if numeric and (name in rupiah if rupiah is not None else bool(RUPIAH_NAME.search(str(name)))):
@@ -157,8 +158,8 @@ def kind(name: object, values: pd.Series, persen: tuple | None, rupiah: tuple | 
 
 def cell(value: object, kind: str, desimal: int = 1) -> str:
     """One value written the Indonesian way; missing values as '–'."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "–"
+    if value is None or (pd.api.types.is_scalar(value) and not isinstance(value, str) and pd.isna(value)):
+        return "–"  # a list or dict in a cell is written as text, not tested for NaN element by element
     if kind == "angka":
         return fmt.angka(value)
     if kind == "bertanda":
@@ -178,13 +179,13 @@ def cell(value: object, kind: str, desimal: int = 1) -> str:
     return str(value)
 
 
-def _percent_warnings(frame: pd.DataFrame, kinds: dict, explicit: tuple | None) -> list[str]:
+def _percent_warnings(frame: pd.DataFrame, kinds: list[str], explicit: tuple | None) -> list[str]:
     """A percentage column recognised by name that holds values above 1 is probably in persen."""
     out = []
-    for name, k in kinds.items():
+    for i, (name, k) in enumerate(zip(frame.columns, kinds)):
         if k != "persen" or (explicit is not None and name in explicit):
             continue
-        top = pd.to_numeric(frame[name], errors="coerce").abs().max()
+        top = pd.to_numeric(frame.iloc[:, i], errors="coerce").abs().max()
         if pd.notna(top) and top > 1:
             out.append(f"kolom {header(name)!r} dibaca sebagai pecahan (0,311 = 31,1%), tetapi ada nilai "
                        f"{fmt.angka(top, 2)} yang tampil sebagai {fmt.persen(top)}; bila kolom ini sudah dalam "
@@ -231,8 +232,9 @@ def render(t: Tabel) -> tuple[str, list[str]]:
     if show_index:  # an unnamed index level gets an empty header, not 'index'
         names = [n if n is not None else "" for n in frame.index.names]
         body = body.set_axis(names + list(frame.columns), axis=1)
-    kinds = {name: kind(name, body.iloc[:, i], t.persen, t.rupiah) for i, name in enumerate(body.columns)}
-    columns = [Column(header(name), kinds[name], long=_long_text(body[name])) for name in body.columns]
+    # by position: a frame may hold two columns of one name (pd.concat)
+    kinds = [kind(name, body.iloc[:, i], t.persen, t.rupiah) for i, name in enumerate(body.columns)]
+    columns = [Column(header(name), kinds[i], long=_long_text(body.iloc[:, i])) for i, name in enumerate(body.columns)]
     warnings += _percent_warnings(body.drop(index=body.index[list(counts)]), kinds, t.persen)
     warnings += _coverage_total_warnings(t, body)
     rows = [[cell(v, "angka" if i in counts and c.numeric else c.kind, t.desimal) for v, c in zip(row, columns)]
