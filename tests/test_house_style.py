@@ -68,6 +68,32 @@ def test_a_chart_that_writes_a_raw_number_is_reported_beside_its_cell(tmp_path):
     assert sum("image/png" in o.get("data", {}) for c in shown.cells if c.cell_type == "code" for o in c.outputs) == 2
 
 
+def test_a_failure_of_house_style_shows_the_object_plain_and_says_so_fault_injected(tmp_path):
+    """A bug of ours in a formatter (injected in the kernel: the table and chart renderers raise)
+    must not fail the analyst's cell: the table and chart are shown as pandas and matplotlib
+    draw them, and the page's notices say so."""
+    from briefs.render import sanitize
+    from briefs.run import kernels
+
+    cells = ("from briefs import notebook as nb\nfrom briefs.notebook import charts, tables\nimport pandas as pd\n"
+             "import matplotlib.pyplot as plt\nasli = (tables.render, charts.figure_png)\n"
+             "tables.render = charts.figure_png = lambda *_: 1 / 0",
+             "pd.DataFrame({'nagari': ['Pauh'], 'cakupan': [0.25]})",
+             "plt.plot([1, 2])\nplt.show()",
+             "tables.render, charts.figure_png = asli")
+    try:
+        nb = notebook_run.run_notebook(helpers.job(helpers.notebook(tmp_path, "x = 1", *cells)), tmp_path / "o.ipynb")
+    finally:
+        kernels.discard()  # never leave a patched kernel to the next test
+    shown, notices = sanitize.prepare(nb)
+    said = [(n.cell, n.message.split(" (")[0]) for n in notices if "gaya rumah" in n.message]
+    assert said == [(3, "tabel tidak bisa ditulis dengan gaya rumah"), (4, "grafik tidak bisa ditulis dengan gaya rumah")]
+    table, chart = (next(c.outputs[0] for c in shown.cells if c.source.startswith(start))
+                    for start in ("pd.DataFrame", "plt.plot"))
+    assert "Pauh" in table["data"]["text/html"] and "0.25" in table["data"]["text/html"]  # pandas' own, as said
+    assert Image.open(io.BytesIO(base64.b64decode(chart["data"]["image/png"]))).size[0] > 0
+
+
 def test_dataframes_in_a_cell_read_indonesian(tmp_path):
     (outputs,) = run(tmp_path, "from briefs import notebook as nb\nimport pandas as pd\n"
                                "pd.DataFrame({'angkatan_kerja': [1234567], 'cakupan': [0.3112]})")

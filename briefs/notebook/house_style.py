@@ -75,12 +75,51 @@ def _install_formatters() -> None:
     for mime in ("image/svg+xml", "application/pdf", "image/jpeg"):
         if mime in formatters:
             formatters[mime].pop(Figure, None)
-    formatters["image/png"].for_type(Figure, _figure_png)
-    formatters["text/html"].for_type(pd.DataFrame, tables.frame_html)
-    formatters["text/html"].for_type(pd.Series, tables.frame_html)
+    formatters["image/png"].for_type(Figure, _guarded(_figure_png, _plain_png, "grafik"))
+    formatters["text/html"].for_type(pd.DataFrame, _guarded(tables.frame_html, _plain_html, "tabel"))
+    formatters["text/html"].for_type(pd.Series, _guarded(tables.frame_html, _plain_html, "tabel"))
     from pandas.io.formats.style import Styler
 
-    formatters["text/html"].for_type(Styler, styler.styler_html)
+    formatters["text/html"].for_type(Styler, _guarded(styler.styler_html, _plain_html, "tabel Styler"))
+
+
+def _guarded(render, plain, what: str):
+    """`render`, except that a failure of ours never fails the analyst's cell.
+
+    IPython turns a formatter's exception into an error in the cell, and the build then fails
+    the brief for a line the analyst did not get wrong (a boxplot's tick labels once did).
+    Instead the object is shown as its library draws it (`plain`), and the page's notice says
+    it is not in house style, so `--strict` still stops the release.
+    """
+    def format(obj):
+        try:
+            return render(obj)
+        except Exception as exc:  # ours, not the analyst's: shown plain, and said
+            note = (f"{what} tidak bisa ditulis dengan gaya rumah ({type(exc).__name__}: {str(exc)[:80]}) dan "
+                    f"tampil apa adanya, angkanya tidak dalam format Indonesia; laporkan ke pengelola rakor-briefs")
+            return plain(obj), {"rakor": {"peringatan": [note]}}
+    return format
+
+
+def _plain_png(fig: Figure) -> bytes:
+    """The figure as matplotlib saves it (colour, English numbers possible): what the reader gets
+    when house style failed."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=charts.DPI)
+    plt.close(fig)
+    return out.getvalue()
+
+
+def _plain_html(obj) -> str:
+    """A DataFrame, Series or Styler as pandas writes it (escaped): what the reader gets when
+    house style failed."""
+    if isinstance(obj, pd.Series):
+        obj = obj.to_frame()
+    return obj.to_html()
 
 
 def _settle_inline_backend() -> None:
