@@ -117,12 +117,12 @@ def poin(points: float | None, digits: int = 1) -> str:
 
 # A number as Python writes it, that an Indonesian reader misreads: English thousands (f"{x:,}"
 # writes 137520 as 137,520, which reads as 137 and a fraction; 1,234.5), or a point before one,
-# two or four and more decimals (0.2716216216, 12.5). Three after a point (16.800) is our own
-# thousands, a leading 0, (0,125) our own decimals, several points (13.10.04) a code, and a clock
-# time (pukul 09.30, 09.30 WIB) a time: none is matched. A full stop or comma after a number is
-# punctuation.
+# two or four and more decimals (0.2716216216, 12.5), or three after a lone 0 (0.272). Three
+# after a point otherwise (16.800) is our own thousands, a leading 0, (0,125) our own decimals,
+# several points (13.10.04) a code, and a clock time (pukul 09.30, 09.30 WIB) a time: none is
+# matched. A full stop or comma after a number is punctuation.
 _MENTAH = re.compile(
-    r"(?<![\d.,])(?<![Pp]ukul )(?<![Jj]am )-?(?:[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d+\.(?:\d{1,2}|\d{4,}))"
+    r"(?<![\d.,])(?<![Pp]ukul )(?<![Jj]am )-?(?:[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d+\.(?:\d{1,2}|\d{4,})|0\.\d{3})"
     r"(?!\d|[.,]\d|\s?WI(?:B|TA|T)\b)"
 )
 

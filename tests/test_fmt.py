@@ -85,7 +85,7 @@ def test_any_kind_of_missing_is_a_dash_and_an_infinity_is_written_as_such():
 
 @pytest.mark.parametrize("text, found", [
     ("cakupan 0.2716216", "0.2716216"), ("naik 12.5%.", "12.5"), ("naik 3.25, turun", "3.25"),
-    ("AK 137,520 orang", "137,520"), ("1,234.5", "1,234.5"), ("Pukul 09.30 dan 1,234,567.", "1,234,567"),
+    ("AK 137,520 orang", "137,520"), ("cakupan 0.272", "0.272"), ("1,234.5", "1,234.5"), ("Pukul 09.30 dan 1,234,567.", "1,234,567"),
     ("Rp16.800; 1.234.567; 31,1%; 0,125; Rp1,5 miliar", None),  # our own formats
     ("kode 13.10.04.; tahun 2025,2026; pukul 09.30; jam 10.15; 14.00 WIB", None),  # codes, years, clock times
 ])

@@ -145,6 +145,20 @@ def test_cards_in_a_row_with_the_main_one_heavier():
     assert '<p class="rk-cards-note">Cakupan = peserta aktif ÷ angkatan kerja.</p>' in html
 
 
+def test_a_card_given_a_number_or_nothing_shows_it_as_a_reader_should_or_refuses_it():
+    """nb.kartu wants a formatted figure; given a whole number it writes it the Indonesian way,
+    given nothing a dash (not Python's None or nan); given a fraction it refuses, as nb.kartu_hp
+    does: only the analyst knows whether 0.272 is a share."""
+    import numpy as np
+
+    html = nb.kartu_angka(nb.kartu("Angkatan kerja", np.int64(18682)), nb.kartu("Peringkat", None),
+                          nb.kartu("Agen", float("nan"))).data
+    assert _Cards(html).values == ["18.682", "–", "–"]
+    with pytest.raises(TypeError, match=r"sudah diformat .*bukan float 0\.272"):
+        nb.kartu("Cakupan", 0.272)
+    assert "123" in nb.kotak(123).data  # was an AttributeError in the analyst's cell
+
+
 def test_call_to_action_box_renders_markdown_and_escapes_html():
     html = nb.kotak(f"**2 dari 4 nagari**: {EVIL}\n\n- satu\n- dua", catatan="Iuran Rp16.800.").data
     assert html.startswith('<div class="rk-callout">')

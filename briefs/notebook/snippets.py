@@ -7,12 +7,13 @@ text. Their styles (`rk-` classes) live in `templates/rakor/static/cells.css`.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 from IPython.display import HTML
 from markupsafe import Markup
 
-from briefs import paths, templating
+from briefs import fmt, paths, templating
 from briefs.data import figures
 from briefs.fmt import periode, tanggal
 from briefs.notebook.charts import persen_target
@@ -60,7 +61,24 @@ class Kartu:
 
 def kartu(label: str, nilai: str, keterangan: str = "", utama: bool = False) -> Kartu:
     """A card for `kartu_angka`; `nilai` is already formatted (nb.angka, nb.persen …)."""
-    return Kartu(label, nilai, keterangan, utama)
+    return Kartu(sebagai_teks(label), sebagai_teks(nilai), sebagai_teks(keterangan), utama)
+
+
+def sebagai_teks(value: object) -> str:
+    """A value a card or box shows, as a reader should read it: text as written, a whole number
+    the Indonesian way (18.682), nothing as '–' (Python would write None or nan).
+
+    Any other number is refused, as `nb.kartu_hp` refuses it: 0.272 may be a share or a
+    rate, and only the analyst knows whether nb.persen or nb.angka is meant.
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return fmt.angka(value)
+    if value is None or (isinstance(value, numbers.Real) and value != value):
+        return fmt.angka(None)
+    raise TypeError(f"nilai kartu atau kotak harus teks yang sudah diformat (mis. nb.persen(0.272) → 27,2%, "
+                    f"nb.angka(27.2, 1) → 27,2), bukan {type(value).__name__} {value!r}")
 
 
 def kartu_angka(*cards: Kartu, catatan: str = "") -> HTML:
@@ -82,7 +100,7 @@ def kotak(teks: str, catatan: str = "") -> HTML:
         import mistune
 
         _markdown = mistune.create_markdown(escape=True)
-    return render("kotak.html.j2", isi=Markup(_markdown(teks)), catatan=catatan)
+    return render("kotak.html.j2", isi=Markup(_markdown(sebagai_teks(teks))), catatan=sebagai_teks(catatan))
 
 
 def daftar(items: list[str], kata: str = "dan") -> str:
