@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from bs4 import BeautifulSoup
 
 from briefs import fmt
@@ -140,3 +141,19 @@ def test_frames_pandas_builds_every_day_are_shown_not_crashed():
     listed = pd.DataFrame({"nagari": ["Alfa", "Beta"], "jorong": [["Koto", "Padang"], []], "nilai": [np.nan, 1.5]})
     assert rows(tables.frame_html(listed)[0])["tbody"] == [["Alfa", "['Koto', 'Padang']", "–"], ["Beta", "[]", "1,5"]]
     assert rows(tables.frame_html(pd.DataFrame({"z": [1 + 2j]}))[0])["tbody"] == [["(1+2j)"]]
+
+
+@pytest.mark.parametrize("options, said", [
+    ({"persen": ["cakupn"]}, "kolom 'cakupn' di persen= tidak ada di tabel"),
+    ({"rupiah": ["biaya"]}, "kolom 'biaya' di rupiah= tidak ada di tabel"),
+    ({"jumlah": {"cakupan_kab": 0.3}}, "kolom 'cakupan_kab' di jumlah= tidak ada di tabel"),
+    ({"miring": [True]}, "miring berisi 1 nilai untuk 2 baris"),
+])
+def test_nb_tabel_refuses_a_column_it_does_not_have(options, said):
+    """A misspelt column in persen=[…] showed a share as 0,3 (and switched the name guess off for
+    the others): the analyst's cell now stops there, naming the columns there are."""
+    with pytest.raises(ValueError, match=said):
+        tables.tabel(CONTOH, **options)
+    # the index's name is a column of the shown table: the Jumlah row's label goes there
+    shown = rows(tables.tabel(CONTOH.set_index("nagari"), jumlah={"nagari": "Kabupaten"})._repr_html_()[0])
+    assert shown["tfoot"][0][0] == "Kabupaten"

@@ -94,9 +94,24 @@ def tabel(frame: pd.DataFrame | pd.Series, *, persen: Sequence | None = None, ru
     miring: one flag per row, True rows in italics; catatan: a note under the table.
     """
     frame = frame.to_frame() if isinstance(frame, pd.Series) else frame
+    _named_columns(frame, persen=persen, rupiah=rupiah, jumlah=jumlah if isinstance(jumlah, Mapping) else None)
+    if miring is not None and len(miring) != len(frame):
+        raise ValueError(f"nb.tabel: miring berisi {len(miring)} nilai untuk {len(frame)} baris; "
+                         f"seharusnya satu nilai benar/salah per baris")
     return Tabel(frame=frame, persen=None if persen is None else tuple(persen),
                  rupiah=None if rupiah is None else tuple(rupiah), desimal=desimal, jumlah=jumlah,
                  miring=None if miring is None else tuple(bool(m) for m in miring), catatan=catatan)
+
+
+def _named_columns(frame: pd.DataFrame, **named: Sequence | Mapping | None) -> None:
+    """Every column `nb.tabel` is told about exists: a misspelt name in persen=[…] would
+    quietly show a share as 0,3, and switch off the guess for the others too."""
+    known = [*frame.columns, *(n for n in frame.index.names if n is not None)]
+    for option, names in named.items():
+        for name in names or ():
+            if name not in known:
+                raise ValueError(f"nb.tabel: kolom {name!r} di {option}= tidak ada di tabel; "
+                                 f"seharusnya salah satu dari: {', '.join(map(repr, known))}")
 
 
 def frame_html(obj: pd.DataFrame | pd.Series) -> tuple[str, dict]:
