@@ -91,14 +91,14 @@ def _guarded(render, plain, what: str):
     Instead the object is shown as its library draws it (`plain`), and the page's notice says
     it is not in house style, so `--strict` still stops the release.
     """
-    def format(obj):
+    def shown(obj):
         try:
             return render(obj)
         except Exception as exc:  # ours, not the analyst's: shown plain, and said
             note = (f"{what} tidak bisa ditulis dengan gaya rumah ({type(exc).__name__}: {str(exc)[:80]}) dan "
                     f"tampil apa adanya, angkanya tidak dalam format Indonesia; laporkan ke pengelola rakor-briefs")
             return plain(obj), {"rakor": {"peringatan": [note]}}
-    return format
+    return shown
 
 
 def _plain_png(fig: Figure) -> bytes:
