@@ -152,8 +152,8 @@ def test_a_card_given_a_number_or_nothing_shows_it_as_a_reader_should_or_refuses
     import numpy as np
 
     html = nb.kartu_angka(nb.kartu("Angkatan kerja", np.int64(18682)), nb.kartu("Peringkat", None),
-                          nb.kartu("Agen", float("nan"))).data
-    assert _Cards(html).values == ["18.682", "–", "–"]
+                          nb.kartu("Agen", float("nan")), nb.kartu("Nagari", pd.NA)).data
+    assert _Cards(html).values == ["18.682", "–", "–", "–"]
     with pytest.raises(TypeError, match=r"sudah diformat .*bukan float 0\.272"):
         nb.kartu("Cakupan", 0.272)
     assert "123" in nb.kotak(123).data  # was an AttributeError in the analyst's cell

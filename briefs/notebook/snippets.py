@@ -10,6 +10,7 @@ from __future__ import annotations
 import numbers
 from dataclasses import dataclass
 
+import pandas as pd
 from IPython.display import HTML
 from markupsafe import Markup
 
@@ -75,7 +76,7 @@ def sebagai_teks(value: object) -> str:
         return value
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return fmt.angka(value)
-    if value is None or (isinstance(value, numbers.Real) and value != value):
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):  # None, nan, NaT, pd.NA
         return fmt.angka(None)
     raise TypeError(f"nilai kartu atau kotak harus teks yang sudah diformat (mis. nb.persen(0.272) → 27,2%, "
                     f"nb.angka(27.2, 1) → 27,2), bukan {type(value).__name__} {value!r}")
