@@ -3,9 +3,9 @@
 The reader gets the chart as a grayscale PNG on an A4 page, printed and forwarded as a
 photo. `charts.figure_png` draws it, then asks this module what on it a reader would
 misread or cannot read: a number written the English way, a month named in English, TeX
-(the house style prints it as code), two legend entries drawn in one gray, a chart wider
-than the page. The chart still reaches the page as drawn; the build reports each finding
-beside the cell that drew it, like any other notice.
+(the house style prints it as code), tick labels printed over each other, two legend
+entries drawn in one gray, a chart wider than the page. The chart still reaches the page
+as drawn; the build reports each finding beside the cell that drew it, like any other notice.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ def misread(fig: Figure, chart: str, page_cm: float, crowded: list) -> list[str]
     """What a reader of the printed chart misreads or cannot read, in words for the analyst: a
     number written the English way or raw, a month named in English, TeX (printed as its
     code), tick labels printed over each other (`crowded`: from `crowded_ticks`, or the
-    exception it raised), two series
-    drawn in one gray, and a chart wider than the page (shrunk to fit, its type with it)."""
+    exception it raised), two series drawn in one gray, and a chart wider than the page
+    (shrunk to fit, its type with it)."""
     texts = drawn_texts(fig)
     found = []
     width = fig.get_figwidth() * 2.54
@@ -80,18 +80,20 @@ def crowded_ticks(fig: Figure, renderer) -> list[tuple[str, str, str]]:
     """
     found = []
     for name, axis in every_axis(fig):
-        if name in ("x", "y"):
-            low, high = sorted(axis.get_view_interval())
-            labels = [t for tick in axis.get_major_ticks() if tick.get_loc() is not None
-                      and low <= tick.get_loc() <= high for t in (tick.label1, tick.label2)
-                      if t.get_visible() and t.get_text() and t.get_rotation() % 90 == 0]  # a slanted
-            # label's box is wider than its glyphs: neighbours' boxes overlap where the text does not
-            along = (lambda box: box.x0) if name == "x" else (lambda box: box.y0)
-            boxes = sorted(((t.get_window_extent(renderer).padded(-0.5), t.get_text()) for t in labels),
-                           key=lambda pair: along(pair[0]))
-            clash = next(((a[1], b[1]) for a, b in zip(boxes, boxes[1:]) if a[0].overlaps(b[0])), None)
-            if clash:
-                found.append((name, *clash))
+        if name == "z":  # a 3D chart's labels are placed in projection: not judged
+            continue
+        low, high = sorted(axis.get_view_interval())
+        # A slanted label's box is wider than its glyphs: neighbours' boxes overlap where the
+        # text does not, so only level and upright labels are judged.
+        labels = [t for tick in axis.get_major_ticks() if tick.get_loc() is not None
+                  and low <= tick.get_loc() <= high for t in (tick.label1, tick.label2)
+                  if t.get_visible() and t.get_text() and t.get_rotation() % 90 == 0]
+        along = (lambda box: box.x0) if name == "x" else (lambda box: box.y0)
+        boxes = sorted(((t.get_window_extent(renderer).padded(-0.5), t.get_text()) for t in labels),
+                       key=lambda pair: along(pair[0]))
+        clash = next(((a[1], b[1]) for a, b in zip(boxes, boxes[1:]) if a[0].overlaps(b[0])), None)
+        if clash:
+            found.append((name, *clash))
     return found
 
 
