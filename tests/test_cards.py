@@ -251,7 +251,7 @@ def test_a_card_that_writes_a_number_the_english_way_is_made_and_reported(brief_
     english = {**CONTENT, "utama": {"label": "Cakupan", "nilai": "27.2%"}}
     shown, notices = jobs.phone_card(brief_job, executed([{card.MIMETYPE: english}]), tmp_path)
     assert [(n["cell"], n["message"].split(" dan ")[0]) for n in notices] == [
-        (2, "kartu ponsel menulis angka cara Inggris atau mentah (27.2)")]
+        (2, "kartu ponsel: angka tertulis cara Inggris atau mentah (27.2)")]
     assert (tmp_path / card.FILE).exists()
     assert jobs.phone_card(brief_job, executed([{card.MIMETYPE: CONTENT}]), tmp_path)[1] == []
     dated = {**CONTENT, "aksi": "Aktifkan agen sebelum 1 December 2026."}

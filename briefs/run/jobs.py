@@ -17,7 +17,7 @@ from typing import TypeVar
 
 import nbformat
 
-from briefs import fmt, paths, timing
+from briefs import paths, timing
 from briefs.run import cache
 from briefs.run.job import Failure, Job, Outcome
 from briefs.run.notebook_run import RunFailed, run_notebook
@@ -158,7 +158,7 @@ def phone_card(job: Job, nb: nbformat.NotebookNode, work: Path) -> tuple[nbforma
     brief: no card asked for (the cell was removed), more than one (the last wins), or
     content that cannot become a card (malformed, too long for one screen): then no card.
     """
-    from briefs.render import card
+    from briefs.render import card, sanitize
 
     def notice(message: str, found: card.Found | None = None) -> dict:
         return {"cell": found.cell if found else None, "source": found.source if found else "", "message": message}
@@ -176,11 +176,8 @@ def phone_card(job: Job, nb: nbformat.NotebookNode, work: Path) -> tuple[nbforma
         except card.NotACard as exc:
             return shown, notices + [notice(f"kartu ponsel tidak dibuat: {exc}", found[-1])]
     (work / card.FILE).write_bytes(png)
-    if raw := next(filter(None, map(fmt.angka_mentah, content.texts())), None):  # as for the page's text
-        notices.append(notice(f"kartu ponsel menulis angka cara Inggris atau mentah {fmt.salah_baca(raw)}",
-                              found[-1]))
-    if name := next(filter(None, map(fmt.nama_inggris, content.texts())), None):
-        notices.append(notice(f"kartu ponsel menulis {fmt.tulis_nama(name)}", found[-1]))
+    for said in sanitize.misread("\n".join(content.texts())):  # read as a page's text is read
+        notices.append(notice(f"kartu ponsel: {said}", found[-1]))
     return shown, notices
 
 
