@@ -14,10 +14,14 @@ CONTOH = pd.DataFrame({"nagari": ["Alfa", "Beta"], "angkatan_kerja": [1234567, 2
 
 
 def rows(html: str) -> dict[str, list[list[str]]]:
-    """Cell texts per section (thead, tbody, tfoot), as a reader sees the table."""
+    """Cell texts per section (thead, tbody, tfoot), as a reader sees the table; a long table's
+    several row groups (`tables.row_groups`) read as one tbody, in order."""
     soup = BeautifulSoup(html, "html.parser")
-    return {part.name: [[c.get_text(strip=True) for c in tr.find_all(["th", "td"])] for tr in part.find_all("tr")]
-            for part in soup.find_all(["thead", "tbody", "tfoot"])}
+    found: dict[str, list[list[str]]] = {}
+    for part in soup.find_all(["thead", "tbody", "tfoot"]):
+        found.setdefault(part.name, []).extend(
+            [c.get_text(strip=True) for c in tr.find_all(["th", "td"])] for tr in part.find_all("tr"))
+    return found
 
 
 def test_the_issues_dataframe_reads_indonesian():

@@ -24,6 +24,12 @@ import pandas as pd
 from briefs import fmt, paths, templating
 
 MAX_ROWS = 500  # a table longer than this would never fit a brief; the rest is reported
+# A table of this many rows or more (~8 cm, a third of a page) continues on the next page
+# instead of moving there whole: moved, it left that much of a page blank and pushed the
+# briefs of kecamatan with a dozen nagari onto a third page. Its first and its last rows
+# stay together in threes, so no page holds one stray row of it (`row_groups`).
+CONTINUES_FROM = 12
+KEPT_TOGETHER = 3
 PERSEN_NAME = re.compile(r"cakupan|persen|proporsi|%", re.I)
 RUPIAH_NAME = re.compile(r"biaya|iuran|rupiah|\brp\b", re.I)
 BERTANDA_NAME = re.compile(r"perubahan|selisih", re.I)  # a change reads with its sign: +57, −12
@@ -255,9 +261,26 @@ def render(t: Tabel) -> tuple[str, list[str]]:
     rows = [[cell(v, "angka" if i in counts and c.numeric else c.kind, t.desimal) for v, c in zip(row, columns)]
             for i, row in enumerate(body.itertuples(index=False))]
     html = templating.environment(paths.TEMPLATES / "cells", compact=True).get_template("tabel.html.j2").render(
-        columns=columns, rows=rows, label_columns=index_levels, miring=t.miring or (),
-        total=_total(t, body, columns), catatan=t.catatan)
+        columns=columns, rows=rows, groups=row_groups(len(rows)), label_columns=index_levels,
+        miring=t.miring or (), total=_total(t, body, columns), catatan=t.catatan)
     return html.strip(), warnings
+
+
+def row_groups(n: int) -> list[tuple[str, range]]:
+    """The table's rows as `<tbody>` groups: (its class in cells.css, row numbers).
+
+    One group, which the page frame keeps whole, for a short table. A long one
+    (`CONTINUES_FROM` rows or more) may break across pages between the rows of its middle
+    group, never inside its first `KEPT_TOGETHER` rows nor its last: its first row alone,
+    then the rest of the first rows kept whole and to it (`rk-lekat`; WeasyPrint 70 keeps a
+    table's first row group whole only if it may break, so the first rows need two groups),
+    then the middle, then the last rows kept whole (`rk-utuh`). The page frame repeats the
+    header on the next page and writes the total once, after the last rows.
+    """
+    if n < CONTINUES_FROM:
+        return [("", range(n))]
+    k = KEPT_TOGETHER
+    return [("", range(1)), ("rk-lekat", range(1, k)), ("", range(k, n - k)), ("rk-utuh", range(n - k, n))]
 
 
 _COUNT_ROWS = ("count", "unique", "freq")

@@ -1,0 +1,133 @@
+"""A long table continues on the next page; a short one moves there whole.
+
+Real pages: `nb.tabel`'s HTML in the brief's page frame, rendered by WeasyPrint and read
+back page by page; and one real build of a kecamatan with 14 nagari, which ran to a third
+page while its table moved whole to page 2 and left a third of page 1 blank.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from pypdf import PdfReader
+
+from briefs import cli, params, paths
+from briefs.notebook import tables
+from briefs.render import html as render
+from briefs.render import page as page_frame
+from briefs.render import weasy
+
+
+def nagari_table(n: int) -> pd.DataFrame:
+    return pd.DataFrame({"nagari": [f"Nagari Uji {i:02d}" for i in range(1, n + 1)],
+                         "angkatan_kerja": [1000 + i for i in range(n)], "cakupan": [0.2] * n}).set_index("nagari")
+
+
+def table_html(n: int, miring=None) -> str:
+    html, _ = tables.tabel(nagari_table(n), jumlah={"cakupan": 0.2}, miring=miring)._repr_html_()
+    return html
+
+
+def test_a_short_table_is_one_group_and_a_long_one_three_with_its_total_once():
+    short = BeautifulSoup(table_html(tables.CONTINUES_FROM - 1), "html.parser")
+    assert short.table["class"] == ["rk-table"] and len(short.find_all("tbody")) == 1
+    assert not short.tbody.get("class")
+    odd = [i % 2 == 1 for i in range(20)]
+    long = BeautifulSoup(table_html(20, miring=odd), "html.parser")
+    assert "rk-bersambung" in long.table["class"]
+    groups = long.find_all("tbody")
+    assert [len(g.find_all("tr")) for g in groups] == [1, 2, 14, 3]
+    assert [g.get("class") for g in groups] == [None, ["rk-lekat"], None, ["rk-utuh"]]
+    rows = [tr for g in groups for tr in g.find_all("tr")]  # in order, and italic by their own number
+    assert [tr.th.text for tr in rows] == [f"Nagari Uji {i:02d}" for i in range(1, 21)]
+    assert [tr.get("class") == ["rk-miring"] for tr in rows] == odd
+    assert [td.text for td in long.tfoot.find_all("td")][:2] == ["Jumlah", "20.190"]
+
+
+def pages_of(html: str, folder: Path) -> list[str]:
+    weasy.write_pdf(html, folder / "page.pdf", base_dir=folder, title="uji")
+    return [p.extract_text() for p in PdfReader(folder / "page.pdf").pages]
+
+
+def page_with(filler_lines: int, table: str) -> str:
+    """A brief page: `filler_lines` paragraphs, then the table as `nb.tabel` shows it."""
+    meeting = params.load(paths.DEFAULT_PARAMS)
+    page = page_frame.page_for(meeting, kind="brief", title="Kecamatan Uji", build_id="b-uji")
+    nb = new_notebook(cells=[
+        new_markdown_cell("\n\n".join(f"Baris pengisi {i}." for i in range(filler_lines))),
+        new_markdown_cell("## Rincian per nagari"),
+        new_code_cell("nb.tabel(tabel)", outputs=[new_output("display_data", data={"text/html": table})]),
+    ])
+    return render.notebook_html(nb, page)[0]
+
+
+def rows_on(text: str) -> list[int]:
+    return [i for i in range(1, 41) if f"Nagari Uji {i:02d}" in text]
+
+
+# Paragraphs above the table: room left on page 1 for most of its rows, for about half, and
+# for all but its last three (each calibrated on the page frame; a wrong guess fails loudly).
+@pytest.mark.parametrize("filler", [15, 20, 26])
+def test_a_long_table_starts_where_there_is_room_and_continues_under_its_header(tmp_path, filler):
+    first, second, *rest = pages_of(page_with(filler, table_html(20)), tmp_path)
+    assert not rest
+    on_first, on_second = rows_on(first), rows_on(second)
+    assert on_first + on_second == list(range(1, 21))  # every row once, in order, none lost at the break
+    assert len(on_first) >= tables.KEPT_TOGETHER and len(on_second) >= tables.KEPT_TOGETHER
+    assert "Rincian per nagari" in first and "Angkatan kerja" in first and "Angkatan kerja" in second
+    assert "Jumlah" not in first and second.count("Jumlah") == 1  # the total once, after the last row
+
+
+@pytest.mark.parametrize("rows", [tables.CONTINUES_FROM - 1, 20])
+def test_a_table_whose_first_rows_do_not_fit_moves_whole_with_its_heading(tmp_path, rows):
+    first, second = pages_of(page_with(32, table_html(rows)), tmp_path)  # room for two rows at most
+    assert rows_on(first) == [] and rows_on(second) == list(range(1, rows + 1))
+    assert "Rincian per nagari" in second and "Rincian per nagari" not in first
+
+
+# ---- a real build: a kecamatan of 14 nagari fits its two pages ---------------------------------
+
+SAMPLE = paths.ROOT / "data" / "sample"
+SITIUNG = "13.10.04"
+
+
+def with_more_nagari(folder: Path, code: str, extra: int) -> None:
+    """The sample, with `extra` more nagari in kecamatan `code`: copies of its first nagari's rows."""
+    shutil.copytree(SAMPLE, folder)
+    tables_ = {name: pd.read_csv(folder / f"{name}.csv", dtype=str)
+               for name in ("wilayah", "angkatan_kerja", "kepesertaan", "agen_perisai")}
+    wilayah = tables_["wilayah"]
+    model = wilayah[wilayah["kode_kecamatan"] == code].iloc[0]
+    for i in range(extra):
+        new = f"{code}.{2101 + i}"
+        row = model.copy()
+        row["kode_nagari"], row["nagari"] = new, f"Nagari Tambahan {chr(65 + i)}"
+        row["kode_bps_nagari"] = f"{model['kode_bps_kecamatan']}{901 + i}"
+        tables_["wilayah"] = pd.concat([tables_["wilayah"], row.to_frame().T])
+        for name in ("angkatan_kerja", "kepesertaan", "agen_perisai"):
+            frame = tables_[name]
+            copies = frame[frame["kode_nagari"] == model["kode_nagari"]].assign(kode_nagari=new)
+            tables_[name] = pd.concat([frame, copies])
+    for name, frame in tables_.items():
+        frame.to_csv(folder / f"{name}.csv", index=False)
+
+
+def test_a_kecamatan_of_fourteen_nagari_fits_two_pages(tmp_path):
+    data = tmp_path / "data"
+    wilayah = pd.read_csv(SAMPLE / "wilayah.csv", dtype=str)
+    have = int((wilayah["kode_kecamatan"] == SITIUNG).sum())
+    with_more_nagari(data, SITIUNG, 14 - have)
+    text = paths.DEFAULT_PARAMS.read_text(encoding="utf-8").replace("data: data/sample", f"data: {data}")
+    meeting = tmp_path / "rakor.yml"
+    meeting.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert cli.main([str(meeting), "--out", str(out), "--only", "Sitiung", "--jobs", "1", "--strict"]) == 0
+    pdf = PdfReader(out / "rakor-2026-11" / "kecamatan" / "sitiung.pdf")
+    assert len(pdf.pages) == 2  # --strict: a third page would have failed the build
+    first, second = (p.extract_text() for p in pdf.pages)
+    assert "Nagari Tambahan A" in first + second and "Jumlah" in second
