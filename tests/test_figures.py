@@ -89,13 +89,15 @@ def test_kecamatan_table_totals_rank_change_and_gap(meeting):
     assert (alpha["kurang_dari_target"], beta["kurang_dari_target"]) == (24, 15)
 
 
-def test_rank_ties_are_broken_by_code(meeting):
+def test_equal_coverage_is_an_equal_rank_and_the_next_rank_skips(meeting):
     ds = tiny()
-    # Beta's labour force 300: 50/300 equals Alpha's 25/150.
+    # Beta's labour force 300: 50/300 equals Alpha's 25/150, exactly.
     ak = ds.angkatan_kerja.assign(angkatan_kerja=[100, 50, 300])
     table = figures.kecamatan_table(data.Dataset(ds.wilayah, ak, ds.kepesertaan, ds.agen_perisai), meeting)
-    assert table["cakupan"].iloc[0] == pytest.approx(table["cakupan"].iloc[1])
-    assert table.set_index("kode_kecamatan")["peringkat"].to_dict() == {"13.99.01": 1, "13.99.02": 2}
+    assert table["cakupan"].iloc[0] == table["cakupan"].iloc[1]
+    assert table.set_index("kode_kecamatan")["peringkat"].to_dict() == {"13.99.01": 1, "13.99.02": 1}
+    ranks = figures._peringkat(pd.Series([0.2, 0.3, 0.2, float("nan"), 0.1, 0.2724, 0.2721]))
+    assert ranks.tolist() == [4, 1, 4, 7, 6, 2, 3]  # close is not equal: 27,24% and 27,21% rank apart
 
 
 def test_gap_to_target_is_exact_and_never_negative():

@@ -92,11 +92,16 @@ def kurang_dari_target(angkatan_kerja: int, peserta_aktif: int, target_persen: f
     return max(needed - int(peserta_aktif), 0)
 
 
-def _peringkat(cakupan: pd.Series, kode: pd.Series) -> pd.Series:
-    """Rank 1 = highest coverage; ties (and missing coverage, last) ordered by code."""
-    order = pd.DataFrame({"c": cakupan.fillna(-1.0), "k": kode}).sort_values(["c", "k"], ascending=[False, True])
-    rank = pd.Series(range(1, len(order) + 1), index=order.index)
-    return rank.reindex(cakupan.index)
+def _peringkat(cakupan: pd.Series) -> pd.Series:
+    """Rank 1 = highest coverage. Equal coverage, equal rank, and the next rank skips (1, 1,
+    3): ordered by code, the second of two tied kecamatan read a place lower than its figures
+    earn, for the sake of its code. Missing coverage ranks last.
+
+    Equal means exactly equal: peserta ÷ angkatan kerja is one correctly rounded division,
+    so 50/300 and 25/150 are the same number, while 27,24% and 27,21% (both shown 27,2%)
+    rank apart, as their figures do.
+    """
+    return cakupan.rank(method="min", ascending=False, na_option="bottom").astype("int64")
 
 
 def kecamatan_table(ds: Dataset, meeting: Meeting, nagari: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -112,7 +117,7 @@ def kecamatan_table(ds: Dataset, meeting: Meeting, nagari: pd.DataFrame | None =
     without_agent = (nagari["agen_aktif"] == 0).groupby([nagari["kode_kecamatan"], nagari["kecamatan"]], sort=True)
     table["nagari_tanpa_agen"] = without_agent.sum().astype("int64").to_numpy()  # vectorised: no Python per kecamatan
     table["cakupan"] = _cakupan(table["peserta_aktif"], table["angkatan_kerja"])
-    table["peringkat"] = _peringkat(table["cakupan"], table["kode_kecamatan"])
+    table["peringkat"] = _peringkat(table["cakupan"])
 
     before = _peserta(ds, meeting.previous_period)["peserta_aktif"]
     by_kecamatan = nagari.set_index("kode_nagari")["kode_kecamatan"]
