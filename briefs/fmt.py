@@ -214,6 +214,47 @@ def tanggal_pendek(value: dt.date | str) -> str:
     return format_date(_as_date(value), "d MMMM y", locale=LOCALE)
 
 
+_SATUAN_WAKTU = (("hari", 86_400), ("jam", 3_600), ("menit", 60))
+
+
+def durasi(value: dt.timedelta | None) -> str:
+    """A duration as it is said: 3 hari 4 jam; 1 jam 30 menit; 45 detik; 1,5 detik.
+
+    Python and pandas write `3 days 04:00:00`: English, and a clock reading. Every unit
+    that is not zero is named, so nothing is rounded away; a pandas Timedelta is a
+    timedelta (its nanoseconds below a microsecond dropped). '–' for a missing one (NaT).
+    """
+    if _missing(value):
+        return _MISSING
+    micro = (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+    sign, micro = ("−" if micro < 0 else ""), abs(micro)
+    whole, fraction = divmod(micro, 1_000_000)
+    parts = []
+    for name, size in _SATUAN_WAKTU:
+        count, whole = divmod(whole, size)
+        if count:
+            parts.append(f"{angka(count)} {name}")
+    if whole or fraction or not parts:
+        seconds = Decimal(whole) + Decimal(fraction) / 1_000_000
+        parts.append(f"{angka(seconds, desimal_tertulis(seconds))} detik")
+    return sign + " ".join(parts)
+
+
+# How Python and pandas write a timedelta: `3 days, 4:00:00` and `3 days 04:00:00`.
+_DURASI_INGGRIS = re.compile(r"(?<![\w.])-?\d+ days?,? [+-]?\d{1,2}:\d{2}:\d{2}(?:\.\d+)?")
+
+
+def durasi_inggris(text: str) -> str | None:
+    """The first duration in `text` as Python or pandas writes it ('3 days, 4:00:00'); None if none."""
+    found = _DURASI_INGGRIS.search(text)
+    return found.group() if found else None
+
+
+def tulis_durasi(raw: str) -> str:
+    """What the analyst is told of a duration from `durasi_inggris`, and the fix."""
+    return f"durasi tertulis cara Python, dalam bahasa Inggris ({raw}); tulis dengan nb.durasi (3 hari 4 jam)"
+
+
 def periode(value: str) -> str:
     """A data period 'YYYY-MM' as words: Oktober 2026."""
     return format_date(periods.first_day(value), "MMMM y", locale=LOCALE)

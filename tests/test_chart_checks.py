@@ -173,3 +173,14 @@ def test_a_check_that_breaks_is_said_and_the_chart_still_shown_fault_injected(mo
     assert Image.open(io.BytesIO(data)).size[0] > 0
     (warning,) = meta["rakor"]["peringatan"]
     assert "tidak bisa diperiksa (ValueError: rusak); grafiknya tetap tampil" in warning
+
+
+def test_a_duration_drawn_as_python_writes_it_is_reported():
+    charts.use_style()
+    fig = Figure(figsize=charts.cm(charts.HALF, 5))
+    ax = fig.subplots()
+    ax.barh(["Koto Tangah"], [3])
+    ax.annotate(str(pd.Timedelta("3 days 4 hours")), (1, 0))
+    ax.set_title("Lama proses")
+    (warning,) = charts.figure_png(fig)[1]["rakor"]["peringatan"]
+    assert "«Lama proses»" in warning and "(3 days 04:00:00)" in warning and "nb.durasi" in warning

@@ -3,6 +3,7 @@
 import datetime as dt
 import math
 
+import pandas as pd
 import pytest
 
 from briefs import fmt
@@ -112,3 +113,22 @@ def test_english_month_and_day_names_become_the_readers():
 ])
 def test_an_english_month_or_day_name_is_found(text, found):
     assert fmt.nama_inggris(text) == found
+
+
+@pytest.mark.parametrize("value, said", [
+    (dt.timedelta(days=3, hours=4), "3 hari 4 jam"), (dt.timedelta(hours=1, minutes=30), "1 jam 30 menit"),
+    (dt.timedelta(seconds=45), "45 detik"), (dt.timedelta(seconds=1.5), "1,5 detik"), (dt.timedelta(0), "0 detik"),
+    (-dt.timedelta(days=2), "−2 hari"), (dt.timedelta(days=1234, seconds=5), "1.234 hari 5 detik"),
+    (pd.Timedelta("3 days 04:00:05.25"), "3 hari 4 jam 5,25 detik"), (pd.NaT, "–"), (None, "–"),
+])
+def test_a_duration_is_said_in_words_with_every_unit_it_has(value, said):
+    assert fmt.durasi(value) == said
+
+
+@pytest.mark.parametrize("text, found", [
+    (f"lama {dt.timedelta(days=3, hours=4)}", "3 days, 4:00:00"), (str(pd.Timedelta("3 days 4 hours")), "3 days 04:00:00"),
+    (str(dt.timedelta(days=1)), "1 day, 0:00:00"), (str(-dt.timedelta(hours=1)), "-1 day, 23:00:00"),
+    ("selama 3 hari 4 jam; pukul 09.30", None), ("3 days of rain", None),
+])
+def test_a_duration_as_python_writes_it_is_found(text, found):
+    assert fmt.durasi_inggris(text) == found

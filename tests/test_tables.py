@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from briefs import fmt
-from briefs.notebook import tables
+from briefs.notebook import styler, tables
 
 EVIL = "<script>alert(1)</script>"
 CONTOH = pd.DataFrame({"nagari": ["Alfa", "Beta"], "angkatan_kerja": [1234567, 2345], "cakupan": [0.3112, 0.2049]})
@@ -161,3 +161,11 @@ def test_nb_tabel_refuses_a_column_it_does_not_have(options, said):
     # the index's name is a column of the shown table: the Jumlah row's label goes there
     shown = rows(tables.tabel(CONTOH.set_index("nagari"), jumlah={"nagari": "Kabupaten"})._repr_html_()[0])
     assert shown["tfoot"][0][0] == "Kabupaten"
+
+
+def test_a_duration_column_is_written_in_words_in_a_table_and_a_styler():
+    frame = pd.DataFrame({"nagari": ["Alfa", "Beta"], "lama": pd.to_timedelta(["3 days 4 hours", "90 min"])})
+    assert [r[1] for r in rows(tables.frame_html(frame)[0])["tbody"]] == ["3 hari 4 jam", "1 jam 30 menit"]
+    assert [r[1] for r in rows(styler.styler_html(frame.style)[0])["tbody"]] == ["3 hari 4 jam", "1 jam 30 menit"]
+    own = frame.style.format({"lama": lambda d: f"{d.days} hari"})  # the analyst's own format is left alone
+    assert [r[1] for r in rows(styler.styler_html(own)[0])["tbody"]] == ["3 hari", "0 hari"]

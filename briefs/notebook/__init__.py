@@ -9,7 +9,18 @@ with control (`tables.tabel`) and the page's snippets (`snippets`).
 """
 
 from briefs.data.figures import IURAN_JKK, IURAN_JKM, IURAN_PEKERJA_RENTAN, SEGMEN  # noqa: F401
-from briefs.fmt import angka, angka_bertanda, periode, periode_singkat, persen, persen_kata, rupiah, rupiah_ringkas, tanggal  # noqa: F401
+from briefs.fmt import (  # noqa: F401
+    angka,
+    angka_bertanda,
+    durasi,
+    periode,
+    periode_singkat,
+    persen,
+    persen_kata,
+    rupiah,
+    rupiah_ringkas,
+    tanggal,
+)
 from briefs.notebook import house_style
 from briefs.notebook.charts import (  # noqa: F401
     ARSIR,

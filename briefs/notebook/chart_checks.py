@@ -35,10 +35,10 @@ def unchecked(chart: str, exc: Exception) -> str:
 
 def misread(fig: Figure, chart: str, page_cm: float, crowded: list) -> list[str]:
     """What a reader of the printed chart misreads or cannot read, in words for the analyst: a
-    number written the English way or raw, a month named in English, TeX (printed as its
-    code), tick labels printed over each other (`crowded`: from `crowded_ticks`, or the
-    exception it raised), two series drawn in one gray, and a chart wider than the page
-    (shrunk to fit, its type with it)."""
+    number written the English way or raw, a month named in English, a duration as Python
+    writes it, TeX (printed as its code), tick labels printed over each other (`crowded`: from
+    `crowded_ticks`, or the exception it raised), two series drawn in one gray, and a chart
+    wider than the page (shrunk to fit, its type with it)."""
     texts = drawn_texts(fig)
     found = []
     width = fig.get_figwidth() * 2.54
@@ -51,6 +51,8 @@ def misread(fig: Figure, chart: str, page_cm: float, crowded: list) -> list[str]
                      f"(label batang: ax.bar_label(bars, labels=[nb.angka(v, 1) for v in nilai]))")
     if name := next(filter(None, map(fmt.nama_inggris, texts)), None):
         found.append(f"{chart} menulis {fmt.tulis_nama(name)}")
+    if duration := next(filter(None, map(fmt.durasi_inggris, texts)), None):
+        found.append(f"{chart} menulis {fmt.tulis_durasi(duration)}")
     if tex := next((m.group() for m in map(_TEX.search, texts) if m), None):
         found.append(f"{chart} menulis rumus TeX ({tex[:40]}) dan pembaca melihat kodenya: gaya rumah membaca $ "
                      f"sebagai teks (agar $ dalam sebuah nama tetap teks); tulis dengan kata atau huruf Unicode (R², ≥)")

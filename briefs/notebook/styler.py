@@ -82,8 +82,10 @@ def _rewrite(text: str, value: object, shares: bool) -> str:
     """Indonesian separators for a number written the English way, if it is this cell's value.
 
     And a cell of a percentage column (`shares`) left at the default (0,3) shown as the
-    percentage it is.
+    percentage it is. A duration left at pandas' own `3 days 04:00:00` is written in words.
     """
+    if isinstance(value, pd.Timedelta) and text == str(value):
+        return fmt.durasi(value)
     if not _is_number(value) or pd.isna(value):
         return text
     value = float(value)  # a Decimal or numpy number: compared with what the text reads as

@@ -56,7 +56,7 @@ class Column:
     """One column as shown: header text, kind (how values are written), alignment."""
 
     header: str
-    kind: str  # angka, bertanda, desimal, persen, rupiah, ya-tidak, tanggal, periode, teks, teks-angka
+    kind: str  # angka, bertanda, desimal, persen, rupiah, ya-tidak, tanggal, durasi, periode, teks, teks-angka
 
     long: bool = False  # running text (a list of names): set a size smaller, so it wraps less
 
@@ -167,6 +167,8 @@ def kind(name: object, values: pd.Series, persen: tuple | None, rupiah: tuple | 
         return "bertanda" if BERTANDA_NAME.search(str(name)) else "angka"
     if pd.api.types.is_datetime64_any_dtype(values):
         return "tanggal"
+    if pd.api.types.is_timedelta64_dtype(values):
+        return "durasi"
     if isinstance(values.dtype, pd.PeriodDtype):
         return "periode"
     texts = values.dropna()
@@ -195,6 +197,8 @@ def cell(value: object, kind: str, desimal: int = 1) -> str:
         return "ya" if value else "tidak"
     if kind == "tanggal":
         return fmt.tanggal_pendek(pd.Timestamp(value).date())
+    if kind == "durasi":
+        return fmt.durasi(pd.Timedelta(value))
     if kind == "periode":
         return fmt.periode(str(value)[:7])
     return str(value)

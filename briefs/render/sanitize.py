@@ -159,14 +159,17 @@ def audit_html(html: str) -> list[str]:
 def misread(text: str) -> list[str]:
     """What a reader misreads in `text`, in words for the analyst; none: [].
 
-    A number written the English way or raw (0.2716216, 12.5), and a month or day named in
-    English (strftime's '%B' writes October).
+    A number written the English way or raw (0.2716216, 12.5), a month or day named in
+    English (strftime's '%B' writes October), and a duration as Python writes it (3 days,
+    4:00:00).
     """
     found = []
     if raw := fmt.angka_mentah(text):
         found.append(f"angka tertulis cara Inggris atau mentah {fmt.salah_baca(_short(raw, 30))}")
     if name := fmt.nama_inggris(text):
         found.append(fmt.tulis_nama(name))
+    if duration := fmt.durasi_inggris(text):
+        found.append(fmt.tulis_durasi(duration))
     return found
 
 
