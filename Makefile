@@ -4,8 +4,10 @@
 VENV    := .venv
 PY      := $(VENV)/bin/python
 PARAMS  ?= params/rakor-2026-11.yml
-# Fonts for the PDFs; poppler and chromium only for the tests (reading PDFs back, browser).
-RELEASE_DEBS := fonts-open-sans fonts-dejavu-core
+# Fonts for the PDFs, and HarfBuzz's subsetter: without it WeasyPrint subsets fonts with
+# fontTools, whose PDFs differ from one render of the same page to the next (the build
+# refuses to run without it). Poppler and chromium only for the tests (PDFs read back, browser).
+RELEASE_DEBS := fonts-open-sans fonts-dejavu-core libharfbuzz-subset0
 # openssh-client: ssh-keygen, which signs and checks releases (`build.py sign`, `verify --signers`).
 # tesseract-ocr: reads a phone card's own pixels back (tests/test_cards.py).
 TEST_DEBS    := $(RELEASE_DEBS) poppler-utils chromium openssh-client tesseract-ocr

@@ -162,6 +162,7 @@ def _build_release(params_file: Path | str, meeting: Meeting, opts: Options, inp
         with timing.stage("muat dan validasi data"):
             meeting, ds = load_inputs(params_file, meeting)
         codes = _selected(meeting, ds, opts.only)
+        _reproducible_pdfs()  # here: WeasyPrint's import overlaps the kernel's boot, as the pages' would
     except BaseException:
         cluster.stop_kernel_early()
         raise
@@ -216,6 +217,16 @@ def collect_warnings(batch: Batch, ds, index_figures: dict | None = None) -> lis
         if missing:
             out.append({"scope": o.job.title, "notebook": notebook, "message": key_figures.warning(key, missing)})
     return out
+
+
+def _reproducible_pdfs() -> None:
+    """Every build renders PDFs with WeasyPrint (the pages, or with Quarto the book's own pages
+    and the phone cards): a machine where they cannot come out byte-identical stops before
+    any work, as a missing Quarto does (exit 2)."""
+    from briefs.render import weasy
+
+    if why := weasy.subsetter_missing():
+        raise InputError(Problem("WeasyPrint", why))
 
 
 def _quarto(meeting: Meeting, opts: Options, params_file: Path | str):

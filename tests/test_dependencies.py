@@ -65,3 +65,12 @@ def test_audit_is_a_make_target_not_a_test():
     assert audit and "pip-audit" in audit.group(1)
     test = re.search(r"^test:.*\n((?:\t.*\n)+)", makefile, re.M)
     assert test and "audit" not in test.group(0)
+
+
+def test_make_release_installs_the_font_subsetter_reproducible_pdfs_need():
+    """Debian's base image lacks libharfbuzz-subset0; chromium (a test package) pulled it in, so
+    CI never missed it while a machine that only ran `make release` built unreproducible PDFs."""
+    makefile = (paths.ROOT / "Makefile").read_text(encoding="utf-8")
+    release_debs = re.search(r"^RELEASE_DEBS\s*:=(.*)$", makefile, re.M).group(1).split()
+    assert "libharfbuzz-subset0" in release_debs
+    assert re.search(r"^\s*- harfbuzz>=4\.1\b", (paths.ROOT / "environment.yml").read_text(encoding="utf-8"), re.M)

@@ -32,6 +32,23 @@ def test_missing_quarto_is_exit_2_before_any_work(no_quarto, tmp_path, capsys):
     assert not (tmp_path / "rakor-2026-11").exists()
 
 
+def test_without_harfbuzz_subset_the_build_stops_before_any_work_simulated(monkeypatch, tmp_path, capsys):
+    """libharfbuzz-subset0 cannot be removed for a test (chromium needs it), so its absence is
+    simulated where WeasyPrint looks for it. Without it WeasyPrint subsets fonts with fontTools,
+    and one page gave three different PDFs in four renders: a release verify cannot confirm."""
+    from weasyprint.text import ffi
+
+    from briefs.render import weasy
+
+    assert weasy.subsetter_missing() is None  # this machine has it: make release installs it
+    monkeypatch.setattr(ffi, "harfbuzz_subset", None)
+    assert cli.main(["check", str(paths.DEFAULT_PARAMS)]) == 0  # check renders nothing
+    assert cli.main([str(paths.DEFAULT_PARAMS), "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "WeasyPrint: pustaka HarfBuzz-Subset" in err and "apt-get install libharfbuzz-subset0" in err
+    assert not (tmp_path / "rakor-2026-11").exists()
+
+
 def test_quarto_from_the_params_file_is_named_there(no_quarto, tmp_path, capsys):
     params = tmp_path / "rakor.yml"
     params.write_text(paths.DEFAULT_PARAMS.read_text(encoding="utf-8").replace("engine: weasyprint", "engine: quarto"),
