@@ -31,6 +31,7 @@ from bleach.css_sanitizer import CSSSanitizer
 from nbconvert.preprocessors import Preprocessor
 
 from briefs import fmt
+from briefs.render.discarded import discarded
 
 KEEP_MIMETYPES = ("text/html", "text/markdown", "image/png", "image/jpeg", "text/plain")
 REMOVE_CELL_TAGS = {"remove-cell", "rk-sembunyikan"}
@@ -255,6 +256,9 @@ def prepare(nb: nbformat.NotebookNode, folder: Path | None = None) -> tuple[nbfo
         elif cell.cell_type == "code":
             if tags & REMOVE_OUTPUT_TAGS:
                 cell.outputs = []
+            else:
+                for message in discarded(cell.source):
+                    say(message)
             cell.outputs = [out for out in cell.outputs if _keep(out, say)]
         kept.append(cell)
     nb.cells = kept

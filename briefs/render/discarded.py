@@ -1,0 +1,77 @@
+"""What a cell made to be shown and Python threw away: a table, a box, a Markdown not at the end.
+
+`nb.tabel(...)`, `nb.kotak(...)` and IPython's `Markdown(...)` return an object that Jupyter
+shows only as the last expression of a cell (or through `display(...)`). Written anywhere
+else (two tables in one cell, a box inside an `if`, a last line ended with `;`), the object
+is made and discarded without a word, in JupyterLab and in the build alike, and the reader
+never sees what the analyst wrote. Read from the cell's source, so it is said beside the
+cell; the page is unchanged.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+
+# The notebook snippets that return something to show (briefs.notebook: nb.kartu_hp shows
+# itself), and IPython's display objects a cell builds by name.
+SHOWN_ONLY_LAST = frozenset({"judul", "kartu_angka", "kartu", "kotak", "catatan", "tabel", "Markdown", "HTML"})
+
+
+def discarded(source: str) -> list[str]:
+    """Each call in `source` whose result Jupyter would not show, as the analyst should read it."""
+    source = _python(source)
+    if source is None:
+        return []
+    tree = ast.parse(source)
+    shown = tree.body[-1] if tree.body and not _silenced(source) else None
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr) and node is not shown and _name(node.value) in SHOWN_ONLY_LAST:
+            call = ast.get_source_segment(source, node.value) or ast.unparse(node.value)
+            short = call if len(call) <= 40 else call[:37] + "..."
+            func = ast.get_source_segment(source, node.value.func) or _name(node.value)
+            found.append(f"{short} di baris {node.lineno} tidak tampil: Jupyter hanya menampilkan ekspresi terakhir "
+                         f"sel (tanpa ';' di ujungnya); tulis display({func}(...))")
+    return found
+
+
+def _python(source: str) -> str | None:
+    """The cell as Python: IPython's own syntax (%magic, !shell) turned into calls, line for line,
+    as the kernel runs it; None if it is not Python even then (nothing is said of it)."""
+    try:
+        ast.parse(source)
+        return source
+    except SyntaxError:
+        pass
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    try:
+        python = TransformerManager().transform_cell(source)
+        ast.parse(python)
+        return python
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _name(value: ast.expr) -> str | None:
+    """`tabel` for `nb.tabel(...)` or `tabel(...)`; None for anything else."""
+    if not isinstance(value, ast.Call):
+        return None
+    func = value.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else None
+
+
+_NOT_CODE = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER}
+
+
+def _silenced(source: str) -> bool:
+    """A cell that ends with ';': IPython shows nothing for it (how `plt.plot(...);` stays quiet).
+
+    Read by tokens, as IPython reads it, so a ';' inside a string or a comment is not one.
+    """
+    tokens = [t for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type not in _NOT_CODE]
+    return bool(tokens) and tokens[-1].type == tokenize.OP and tokens[-1].string == ";"
