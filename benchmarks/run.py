@@ -406,6 +406,10 @@ def main() -> None:
             print(f"| {name} | {angka(secs, 1)} |")
         print(f"| **seluruh rilis** | **{angka(seconds, 1)}** |\n\n{angka(rate, 2)} brief/detik/worker untuk seluruh rilis "
               f"(target ≥ 1,5)\n")
+        # What a brief costs here depends on its length: say how many ran past the two-page budget.
+        manifest = json.loads((work / "out" / "skala" / "manifest.json").read_text(encoding="utf-8"))
+        long = sum("halaman A4" in w["message"] for w in manifest.get("warnings", []))
+        print(f"Brief lebih dari dua halaman A4: {angka(long)} dari {angka(args.e2e)} (dilaporkan build)\n")
         per_brief_worker = stages["brief dan ringkasan"] * args.jobs / (args.e2e + 1)
         if 7277 in curve:
             serial = sum(curve[7277]["stages"].values()) + 1.5  # + imports, cluster start and close
