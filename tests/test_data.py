@@ -93,3 +93,17 @@ def test_a_month_missing_inside_the_series_is_one_warning_per_table(tmp_path):
     assert w.message == ("1 periode dari 12 bulan yang ditampilkan brief (2025-11 s.d. 2026-10) tidak ada di data, "
                          "peserta diakuisisi agen 12 bulan dijumlahkan tanpanya; tertulis tidak ada baris untuk "
                          "2026-05; seharusnya baris untuk setiap periode 2025-11 s.d. 2026-10")
+
+
+def test_months_after_the_meetings_period_are_one_warning_per_table(tmp_path):
+    """A params file copied from the last meeting, its period left at 2026-09 while the export
+    holds October: every page would show September. Said, the release still built."""
+    folder = tmp_path / "data"
+    shutil.copytree(paths.DATA / "sample", folder)
+    found = data.load(meeting(folder, period="2026-09", previous_period="2026-07")).report.warnings
+    warnings = [w for w in found if "sesudah periode rapat" in w.message]  # besides 2025-10, now in the 12 months
+    assert [(w.file.rsplit("/", 1)[-1], w.row, w.column) for w in warnings] == [
+        ("kepesertaan.csv", None, "periode"), ("agen_perisai.csv", None, "periode")]
+    assert warnings[0].message == ("data memuat 1 periode sesudah periode rapat 2026-09, yang ditampilkan setiap "
+                                   "halaman; tertulis baris untuk 2026-10; seharusnya period 2026-10 di berkas "
+                                   "parameter, atau baris bulan yang belum final tidak ikut diekspor")

@@ -139,6 +139,7 @@ def check_meeting(meeting: Meeting, frames: dict[str, pd.DataFrame], checked: di
                                                f"'{value}'; seharusnya periode yang ada di data ({span})",
                                         _line(source, key), key))
         _gap_in_series(c, meeting, set(periods), {getattr(meeting, key) for key in keys})
+        _newer_than_meeting(c, meeting, periods)
     wilayah = checked.get("wilayah")
     if isinstance(meeting.kecamatan, list) and wilayah is not None and not wilayah.broken:
         # Names as written, bad rows included: a bad code elsewhere in a row is its own problem.
@@ -168,6 +169,19 @@ def _gap_in_series(checked: schema.Checked, meeting: Meeting, present: set[str],
                                       f"({span}) tidak ada di data, {_GAP_EFFECT[checked.raw.name]}; tertulis tidak "
                                       f"ada baris untuk {', '.join(missing)}; seharusnya baris untuk setiap periode "
                                       f"{span}")
+
+
+def _newer_than_meeting(checked: schema.Checked, meeting: Meeting, present: list[str]) -> None:
+    """Months in the data after the meeting's `period`: a warning, since every page would show
+    the older month while a newer one is at hand (a params file copied from the last meeting,
+    its period left as it was). A newer month that is not final yet is better left out of the
+    export: then nothing is said."""
+    newer = [p for p in present if p > meeting.period]
+    if newer:
+        checked.warn(None, "periode", f"data memuat {len(newer)} periode sesudah periode rapat {meeting.period}, "
+                                      f"yang ditampilkan setiap halaman; tertulis baris untuk {', '.join(newer)}; "
+                                      f"seharusnya period {newer[-1]} di berkas parameter, atau baris bulan yang "
+                                      f"belum final tidak ikut diekspor")
 
 
 def _params_source(params_file: str | Path | None) -> tuple[str, Path | None]:
