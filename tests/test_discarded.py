@@ -7,9 +7,12 @@ notices say what the kernel really does.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from nbformat import v4
+from traitlets.config import Config
 
 from briefs.render import sanitize
 from briefs.render.discarded import discarded
@@ -25,6 +28,7 @@ CELLS = {
     "after a magic": ("%matplotlib inline\nnb.tabel(a)\nnb.tabel(b)", ["nb.tabel(a) di baris 2"]),
     "kept in a name": ("t = nb.tabel(a)\nt", []),
     "not Python": ("def f(:\n    pass", []),
+    "the analyst's own function": ("tabel(a)\nkotak(b)\nn.kotak(c)\nx", ["n.kotak(c) di baris 3"]),
 }
 
 
@@ -41,16 +45,19 @@ class Shown:
         return f"<p>{self.name}</p>"
 
 
-@pytest.mark.parametrize("source", ["tabel('a')\ntabel('b')", "tabel('a');", "if True:\n    tabel('a')", "tabel('a')"])
+@pytest.mark.parametrize("source", ["nb.tabel('a')\nnb.tabel('b')", "nb.tabel('a');", "if True:\n    nb.tabel('a')",
+                                    "nb.tabel('a')"])
 def test_the_rule_is_what_a_real_ipython_shell_shows(source):
-    shell = InteractiveShell.instance()
-    shell.user_ns["tabel"] = Shown
+    config = Config()
+    config.HistoryManager.hist_file = ":memory:"  # the ';' rule reads the cell from history; none on disk
+    shell = InteractiveShell.instance(config=config)
+    shell.user_ns["nb"] = SimpleNamespace(tabel=Shown)
     Shown.seen = []
     shell.run_cell(source, store_history=True)  # as a kernel runs a cell
     made = source.count("tabel(")
     said = discarded(source)
     assert len(Shown.seen) + len(said) == made  # every table made is either shown or said
-    assert [f"tabel('{n}')" for n in "ab"[:made] if n not in Shown.seen] == [s.split(" di baris")[0] for s in said]
+    assert [f"nb.tabel('{n}')" for n in "ab"[:made] if n not in Shown.seen] == [s.split(" di baris")[0] for s in said]
 
 
 @pytest.mark.parametrize("name", CELLS)

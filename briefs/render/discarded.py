@@ -14,9 +14,11 @@ import ast
 import io
 import tokenize
 
-# The notebook snippets that return something to show (briefs.notebook: nb.kartu_hp shows
-# itself), and IPython's display objects a cell builds by name.
-SHOWN_ONLY_LAST = frozenset({"judul", "kartu_angka", "kartu", "kotak", "catatan", "tabel", "Markdown", "HTML"})
+# The notebook snippets that return something to show, called as `nb.tabel(...)` (nb.kartu_hp
+# shows itself), and IPython's display objects, called by name as the notebooks import them.
+# Not a bare `tabel(...)`: that may be the analyst's own function, which shows what it shows.
+SNIPPETS = frozenset({"judul", "kartu_angka", "kartu", "kotak", "catatan", "tabel"})
+DISPLAY_OBJECTS = frozenset({"Markdown", "HTML"})
 
 
 def discarded(source: str) -> list[str]:
@@ -28,10 +30,10 @@ def discarded(source: str) -> list[str]:
     shown = tree.body[-1] if tree.body and not _silenced(source) else None
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Expr) and node is not shown and _name(node.value) in SHOWN_ONLY_LAST:
+        if isinstance(node, ast.Expr) and node is not shown and _to_show(node.value):
             call = ast.get_source_segment(source, node.value) or ast.unparse(node.value)
             short = call if len(call) <= 40 else call[:37] + "..."
-            func = ast.get_source_segment(source, node.value.func) or _name(node.value)
+            func = ast.get_source_segment(source, node.value.func) or ast.unparse(node.value.func)
             found.append(f"{short} di baris {node.lineno} tidak tampil: Jupyter hanya menampilkan ekspresi terakhir "
                          f"sel (tanpa ';' di ujungnya); tulis display({func}(...))")
     return found
@@ -55,14 +57,14 @@ def _python(source: str) -> str | None:
         return None
 
 
-def _name(value: ast.expr) -> str | None:
-    """`tabel` for `nb.tabel(...)` or `tabel(...)`; None for anything else."""
+def _to_show(value: ast.expr) -> bool:
+    """`nb.tabel(...)` (any module name: `import briefs.notebook as n` too) or `Markdown(...)`."""
     if not isinstance(value, ast.Call):
-        return None
+        return False
     func = value.func
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-        return func.attr
-    return func.id if isinstance(func, ast.Name) else None
+        return func.attr in SNIPPETS
+    return isinstance(func, ast.Name) and func.id in DISPLAY_OBJECTS
 
 
 _NOT_CODE = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER}
