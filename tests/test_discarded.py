@@ -29,6 +29,8 @@ CELLS = {
     "kept in a name": ("t = nb.tabel(a)\nt", []),
     "not Python": ("def f(:\n    pass", []),
     "the analyst's own function": ("tabel(a)\nkotak(b)\nn.kotak(c)\nx", ["n.kotak(c) di baris 3"]),
+    "a Styler mid-cell": ('df.style.format("{:.1%}")\ndf.style\nx = df.style\ndf.head()\nt.style.bar().format(f)',
+                          ['df.style.format("{:.1%}") di baris 1', "df.style di baris 2"]),
 }
 
 
@@ -65,7 +67,7 @@ def test_what_jupyter_would_not_show_is_said_with_its_line(name):
     source, expected = CELLS[name]
     said = discarded(source)
     assert [s.split(" tidak tampil")[0] for s in said] == expected
-    assert all("display(" in s for s in said)
+    assert all(s.endswith(f"tulis display({s.split(' di baris')[0]})") for s in said)
 
 
 def test_the_notice_names_the_cell_and_the_page_keeps_what_was_shown():

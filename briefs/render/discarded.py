@@ -1,7 +1,8 @@
 """What a cell made to be shown and Python threw away: a table, a box, a Markdown not at the end.
 
-`nb.tabel(...)`, `nb.kotak(...)` and IPython's `Markdown(...)` return an object that Jupyter
-shows only as the last expression of a cell (or through `display(...)`). Written anywhere
+`nb.tabel(...)`, `nb.kotak(...)`, a pandas Styler (`df.style.format(...)`) and IPython's
+`Markdown(...)` are objects that Jupyter shows only as the last expression of a cell (or
+through `display(...)`). Written anywhere
 else (two tables in one cell, a box inside an `if`, a last line ended with `;`), the object
 is made and discarded without a word, in JupyterLab and in the build alike, and the reader
 never sees what the analyst wrote. Read from the cell's source, so it is said beside the
@@ -30,12 +31,11 @@ def discarded(source: str) -> list[str]:
     shown = tree.body[-1] if tree.body and not _silenced(source) else None
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Expr) and node is not shown and _to_show(node.value):
-            call = ast.get_source_segment(source, node.value) or ast.unparse(node.value)
-            short = call if len(call) <= 40 else call[:37] + "..."
-            func = ast.get_source_segment(source, node.value.func) or ast.unparse(node.value.func)
+        if isinstance(node, ast.Expr) and node is not shown and (_to_show(node.value) or _styler(node.value)):
+            code = ast.get_source_segment(source, node.value) or ast.unparse(node.value)
+            short = code if len(code) <= 40 else code[:37] + "..."
             found.append(f"{short} di baris {node.lineno} tidak tampil: Jupyter hanya menampilkan ekspresi terakhir "
-                         f"sel (tanpa ';' di ujungnya); tulis display({func}(...))")
+                         f"sel (tanpa ';' di ujungnya); tulis display({short})")
     return found
 
 
@@ -65,6 +65,19 @@ def _to_show(value: ast.expr) -> bool:
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
         return func.attr in SNIPPETS
     return isinstance(func, ast.Name) and func.id in DISPLAY_OBJECTS
+
+
+def _styler(value: ast.expr) -> bool:
+    """`df.style`, `df.style.format(...)`, `df.style.highlight_max().format(...)`: a pandas Styler."""
+    while True:
+        if isinstance(value, ast.Call):
+            value = value.func
+        elif isinstance(value, ast.Attribute):
+            if value.attr == "style":
+                return True
+            value = value.value
+        else:
+            return False
 
 
 _NOT_CODE = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER}
