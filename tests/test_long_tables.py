@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import pikepdf
 import pytest
 from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
@@ -21,6 +22,7 @@ from briefs.notebook import tables
 from briefs.render import html as render
 from briefs.render import page as page_frame
 from briefs.render import weasy
+from tests.test_pdf_tags import elements, tag
 
 
 def nagari_table(n: int) -> pd.DataFrame:
@@ -33,7 +35,7 @@ def table_html(n: int, miring=None) -> str:
     return html
 
 
-def test_a_short_table_is_one_group_and_a_long_one_three_with_its_total_once():
+def test_a_short_table_is_one_group_and_a_long_one_four_with_its_total_once():
     short = BeautifulSoup(table_html(tables.CONTINUES_FROM - 1), "html.parser")
     assert short.table["class"] == ["rk-table"] and len(short.find_all("tbody")) == 1
     assert not short.tbody.get("class")
@@ -81,6 +83,21 @@ def test_a_long_table_starts_where_there_is_room_and_continues_under_its_header(
     assert len(on_first) >= tables.KEPT_TOGETHER and len(on_second) >= tables.KEPT_TOGETHER
     assert "Rincian per nagari" in first and "Angkatan kerja" in first and "Angkatan kerja" in second
     assert "Jumlah" not in first and second.count("Jumlah") == 1  # the total once, after the last row
+
+
+def test_a_continued_table_is_tagged_with_header_cells_on_both_pages(tmp_path):
+    """WeasyPrint tags each page's part of the table as a /Table (it builds its structure tree
+    page by page): each part has its header row, and every data cell names header cells."""
+    pages_of(page_with(20, table_html(20)), tmp_path)
+    pdf = pikepdf.open(tmp_path / "page.pdf")
+    ids = dict(pikepdf.NameTree(pdf.Root.StructTreeRoot.IDTree).items())
+    parts = [e for e in elements(pdf.Root.StructTreeRoot) if tag(e) == "/Table"]
+    assert len(parts) == 2
+    for part in parts:
+        cells = list(elements(part))
+        assert tag(part.K[0]) == "/THead" and any(tag(c) == "/TH" for c in cells)
+        named = [c for c in cells if tag(c) == "/TD" and "/Headers" in c.get("/A", {})]
+        assert named and all(tag(ids[str(key)]) == "/TH" for c in named for key in c.A.Headers)
 
 
 @pytest.mark.parametrize("rows", [tables.CONTINUES_FROM - 1, 20])
