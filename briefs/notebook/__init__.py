@@ -15,8 +15,6 @@ from briefs.fmt import (  # noqa: F401
     durasi,
     periode,
     periode_singkat,
-    persen,
-    persen_kata,
     rupiah,
     rupiah_ringkas,
     tanggal,
@@ -40,6 +38,7 @@ from briefs.notebook.charts import (  # noqa: F401
     tinggi_grafik,
 )
 from briefs.notebook.load import Brief, Summary, load_brief, load_summary  # noqa: F401
+from briefs.notebook.percent import persen, persen_kata  # noqa: F401
 from briefs.notebook.phone_card import kartu_hp  # noqa: F401
 from briefs.notebook.snippets import Kartu, catatan, daftar, judul, kartu, kartu_angka, kotak, render  # noqa: F401
 from briefs.notebook.tables import tabel  # noqa: F401

@@ -31,6 +31,7 @@ from bleach.css_sanitizer import CSSSanitizer
 from nbconvert.preprocessors import Preprocessor
 
 from briefs import fmt
+from briefs.notebook import notice
 from briefs.render.discarded import discarded
 
 KEEP_MIMETYPES = ("text/html", "text/markdown", "image/png", "image/jpeg", "text/plain")
@@ -197,7 +198,8 @@ def output_verdict(out: dict) -> str | None:
     if kind == "stream":
         if out.get("name") == "stdout":
             return None
-        first = next((line for line in str(out.get("text", "")).splitlines() if line.strip()), "")
+        rest = notice.others(str(out.get("text", "")))  # a helper's own lines are reported by `prepare`
+        first = next((line for line in rest.splitlines() if line.strip()), "")
         return f"pesan stderr tidak ditampilkan: {_short(first.strip(), 120)}"
     if kind == "error":
         return None
@@ -238,12 +240,16 @@ def prepare(nb: nbformat.NotebookNode, folder: Path | None = None) -> tuple[nbfo
         tags = set(cell.get("metadata", {}).get("tags", []))
         if "injected-parameters" not in tags:
             number += 1  # papermill's injected cell is not in the analyst's notebook
-        if tags & REMOVE_CELL_TAGS:
-            continue
         first = next((line for line in cell.source.splitlines() if line.strip()), "")
 
         def say(message: str, n: int = number, src: str = first) -> None:
             notices.append(Notice(message, n, src.strip()))
+
+        if cell.cell_type == "code":  # a helper's word holds for a hidden cell too: its text may show later
+            for message in notice.told("".join(_stderr(cell))):
+                say(message)
+        if tags & REMOVE_CELL_TAGS:
+            continue
 
         if cell.cell_type == "markdown":
             _markdown_images(cell, folder, say)
@@ -265,7 +271,16 @@ def prepare(nb: nbformat.NotebookNode, folder: Path | None = None) -> tuple[nbfo
     return nb, notices
 
 
+def _stderr(cell: dict) -> list[str]:
+    """The texts a code cell wrote to stderr."""
+    return [str(out.get("text", "")) for out in cell.get("outputs", [])
+            if out.get("output_type") == "stream" and out.get("name") == "stderr"]
+
+
 def _keep(out: dict, say) -> bool:
+    if out.get("output_type") == "stream" and out.get("name") == "stderr" and not notice.others(
+            str(out.get("text", ""))).strip():
+        return False  # only a helper's words, reported by `prepare`: nothing for the page, nothing more to say
     why = output_verdict(out)
     if why:
         say(why)
