@@ -10,8 +10,6 @@ with control (`tables.tabel`) and the page's snippets (`snippets`).
 
 from briefs.data.figures import IURAN_JKK, IURAN_JKM, IURAN_PEKERJA_RENTAN, SEGMEN  # noqa: F401
 from briefs.fmt import (  # noqa: F401
-    angka,
-    angka_bertanda,
     durasi,
     periode,
     periode_singkat,
@@ -37,8 +35,8 @@ from briefs.notebook.charts import (  # noqa: F401
     persen_target,
     tinggi_grafik,
 )
+from briefs.notebook.formats import angka, angka_bertanda, persen, persen_kata  # noqa: F401
 from briefs.notebook.load import Brief, Summary, load_brief, load_summary  # noqa: F401
-from briefs.notebook.percent import persen, persen_kata  # noqa: F401
 from briefs.notebook.phone_card import kartu_hp  # noqa: F401
 from briefs.notebook.snippets import Kartu, catatan, daftar, judul, kartu, kartu_angka, kotak, render  # noqa: F401
 from briefs.notebook.tables import tabel  # noqa: F401

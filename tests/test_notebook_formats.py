@@ -1,4 +1,4 @@
-"""nb.persen and nb.persen_kata: a value already in persen, or divided by zero, is told to the analyst."""
+"""The formats as notebooks call them (`nb.persen`, `nb.angka`, …): a value they would write wrongly is told."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from briefs.notebook import notice, percent
+from briefs.notebook import formats, notice
 from briefs.render import sanitize
 from tests import helpers
 from tests.test_sanitize import executed
@@ -21,16 +21,16 @@ v4 = nbformat.v4
     (np.float64(0.5), "50,0%"), (Decimal("0.3215"), "32,2%"), (None, "–"), (float("nan"), "–"),
 ])
 def test_a_share_up_to_100_percent_as_written_is_told_nothing(capsys, value, written):
-    assert percent.persen(value) == written
+    assert formats.persen(value) == written
     assert capsys.readouterr().err == ""
 
 
 @pytest.mark.parametrize(("call", "written", "given"), [
-    (lambda: percent.persen(27.2), "2.720,0%", "mendapat 27,2 dan menulis 2.720,0%"),
-    (lambda: percent.persen(1.0006), "100,1%", "mendapat 1,0006 dan menulis 100,1%"),
-    (lambda: percent.persen(-1.5), "-150,0%", "mendapat -1,5 dan menulis -150,0%"),
-    (lambda: percent.persen_kata(32.15, 2), "3.215,00 persen", "mendapat 32,15 dan menulis 3.215,00 persen"),
-    (lambda: percent.persen(np.int64(3)), "300,0%", "mendapat 3 dan menulis 300,0%"),
+    (lambda: formats.persen(27.2), "2.720,0%", "mendapat 27,2 dan menulis 2.720,0%"),
+    (lambda: formats.persen(1.0006), "100,1%", "mendapat 1,0006 dan menulis 100,1%"),
+    (lambda: formats.persen(-1.5), "-150,0%", "mendapat -1,5 dan menulis -150,0%"),
+    (lambda: formats.persen_kata(32.15, 2), "3.215,00 persen", "mendapat 32,15 dan menulis 3.215,00 persen"),
+    (lambda: formats.persen(np.int64(3)), "300,0%", "mendapat 3 dan menulis 300,0%"),
 ])
 def test_a_share_written_above_100_percent_is_kept_and_told(capsys, call, written, given):
     assert call() == written  # the page shows what the analyst asked for; the build reports it
@@ -39,14 +39,48 @@ def test_a_share_written_above_100_percent_is_kept_and_told(capsys, call, writte
 
 
 def test_a_share_allowed_above_100_percent_is_told_nothing(capsys):
-    assert percent.persen(1.5, boleh_lebih_100=True) == "150,0%"
-    assert percent.persen_kata(2, 0, boleh_lebih_100=True) == "200 persen"
+    assert formats.persen(1.5, boleh_lebih_100=True) == "150,0%"
+    assert formats.persen_kata(2, 0, boleh_lebih_100=True) == "200 persen"
     assert capsys.readouterr().err == ""
 
 
 @pytest.mark.parametrize("value", [float("inf"), -float("inf"), np.float64("inf")])
 def test_a_share_divided_by_zero_is_told_even_when_above_100_is_allowed(capsys, value):
-    written = percent.persen(value, boleh_lebih_100=True)
+    written = formats.persen(value, boleh_lebih_100=True)
+    assert "∞" in written
+    (message,) = notice.told(capsys.readouterr().err)
+    assert "pembagian dengan nol" in message and written in message
+
+
+@pytest.mark.parametrize(("value", "written"), [
+    (137520, "137.520"), (604.0, "604"), (np.int64(12), "12"), (1234.5, "1.235"), (9.5, "10"), (5.4, "5"),
+    (5.551115123125783e-17, "0"), (None, "–"), (float("nan"), "–"), (True, "1"),
+])
+def test_a_count_or_a_rounding_that_keeps_the_figure_is_told_nothing(capsys, value, written):
+    assert formats.angka(value) == written
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(("call", "written", "said"), [
+    (lambda: formats.angka(0.272), "0", "0,272 tertulis 0; untuk persen tulis nb.persen(x), untuk desimal nb.angka(x, 2) (0,27)"),
+    (lambda: formats.angka(2.5), "3", "2,5 tertulis 3; untuk persen tulis nb.persen(x), untuk desimal nb.angka(x, 1) (2,5)"),
+    (lambda: formats.angka_bertanda(-0.4), "0", "-0,4 tertulis 0;"),
+    (lambda: formats.angka_bertanda(np.float64(1.4)), "+1", "1,4 tertulis +1;"),
+])
+def test_a_fraction_or_small_average_written_whole_is_kept_and_told(capsys, call, written, said):
+    assert call() == written
+    (message,) = notice.told(capsys.readouterr().err)
+    assert said in message and "bila memang dibulatkan" in message
+
+
+def test_a_whole_number_asked_for_or_decimals_given_are_told_nothing(capsys):
+    assert [formats.angka(2.5, 0), formats.angka(0.272, 2), formats.angka_bertanda(0.04, 1)] == ["3", "0,27", "0,0"]
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("call", [lambda: formats.angka(float("inf"), 0), lambda: formats.angka_bertanda(-np.inf, 1)])
+def test_a_count_divided_by_zero_is_told_even_with_decimals(capsys, call):
+    written = call()
     assert "∞" in written
     (message,) = notice.told(capsys.readouterr().err)
     assert "pembagian dengan nol" in message and written in message
