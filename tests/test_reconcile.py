@@ -129,3 +129,43 @@ def test_acquisitions_in_a_month_without_agent_are_a_warning():
     reconcile.suspicious(tables, frames)
     [w] = tables["agen_perisai"].warnings
     assert (w.row, w.column) == (3, "peserta_diakuisisi") and "Nagari A periode 2026-10" in w.message
+
+
+def _regency(labour: list[int], peserta: list[int], regency: list[str] | None = None) -> schema.Checked:
+    """Nagari 1..n (of regency 13.10 unless `regency` says), one period, all of it in PU; their labour-force table."""
+    codes = [f"{(regency or ['13.10'] * len(labour))[i]}.01.20{i:02d}" for i in range(len(labour))]
+    tables = {
+        "wilayah": checked("wilayah", "kode_kecamatan,kecamatan,kode_nagari,nagari\n" + "\n".join(
+            f"{c[:8]},K{c[:5]},{c},Nagari {i}" for i, c in enumerate(codes))),
+        "angkatan_kerja": checked("angkatan_kerja", "kode_nagari,angkatan_kerja\n" + "\n".join(
+            f"{c},{n}" for c, n in zip(codes, labour))),
+        "kepesertaan": checked("kepesertaan", "periode,kode_nagari,segmen,peserta_aktif\n" + _every_segment("\n".join(
+            f"2026-10,{c},PU,{n}" for c, n in zip(codes, peserta)))),
+    }
+    reconcile.suspicious(tables, {name: schema.clean(c) for name, c in tables.items()})
+    assert tables["kepesertaan"].warnings == []
+    return tables["angkatan_kerja"]
+
+
+def test_a_labour_force_with_a_zero_too_many_is_a_warning_at_its_row():
+    """Coverage 20 % everywhere but one nagari, whose 3.724 was typed 37.240: 2 %, a tenth of the median."""
+    labour = [1000, 2000, 1500, 37240, 800, 1200]
+    found = _regency(labour, [200, 400, 300, 745, 160, 240]).warnings
+    [w] = found
+    assert (w.row, w.column) == (5, "angkatan_kerja") and "tertulis '37240'" in w.message
+    assert "cakupan nagari Nagari 3 pada 2026-10 hanya 2,0 persen" in w.message
+    assert "peserta aktif 745 dari angkatan kerja 37.240" in w.message and "(20,0 persen)" in w.message
+
+
+def test_a_low_coverage_within_a_fifth_of_the_median_or_in_a_small_regency_is_not():
+    assert _regency([1000, 1000, 1000, 1000, 1000], [200, 200, 200, 200, 41]).warnings == []  # 20,5 % of the median
+    assert _regency([1000, 1000, 1000, 1000], [200, 200, 200, 10]).warnings == []  # four nagari: no norm
+    assert _regency([1000] * 5, [200, 200, 200, 200, 0]).warnings == []  # no participants: not the labour force
+
+
+def test_each_regency_is_held_to_its_own_median():
+    """A national file: Java's 40 % does not make a regency of 5 % look wrong, nor the reverse."""
+    labour = [1000] * 10
+    peserta = [400] * 5 + [50, 50, 50, 50, 5]
+    found = _regency(labour, peserta, regency=["33.01"] * 5 + ["94.01"] * 5).warnings
+    assert [(w.row, "Nagari 9" in w.message) for w in found] == [(11, True)]
