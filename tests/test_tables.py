@@ -84,6 +84,18 @@ def test_a_percentage_column_in_persen_is_shown_but_warned():
     assert "'Cakupan'" in warning and "persen=[]" in warning
 
 
+def test_a_decimal_its_places_write_as_zero_is_shown_but_warned():
+    """A ratio of 0,012 in a table of one decimal reads 0,0: a zero to the reader."""
+    frame = CONTOH.assign(rasio_agen=[0.012, -0.004], rata_rata=[1.25, 0.05])
+    html, meta = tables.frame_html(frame)
+    assert [r[3:] for r in rows(html)["tbody"]] == [["0,0", "1,3"], ["0,0", "0,1"]]  # never −0
+    (warning,) = meta["rakor"]["peringatan"]
+    assert "'Rasio agen' memuat 0,0040 yang tertulis 0,0 dengan 1 desimal (2 nilai)" in warning
+    assert "desimal=4" in warning and "persen=['rasio_agen']" in warning
+    _, meta = tables.tabel(frame, desimal=4)._repr_html_()
+    assert meta == {}
+
+
 def test_italic_rows_and_caption():
     html, _ = tables.tabel(CONTOH, miring=[False, True], catatan="Data per Oktober 2026.")._repr_html_()
     soup = BeautifulSoup(html, "html.parser")

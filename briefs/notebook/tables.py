@@ -15,10 +15,12 @@ number an official would read.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from briefs import fmt, paths, templating
@@ -218,6 +220,28 @@ def _percent_warnings(frame: pd.DataFrame, kinds: list[str], explicit: tuple | N
     return out
 
 
+def _decimal_warnings(frame: pd.DataFrame, kinds: list[str], desimal: int) -> list[str]:
+    """A column of decimals with a value that its `desimal` places write as 0 (0,012 as 0,0).
+
+    The table writes every decimal column with the same places (1 unless `desimal=` says):
+    a ratio or a rate per person loses its figure there without a sign, which the reader
+    takes for a zero.
+    """
+    out = []
+    for i, (name, k) in enumerate(zip(frame.columns, kinds)):
+        if k != "desimal":
+            continue
+        values = pd.to_numeric(frame.iloc[:, i], errors="coerce").abs()
+        lost = values[(values > 0) & np.isfinite(values) & (values < 0.5 * 10.0 ** -desimal)]
+        if len(lost):
+            smallest = float(lost.min())
+            keep = max(desimal + 1, 1 - math.floor(math.log10(smallest)))
+            out.append(f"kolom {header(name)!r} memuat {fmt.angka(smallest, keep)} yang tertulis "
+                       f"{fmt.angka(0, desimal)} dengan {desimal} desimal ({len(lost)} nilai); tulis "
+                       f"nb.tabel(df, desimal={keep}), atau persen=[{name!r}] bila kolom ini pecahan")
+    return out
+
+
 def _coverage_total_warnings(t: Tabel, body: pd.DataFrame) -> list[str]:
     """A coverage given for the Jumlah row must be the rows' own: their peserta aktif ÷ angkatan kerja.
 
@@ -261,6 +285,7 @@ def render(t: Tabel) -> tuple[str, list[str]]:
     kinds = [kind(name, body.iloc[:, i], t.persen, t.rupiah) for i, name in enumerate(body.columns)]
     columns = [Column(header(name), kinds[i], long=_long_text(body.iloc[:, i])) for i, name in enumerate(body.columns)]
     warnings += _percent_warnings(body.drop(index=body.index[list(counts)]), kinds, t.persen)
+    warnings += _decimal_warnings(body.drop(index=body.index[list(counts)]), kinds, t.desimal)
     warnings += _coverage_total_warnings(t, body)
     rows = [[cell(v, "angka" if i in counts and c.numeric else c.kind, t.desimal) for v, c in zip(row, columns)]
             for i, row in enumerate(body.itertuples(index=False))]
