@@ -66,3 +66,14 @@ def test_a_styled_decimal_or_complex_is_shown_not_crashed(styler_options):
     frame = pd.DataFrame({"nilai": [Decimal("1234.5")], "z": [1 + 2j]})
     html, _ = styling.styler_html(frame.style.format({"nilai": "{:,.1f}"}))
     assert rows(html)["tbody"] == [["1.234,5", "1.0+2.0j"]]  # the Decimal read back as its own value
+
+
+def test_a_decimal_the_houses_default_places_write_as_zero_is_reported(styler_options):
+    """The house sets a Styler's places to 1 (pandas' own is 6): a ratio of 0,012 would read 0,0."""
+    frame = CONTOH.assign(rasio_agen=[0.012, 0.4], kosong=[0.0, 0.0])
+    html, meta = styling.styler_html(frame.style)
+    assert [r[3:] for r in rows(html)["tbody"]] == [["0,0", "0,0"], ["0,4", "0,0"]]
+    (warning,) = meta["rakor"]["peringatan"]
+    assert "'Rasio agen' memuat 0,012 yang tertulis 0,0" in warning and ".format(precision=3)" in warning
+    html, meta = styling.styler_html(frame.style.format(precision=3))
+    assert rows(html)["tbody"][0][3] == "0,012" and meta == {}

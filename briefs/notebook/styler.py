@@ -7,6 +7,7 @@ cell shows; the DataFrame formatting itself is `briefs.notebook.tables`.
 from __future__ import annotations
 
 import copy
+import math
 import re
 
 import pandas as pd
@@ -44,11 +45,21 @@ def styler_html(styler) -> tuple[str, dict]:
     for cell_id, declarations in inline.items():
         table = table.replace(f'id="T_rk_{cell_id}"', f'id="T_rk_{cell_id}" style="{declarations}"', 1)
     counts = count_rows(st.data.index)
-    table = _TD.sub(lambda m: _indonesian_td(m, st.data, counts), table)
-    if not dropped:
-        return table.strip(), {}
-    warning = f"gaya tabel Styler tidak ditampilkan (hanya gaya per sel yang dipakai): {', '.join(dropped)}"
-    return table.strip(), {"rakor": {"peringatan": [warning]}}
+    zeroed: dict[int, list[float]] = {}  # column → values the default places wrote as 0
+    table = _TD.sub(lambda m: _indonesian_td(m, st.data, counts, zeroed), table)
+    warnings = [_zeroed_warning(st.data.columns[col], values) for col, values in sorted(zeroed.items())]
+    if dropped:
+        warnings.append(f"gaya tabel Styler tidak ditampilkan (hanya gaya per sel yang dipakai): {', '.join(dropped)}")
+    return table.strip(), ({"rakor": {"peringatan": warnings}} if warnings else {})
+
+
+def _zeroed_warning(name: object, values: list[float]) -> str:
+    """What `tables` says of a decimal its places write as 0, for a Styler left at the house's places."""
+    places = pd.get_option("styler.format.precision")
+    smallest = min(abs(v) for v in values)
+    keep = max(places + 1, 1 - math.floor(math.log10(smallest)))
+    return (f"kolom {header(name)!r} memuat {fmt.angka(smallest, keep)} yang tertulis {fmt.angka(0, places)} dengan "
+            f"{places} desimal bawaan Styler ({len(values)} nilai); tulis .format(precision={keep}) pada Styler-nya")
 
 
 def _inline_rules(css: str) -> tuple[dict[str, str], list[str]]:
@@ -65,13 +76,23 @@ def _inline_rules(css: str) -> tuple[dict[str, str], list[str]]:
     return inline, dropped
 
 
-def _indonesian_td(m: re.Match, data: pd.DataFrame, counts: set[int]) -> str:
+def _indonesian_td(m: re.Match, data: pd.DataFrame, counts: set[int], zeroed: dict[int, list[float]]) -> str:
     row, col, attrs, text = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
     value = data.iat[row, col] if row < len(data) and col < data.shape[1] else None
     if _is_number(value):
         attrs = attrs.replace('class="data ', 'class="rk-num data ', 1)
     shares = shares_by_name(data.columns[col]) and row not in counts  # describe()'s count is a count
+    if not shares and _zeroed_by_default(text.strip(), value):
+        zeroed.setdefault(col, []).append(float(value))
     return f'<td id="T_rk_row{row}_col{col}"{attrs}>{_rewrite(text.strip(), value, shares)}</td>'
+
+
+def _zeroed_by_default(text: str, value: object) -> bool:
+    """A non-zero number the Styler's default places (the house's 1) wrote as 0,0: not the analyst's format."""
+    if not _is_number(value) or pd.isna(value) or value == 0 or not math.isfinite(float(value)):
+        return False
+    return text in (fmt.angka(0, pd.get_option("styler.format.precision")), "-" + fmt.angka(0, pd.get_option(
+        "styler.format.precision")))
 
 
 def _is_number(value: object) -> bool:
