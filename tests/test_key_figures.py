@@ -31,6 +31,16 @@ def test_the_index_line_is_in_the_briefs_own_words(tmp_path):
     assert key_figures.unshown(key, page) == ["27,2%"]
 
 
+def test_a_national_rank_is_written_with_thousands_as_the_brief_writes_it():
+    """`nb.angka` in the brief: 'peringkat 1.000 dari 7.277', never the raw 7277 the page does not show."""
+    import pandas as pd
+
+    table = pd.DataFrame({"kode_kecamatan": [f"k{i}" for i in range(7277)], "cakupan": 0.2,
+                          "peringkat": range(1, 7278)})
+    key = key_figures.compute(table)["k999"]
+    assert key.peringkat == "peringkat 1.000 dari 7.277"
+
+
 def test_the_standard_briefs_show_their_index_figures(small_release):
     manifest = json.loads((small_release / "manifest.json").read_text(encoding="utf-8"))
     assert not [w for w in manifest["warnings"] if "index.html menulis" in w["message"]]

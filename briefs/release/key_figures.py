@@ -32,7 +32,8 @@ class KeyFigures:
 def compute(table: pd.DataFrame) -> dict[str, KeyFigures]:
     """Per kecamatan code, what the index shows beside its brief, from `figures.kecamatan_table`
     (computed once by the build, for the slices too)."""
-    return {row.kode_kecamatan: KeyFigures(fmt.persen(row.cakupan), f"peringkat {row.peringkat} dari {len(table)}")
+    total = fmt.angka(len(table))  # "dari 7.277" in a national release, as the brief writes it
+    return {row.kode_kecamatan: KeyFigures(fmt.persen(row.cakupan), f"peringkat {fmt.angka(row.peringkat)} dari {total}")
             for row in table.itertuples()}
 
 
