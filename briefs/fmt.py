@@ -153,6 +153,26 @@ def salah_baca(raw: str) -> str:
     return f"({raw}) dan pembaca membacanya begitu; tulis dengan nb.angka atau nb.persen"
 
 
+# A figure as a reader reads one from the data: a share (27,2%), our own thousands (18.682),
+# decimals (3,5), rupiah (Rp16.800), a scale (1,2 juta) or a count of people or places (245
+# peserta, 3 nagari). A year, a code (13.10.04), a clock time (09.30), a date or a bare
+# small number (12 bulan) is not one. Typed into a Markdown cell, such a figure is the same
+# in every kecamatan's brief and stays when the data changes.
+_BILANGAN = r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"  # 18.682; 27,2; 245
+_TERKETIK = re.compile(
+    rf"(?<![\w.,])(?:Rp\.?\s?{_BILANGAN}(?:\s(?:ribu|juta|miliar|triliun)\b)?"
+    rf"|{_BILANGAN}\s?%"
+    rf"|{_BILANGAN}\s(?:ribu|juta|miliar|triliun|peserta|pekerja|nagari|desa|kelurahan|agen|orang|jiwa)\b"
+    r"|(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3},\d+)(?!\d|[.,]\d))"
+)
+
+
+def angka_terketik(text: str) -> str | None:
+    """The first figure in `text` that reads as one from the data (27,2%; 18.682; 245 peserta); None if none."""
+    found = _TERKETIK.search(text)
+    return found.group() if found else None
+
+
 # A number written the English way: 1,500; 1,234.5; −0.25; 12.5%.
 _INGGRIS = re.compile(r"([−-])?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(%?)")
 

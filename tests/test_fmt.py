@@ -132,3 +132,13 @@ def test_a_duration_is_said_in_words_with_every_unit_it_has(value, said):
 ])
 def test_a_duration_as_python_writes_it_is_found(text, found):
     assert fmt.durasi_inggris(text) == found
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Cakupan naik menjadi 27,2% bulan ini", "27,2%"), ("masih 18.682 orang", "18.682 orang"),
+    ("iuran Rp16.800 sebulan", "Rp16.800"), ("Rp1,5 miliar", "Rp1,5 miliar"), ("1,2 juta pekerja", "1,2 juta"),
+    ("245 peserta baru", "245 peserta"), ("naik 3,5 poin", "3,5"), ("angkatan kerja 1.234.567", "1.234.567"),
+    ("12 bulan terakhir; kode 13.10.04; pukul 09.30; 01.12.2026; Perpres 36/2025; 2025,2026; 1,2,3", None),
+])
+def test_a_figure_that_reads_as_one_from_the_data_is_found_and_words_are_not(text, found):
+    assert fmt.angka_terketik(text) == found

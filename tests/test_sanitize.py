@@ -132,7 +132,8 @@ def test_math_and_mermaid_the_page_cannot_draw_are_reported_where_written():
         v4.new_markdown_cell("Cakupan = $\\frac{peserta}{angkatan\\ kerja}$ dan $$x^2$$"),
         v4.new_markdown_cell(mermaid),
         v4.new_code_cell("Markdown(rumus)", outputs=[display({"text/markdown": "$a \\times b$", "text/plain": "x"})]),
-        v4.new_markdown_cell("Iuran Rp16.800; harga $5 dan $10 tidak ditulis sebagai rumus."),
+        v4.new_markdown_cell("Iuran Rp16.800; harga $5 dan $10 tidak ditulis sebagai rumus.",
+                             metadata={"tags": ["rk-angka-tetap"]}),  # a contribution set by regulation
     ))
     # once per cell and kind (the mermaid block's stripped classes are not said again); the prices are prose
     assert [(n.cell, n.message.split(" (")[0]) for n in notices] == [
@@ -197,3 +198,27 @@ def test_a_month_or_a_duration_written_the_english_way_is_kept_and_reported(prin
     ))
     assert [(n.cell, n.message.split(";")[0]) for n in notices] == [(2, said)]
     assert printed in nb.cells[-2].outputs[0].text  # kept: the reader still sees it
+
+
+def test_a_figure_typed_into_a_markdown_cell_is_reported_unless_the_cell_says_it_is_fixed():
+    """A Markdown cell is the same in every brief: its 27,2% is one kecamatan's, one month's at most."""
+    nb, notices = sanitize.prepare(executed(
+        v4.new_markdown_cell("## Cakupan\n\nCakupan kecamatan naik menjadi **27,2%** bulan ini."),
+        v4.new_markdown_cell("Masih 1.245 pekerja belum terlindungi."),
+        v4.new_markdown_cell("Tiga nagari tanpa agen: 3 nagari."),
+        v4.new_markdown_cell("Iuran BPU Rp16.800 sebulan; JKK 0,24%.", metadata={"tags": ["rk-angka-tetap"]}),
+        v4.new_markdown_cell("## Peserta aktif, 12 bulan terakhir\n\nKode 13.10.04, rapat 1 Desember 2026 "
+                             "pukul 09.30, Perpres 36/2025, target `0,30%` di kode."),
+    ))
+    typed = [(n.cell, n.message.split("»")[0] + "»") for n in notices]
+    assert typed == [(2, "angka diketik di sel Markdown («27,2%»"), (3, "angka diketik di sel Markdown («1.245 pekerja»"),
+                     (4, "angka diketik di sel Markdown («3 nagari»")]
+    assert all("tidak ikut berubah bila data berubah" in n.message and "rk-angka-tetap" in n.message for n in notices)
+    assert "27,2%" in nb.cells[2].source  # reported, not changed: the analyst decides
+
+
+def test_a_figure_a_code_cell_writes_as_markdown_is_not_a_typed_one():
+    """`display(Markdown(f"... {nb.persen(x)}"))` comes from the data: nothing to say."""
+    shown = [display({"text/markdown": "Cakupan **27,2%**, 1.245 pekerja", "text/plain": "<Markdown>"})]
+    _, notices = sanitize.prepare(executed(v4.new_code_cell("Markdown(teks)", outputs=shown)))
+    assert notices == []

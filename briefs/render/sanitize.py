@@ -9,8 +9,9 @@ the build reports these notices and `--strict` turns them into failures. Both en
 (WeasyPrint and Quarto) render what `prepare` returns.
 
 Cell tags an analyst may use: `remove-cell` or `rk-sembunyikan` (the cell is not on the
-page), `remove-output` (its output is not), `rk-berdampingan` (outputs side by side) and
-`rk-halaman-baru` (a new page before it); the last two are styled in cells.css. Images
+page), `remove-output` (its output is not), `rk-berdampingan` (outputs side by side),
+`rk-halaman-baru` (a new page before it), both styled in cells.css, and
+`rk-angka-tetap` (a Markdown cell's figures are meant to be the same in every brief). Images
 in Markdown (`![peta](gambar/peta.png)`) are embedded when they are PNG or JPEG files
 inside the notebook's folder.
 """
@@ -37,6 +38,7 @@ from briefs.render.discarded import discarded
 KEEP_MIMETYPES = ("text/html", "text/markdown", "image/png", "image/jpeg", "text/plain")
 REMOVE_CELL_TAGS = {"remove-cell", "rk-sembunyikan"}
 REMOVE_OUTPUT_TAGS = {"remove-output"}
+FIXED_FIGURE_TAG = "rk-angka-tetap"  # a Markdown cell's figures are meant to be the same in every brief
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 
 _TAGS = {
@@ -97,7 +99,9 @@ class _Audit(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.dropped: list[str] = []
         self.text: list[str] = []  # what a reader reads, outside <script> and <style>
+        self.prose: list[str] = []  # and of it, what is not code (<code>, <pre>)
         self._inert = 0
+        self._code = 0
 
     def note(self, text: str) -> None:
         if text not in self.dropped:
@@ -106,15 +110,21 @@ class _Audit(HTMLParser):
     def handle_data(self, data: str) -> None:
         if not self._inert:
             self.text.append(data)
+            if not self._code:
+                self.prose.append(data)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):
             self._inert = max(self._inert - 1, 0)
+        elif tag in ("code", "pre"):
+            self._code = max(self._code - 1, 0)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         if tag in ("script", "style"):
             self._inert += 1
+        elif tag in ("code", "pre"):
+            self._code += 1
         if tag == "style" and "data-rk-gaya" in values:
             return  # the title block's own stylesheet, for JupyterLab only: the page has its own
         if tag == "script":
@@ -156,6 +166,25 @@ def audit_html(html: str) -> list[str]:
     parser.feed(html)
     parser.close()
     return parser.dropped + misread(" ".join(parser.text))
+
+
+def typed_figure(html: str) -> str | None:
+    """A notice for a figure typed into a Markdown cell's text (27,2%; 18.682 orang); None if none.
+
+    A Markdown cell is the same in every kecamatan's brief and does not run: a figure typed
+    there is right for one kecamatan and one month at most, and stays when the data changes,
+    the quietly wrong number this tool exists to prevent. Code spans are not read; a cell
+    tagged `rk-angka-tetap` (a contribution rate set by regulation) is not checked.
+    """
+    parser = _Audit()
+    parser.feed(html)
+    parser.close()
+    figure = fmt.angka_terketik(" ".join(parser.prose))
+    if figure is None:
+        return None
+    return (f"angka diketik di sel Markdown («{_short(figure, 30)}»): sama di setiap brief dan tidak ikut berubah "
+            f"bila data berubah; tulis kalimatnya di sel kode dengan nb.angka atau nb.persen, atau beri sel tag "
+            f"{FIXED_FIGURE_TAG} bila angkanya memang tetap (mis. tarif iuran)")
 
 
 def misread(text: str) -> list[str]:
@@ -259,6 +288,8 @@ def prepare(nb: nbformat.NotebookNode, folder: Path | None = None) -> tuple[nbfo
             for text in audit_html(html):
                 if not ("mermaid" in undrawn and text in _MERMAID_CLASSES):  # said once already, as the diagram
                     say(text)
+            if FIXED_FIGURE_TAG not in tags and (typed := typed_figure(html)):
+                say(typed)
         elif cell.cell_type == "code":
             if tags & REMOVE_OUTPUT_TAGS:
                 cell.outputs = []
