@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from briefs import fmt, paths
-from briefs.errors import InputError, Problem, warning_text
+from briefs.errors import InputError, Problem, warning_lines
 
 USAGE = """python build.py [PARAMS] [opsi]        bangun rilis rakor (bawaan: params/rakor-2026-11.yml)
        python build.py check PARAMS           periksa parameter dan data saja
@@ -254,8 +254,8 @@ def _print_warnings(warnings: list[dict]) -> None:
     if not warnings:
         return
     print(f"Peringatan ({len(warnings)}); juga di laporan-data.html dan manifest.json:", file=sys.stderr)
-    for w in warnings:
-        print(f"  {warning_text(w)}", file=sys.stderr)
+    for line in warning_lines(warnings):
+        print(f"  {line}", file=sys.stderr)
 
 
 @contextmanager

@@ -67,3 +67,27 @@ def naming(exc: OSError, path: Path | str) -> OSError:
     """`exc` as the same OS error about `path`: a failed write() or flush names no file, and
     the build's one line for a full disk (`briefs.cli`) must say which file it could not write."""
     return OSError(exc.errno, exc.strerror, str(path))
+
+
+def warning_lines(warnings: list[dict]) -> list[str]:
+    """The warnings as the analyst reads them: one line per thing to fix, in the order found.
+
+    The same notice from the same cell in many briefs (a figure typed into a Markdown cell,
+    a warning a cell prints for every kecamatan) is one fix in one place: one line naming
+    how many briefs and the first three, not 7.277 lines that bury the one about a single
+    kecamatan. The manifest keeps every warning with its brief.
+    """
+    groups: dict[object, list[dict]] = {}
+    for i, w in enumerate(warnings):
+        key = (w.get("notebook"), w.get("cell"), w.get("source"), w["message"]) if w.get("notebook") else i
+        groups.setdefault(key, []).append(w)
+    lines = []
+    for same in groups.values():
+        scopes = list(dict.fromkeys(w.get("scope", "") for w in same))
+        if len(scopes) == 1:
+            lines.append(warning_text(same[0]))
+            continue
+        named = ", ".join(scopes[:3]) if len(scopes) > 3 else ", ".join(scopes[:-1])
+        rest = f"{len(scopes) - 3} lainnya" if len(scopes) > 3 else scopes[-1]
+        lines.append(warning_text({**same[0], "scope": f"{len(scopes)} brief: {named} dan {rest}"}))
+    return lines

@@ -100,3 +100,26 @@ def test_help_is_in_indonesian_for_every_command(command, capsys):
     assert "tampilkan bantuan ini lalu keluar" in out
     for english in ("usage", "positional arguments", "options:", "show this help"):
         assert english not in out, (english, out)
+
+
+def test_the_same_notice_from_one_cell_in_many_briefs_is_one_line_naming_how_many(capsys):
+    """A Markdown cell's typed figure warns in every brief: one fix, so one line, not one per kecamatan."""
+    typed = {"notebook": "notebooks/brief_kecamatan.ipynb", "cell": 5, "source": "## Cakupan",
+             "message": "angka diketik di sel Markdown («27,2%»)"}
+    names = ["Koto Baru", "Sitiung", "Timpeh", "Tiumang", "Padang Laweh"]
+    warnings = [{"scope": "data", "message": "kepesertaan.csv baris 7: lonjakan"}]
+    warnings += [{**typed, "scope": f"Kecamatan {n}"} for n in names]
+    warnings += [{**typed, "cell": 9, "scope": "Kecamatan Sitiung"},  # another cell: another fix
+                 {**typed, "cell": 9, "scope": "Kecamatan Timpeh"},
+                 {"scope": "Kecamatan Sitiung", "notebook": typed["notebook"], "message": "3 halaman A4"}]
+    cli._print_warnings(warnings)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        "Peringatan (9); juga di laporan-data.html dan manifest.json:",
+        "  data: kepesertaan.csv baris 7: lonjakan",
+        "  5 brief: Kecamatan Koto Baru, Kecamatan Sitiung, Kecamatan Timpeh dan 2 lainnya · "
+        "notebooks/brief_kecamatan.ipynb · sel 5 «## Cakupan»: angka diketik di sel Markdown («27,2%»)",
+        "  2 brief: Kecamatan Sitiung dan Kecamatan Timpeh · notebooks/brief_kecamatan.ipynb · sel 9 «## Cakupan»: "
+        "angka diketik di sel Markdown («27,2%»)",
+        "  Kecamatan Sitiung · notebooks/brief_kecamatan.ipynb: 3 halaman A4",
+    ]
