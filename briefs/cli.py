@@ -230,7 +230,7 @@ def _build(argv: list[str]) -> int:
         print(f"GAGAL {outcome.job.title}: {outcome.error}", file=sys.stderr)
     if result.batch.failed:
         print(f"Notebook yang gagal disimpan di {paths.BUILD / 'failed'} untuk diperiksa.", file=sys.stderr)
-    _print_warnings(result.warnings)
+    _print_warnings(result.warnings, published=result.release is not None)
     if not result.batch.outcomes:  # nothing changed since the published release
         print(result.message)
         return result.exit_code
@@ -249,11 +249,13 @@ def plain_progress(outcome, n: int, total: int) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def _print_warnings(warnings: list[dict]) -> None:
-    """Every warning, one line each: what the reader will not see, and where to fix it."""
+def _print_warnings(warnings: list[dict], published: bool = True) -> None:
+    """Every warning, one line per thing to fix: what the reader will not see, and where to
+    fix it. Only a published release has them in its data report and manifest too."""
     if not warnings:
         return
-    print(f"Peringatan ({len(warnings)}); juga di laporan-data.html dan manifest.json:", file=sys.stderr)
+    also = "; juga di laporan-data.html dan manifest.json" if published else ""
+    print(f"Peringatan ({len(warnings)}){also}:", file=sys.stderr)
     for line in warning_lines(warnings):
         print(f"  {line}", file=sys.stderr)
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefs import params, paths, timing
-from briefs.errors import InputError, Problem, display_path
+from briefs.errors import InputError, Problem, display_path, warning_lines
 from briefs.hashing import digest, environment_digest, tree_digest
 from briefs.params import Meeting
 from briefs.release import publish
@@ -70,13 +70,17 @@ def load_inputs(params_file: Path | str, meeting: Meeting | None = None):
 
 
 def check(params_file: Path | str) -> str:
-    """Validate only; return the data report an analyst reads on the terminal."""
+    """Validate only; return the data report an analyst reads on the terminal, and what the
+    notebooks' own text already shows (a figure typed into Markdown, an expression Jupyter
+    would throw away): a long build need not run to tell it."""
     from briefs import data
 
     meeting = params.load(params_file)
     publish.recover(paths.OUTPUTS / meeting.id)
     _, ds = load_inputs(params_file, meeting)
-    return data.report_text(ds.report)
+    said = notebook_warnings([("", paths.SUMMARY_NOTEBOOK), ("", paths.BRIEF_NOTEBOOK)])
+    lines = [f"  {line}" for line in warning_lines(said)] or ["  tidak ada peringatan"]
+    return "\n".join([data.report_text(ds.report), "Notebook, dibaca tanpa dijalankan:", *lines])
 
 
 def build(params_file: Path | str, opts: Options) -> Result:
@@ -177,6 +181,10 @@ def _build_release(params_file: Path | str, meeting: Meeting, opts: Options, inp
     with timing.stage("rencana dan sidik jari"):
         build_id = digest(tree_digest(snapshot), meeting.model_dump_json())[:8]
         jobs = plan(meeting, ds, codes, snapshot, build_id, Path(params_file), quarto, notebooks=opts.notebooks)
+    if opts.strict and (early := collect_warnings(Batch(), ds) + notebook_warnings([(j.title, j.notebook) for j in jobs])):
+        cluster.stop_kernel_early()  # every one of them would fail the build after the last brief: stop now
+        return Result(1, None, Batch(), f"Rilis tidak diterbitkan: {len(early)} peringatan (--strict), "
+                      f"ditemukan sebelum notebook dijalankan.", early)
     with timing.stage("brief dan ringkasan"):
         batch = cluster.run(jobs, workers=opts.jobs, scheduler=opts.scheduler, force=opts.force,
                             progress=opts.progress)
@@ -216,6 +224,25 @@ def collect_warnings(batch: Batch, ds, index_figures: dict | None = None) -> lis
         missing = key_figures.unshown(key, o.folder / "page.html") if key else []
         if missing:
             out.append({"scope": o.job.title, "notebook": notebook, "message": key_figures.warning(key, missing)})
+    return out
+
+
+def notebook_warnings(runs: list[tuple[str, str | Path]]) -> list[dict]:
+    """The notices that each (title, notebook) run's notebook text already shows
+    (`sanitize.before_running`), as the build would report them after the run; a notebook
+    that cannot be read is one."""
+    from briefs.render import sanitize
+
+    said: dict[str, list[dict]] = {}
+    out = []
+    for title, path in runs:
+        notebook = paths.public(paths.resolve(path))
+        if notebook not in said:
+            try:
+                said[notebook] = [n.as_dict() for n in sanitize.before_running(paths.resolve(path))]
+            except Exception as exc:  # not JSON, not a notebook: the run would fail on it too
+                said[notebook] = [{"message": f"notebook tidak bisa dibaca ({type(exc).__name__}: {str(exc)[:120]})"}]
+        out += [{"scope": title, "notebook": notebook, **n} for n in said[notebook]]
     return out
 
 

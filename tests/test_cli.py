@@ -24,6 +24,7 @@ def test_check_prints_the_data_report_and_exits_0(capsys):
     assert cli.main(["check", str(paths.DEFAULT_PARAMS)]) == 0
     out = capsys.readouterr().out
     assert "kepesertaan" in out and "valid" in out
+    assert "Notebook, dibaca tanpa dijalankan:\n  tidak ada peringatan" in out  # the sample notebooks type no figure
 
 
 def test_bad_params_exit_2_with_one_line_per_problem(tmp_path, capsys):
@@ -123,3 +124,8 @@ def test_the_same_notice_from_one_cell_in_many_briefs_is_one_line_naming_how_man
         "angka diketik di sel Markdown («27,2%»)",
         "  Kecamatan Sitiung · notebooks/brief_kecamatan.ipynb: 3 halaman A4",
     ]
+
+
+def test_warnings_of_a_build_that_published_nothing_do_not_point_at_its_files(capsys):
+    cli._print_warnings([{"scope": "data", "message": "x"}], published=False)
+    assert capsys.readouterr().err.splitlines()[0] == "Peringatan (1):"

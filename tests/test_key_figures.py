@@ -65,3 +65,15 @@ def test_a_notebook_computing_coverage_another_way_is_a_warning_and_strict_stops
     strict = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(out=tmp_path / "strict", strict=True,
                                                                     **{**options, "force": False}))
     assert strict.exit_code == 1 and strict.release is None and w in strict.warnings
+
+
+def test_a_strict_build_stops_before_any_notebook_runs_when_a_notebooks_text_already_warns(tmp_path):
+    """A figure typed into Markdown warns in every brief: --strict says so at once, not after the last brief."""
+    typed = helpers.brief_with(tmp_path, "diketik", 2, nbformat.v4.new_markdown_cell("Cakupan naik menjadi 27,2%."))
+    result = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(
+        out=tmp_path / "out", only=["Sitiung"], jobs=1, force=True, strict=True, notebooks={SITIUNG: typed}))
+    assert result.exit_code == 1 and result.release is None and not (tmp_path / "out").exists()
+    assert result.batch.outcomes == [] and "sebelum notebook dijalankan" in result.message
+    [w] = result.warnings
+    assert w["scope"] == "Kecamatan Sitiung" and w["notebook"] == f"…/{typed.name}" and w["cell"] == 3
+    assert w["message"].startswith("angka diketik di sel Markdown («27,2%»)")

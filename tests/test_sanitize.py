@@ -222,3 +222,21 @@ def test_a_figure_a_code_cell_writes_as_markdown_is_not_a_typed_one():
     shown = [display({"text/markdown": "Cakupan **27,2%**, 1.245 pekerja", "text/plain": "<Markdown>"})]
     _, notices = sanitize.prepare(executed(v4.new_code_cell("Markdown(teks)", outputs=shown)))
     assert notices == []
+
+
+def test_before_running_reads_the_notebooks_text_and_sets_its_saved_outputs_aside(tmp_path):
+    """What `check` and a --strict build can say before any kernel runs, as the build says it after."""
+    stale = [v4.new_output("stream", name="stderr", text="FutureWarning: lama\n")]  # the analyst's last run
+    nb = v4.new_notebook(cells=[
+        v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+        v4.new_markdown_cell("Cakupan naik menjadi 27,2%."),
+        v4.new_code_cell("nb.kotak(a);", outputs=stale),
+    ])
+    path = tmp_path / "brief.ipynb"
+    nbformat.write(nb, path)
+    before = sanitize.before_running(path)
+    assert [(n.cell, n.message[:29]) for n in before] == [(2, "angka diketik di sel Markdown"),
+                                                          (3, "nb.kotak(a) di baris 1 tidak ")]
+    executed_nb = executed(*nb.cells[1:])  # the same cells after a run that wrote nothing
+    executed_nb.cells[-1].outputs = []
+    assert [n.message for n in sanitize.prepare(executed_nb)[1]] == [n.message for n in before]

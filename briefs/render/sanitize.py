@@ -302,6 +302,20 @@ def prepare(nb: nbformat.NotebookNode, folder: Path | None = None) -> tuple[nbfo
     return nb, notices
 
 
+def before_running(path: Path) -> list[Notice]:
+    """What a notebook's own text already tells, before it runs: its Markdown cells (a typed
+    figure, math, an image from the internet) and what its code cells' sources would throw
+    away. The same notices `prepare` gives after the run, minus those of the outputs, so a
+    `--strict` build can stop in a second instead of after every brief, and `check` can say
+    them. Outputs saved in the file are set aside: they are the analyst's last run, not the build's.
+    """
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+    return prepare(nb, Path(path).parent)[1]
+
+
 def _stderr(cell: dict) -> list[str]:
     """The texts a code cell wrote to stderr."""
     return [str(out.get("text", "")) for out in cell.get("outputs", [])
