@@ -8,7 +8,8 @@ import nbformat
 import numpy as np
 import pytest
 
-from briefs.notebook import formats, notice
+from briefs import notice
+from briefs.notebook import formats
 from briefs.render import sanitize
 from tests import helpers
 from tests.test_sanitize import executed

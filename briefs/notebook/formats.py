@@ -5,7 +5,7 @@ What is added here is the one thing a format cannot see from the build: what the
 analyst meant. Each of these returns text that goes into an f-string, a card or a chart
 label, perhaps in another cell, so it has no output of its own to carry a warning; it
 writes the text as asked and `notice.tell`s the analyst, and the build reports it beside
-the cell (`briefs/notebook/notice.py`).
+the cell (`briefs/notice.py`).
 
 - `persen`, `persen_kata` take a fraction (0.272 → 27,2%). A value already in persen
   (27.2 from `rapat.target.coverage`, or a column multiplied by 100 for a chart) writes
@@ -27,8 +27,7 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
-from briefs import fmt
-from briefs.notebook import notice
+from briefs import fmt, notice
 
 Number = float | int | Decimal | None
 WHOLE_TOLERANCE = Decimal("0.1")  # rounding 9,5 to 10 (5 %) is a choice; 2,5 to 3 (20 %) changes the figure

@@ -31,8 +31,7 @@ import nbformat
 from bleach.css_sanitizer import CSSSanitizer
 from nbconvert.preprocessors import Preprocessor
 
-from briefs import fmt
-from briefs.notebook import notice
+from briefs import fmt, notice
 from briefs.render.discarded import discarded
 
 KEEP_MIMETYPES = ("text/html", "text/markdown", "image/png", "image/jpeg", "text/plain")
