@@ -92,3 +92,17 @@ def test_data_warnings_published_in_the_manifest_name_files_outside_the_project_
                                                                ["…/agen_perisai.csv", "periode"]]
     assert all(str(folder) not in w["message"] for w in warnings)
     assert str(folder) in str(ds.report.warnings[0])  # where `build.py check` says it is: on this machine
+
+
+def test_page_warnings_are_counted_and_written_one_line_per_thing_to_fix(ds, folder):
+    """Eleven briefs with the same typed figure: 11 warnings, one line naming how many briefs."""
+    typed = {"notebook": "notebooks/brief_kecamatan.ipynb", "cell": 5, "source": "## Cakupan",
+             "message": "angka diketik di sel Markdown («27,2%»)"}
+    warnings = [{**typed, "scope": f"Kecamatan {i}"} for i in range(11)]
+    warnings.append({"scope": "Kecamatan 3", "notebook": typed["notebook"], "message": "3 halaman A4"})
+    page = _Page()
+    page.feed(data_page.report_html(ds.report, meeting(folder), warnings))
+    text = " ".join(page.text)
+    assert "Peringatan halaman (12)" in text
+    assert text.count("angka diketik di sel Markdown") == 1 and "11 brief: Kecamatan 0, Kecamatan 1" in text
+    assert "Kecamatan 3 · notebooks/brief_kecamatan.ipynb: 3 halaman A4" in text

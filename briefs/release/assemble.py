@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from briefs import data, timing
-from briefs.errors import naming, warning_lines
+from briefs.errors import naming
 from briefs.hashing import file_sha256
 from briefs.params import Meeting
 from briefs.paths import SUMMARY_SLUG, unique_slugs  # noqa: F401  (where the build's file names are made)
@@ -78,8 +78,8 @@ def assemble(meeting: Meeting, ds: data.Dataset, batch: Batch, build_id: str, st
     with timing.stage("data rilis dan laporan data"):
         for f in data.write_snapshot(spreadsheet_safe(ds), stage / "data"):
             add("data", f"data/{f.name}")
-        page_notices = warning_lines([w for w in warnings if w.get("scope") != "data"])
-        (stage / "laporan-data.html").write_text(report_html(ds.report, meeting, page_notices), encoding="utf-8")
+        page_warnings = [w for w in warnings if w.get("scope") != "data"]
+        (stage / "laporan-data.html").write_text(report_html(ds.report, meeting, page_warnings), encoding="utf-8")
         add("data", "laporan-data.html")
     entries.append(IndexEntry(kind="data", title="Laporan data", html="laporan-data.html", pdf=None))
 

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from briefs import fmt, paths, templating
 from briefs.data.report import DataReport, published, table_rows
+from briefs.errors import warning_lines
 from briefs.params import Meeting
 from briefs.render.page import page_for, stylesheets
 
 
-def report_html(report: DataReport, meeting: Meeting, page_notices: list[str] | tuple = ()) -> str:
+def report_html(report: DataReport, meeting: Meeting, page_warnings: list[dict] | tuple = ()) -> str:
     """The data report page of the release: self-contained HTML from templates/data_report.html.j2.
 
-    `page_notices` are the build's warnings about the pages (outputs not shown, pages over
-    budget), one line each: the report is where an analyst looks for what went missing.
+    `page_warnings` are the build's warnings about the pages (outputs not shown, pages over
+    budget), as in the manifest: counted, and written one line per thing to fix
+    (`errors.warning_lines`), as the terminal writes them. The report is where an analyst
+    looks for what went missing.
     """
     frame = page_for(meeting, kind="data", title="Laporan data", build_id="")
     period = fmt.periode
@@ -26,4 +29,4 @@ def report_html(report: DataReport, meeting: Meeting, page_notices: list[str] | 
         date_text=frame.date_text, period_text=frame.period_text,
         span=(f"{period(report.periods[0])} s.d. {period(report.periods[-1])}" if report.periods else ""),
         n_periods=len(report.periods), folder=paths.public(paths.resolve(report.folder)),
-        page_notices=list(page_notices))
+        page_notices=warning_lines(list(page_warnings)), page_warning_count=len(page_warnings))
