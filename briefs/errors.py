@@ -87,7 +87,7 @@ def warning_lines(warnings: list[dict]) -> list[str]:
         if len(scopes) == 1:
             lines.append(warning_text(same[0]))
             continue
-        named = ", ".join(scopes[:3]) if len(scopes) > 3 else ", ".join(scopes[:-1])
-        rest = f"{len(scopes) - 3} lainnya" if len(scopes) > 3 else scopes[-1]
-        lines.append(warning_text({**same[0], "scope": f"{len(scopes)} brief: {named} dan {rest}"}))
+        shown = scopes if len(scopes) <= 3 else [*scopes[:3], f"{len(scopes) - 3} lainnya"]
+        named = f"{', '.join(shown[:-1])} dan {shown[-1]}"
+        lines.append(warning_text({**same[0], "scope": f"{len(scopes)} brief: {named}"}))
     return lines

@@ -158,27 +158,31 @@ def _short(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def audit_html(html: str) -> list[str]:
-    """What `clean_html` will remove from this HTML, one plain sentence per kind of thing,
-    and what its text says the way Python writes it (`misread`)."""
+def _read(html: str) -> _Audit:
+    """The HTML read once: what `clean_html` will drop, the reader's text, and its prose."""
     parser = _Audit()
     parser.feed(html)
     parser.close()
+    return parser
+
+
+def audit_html(html: str | _Audit) -> list[str]:
+    """What `clean_html` will remove from this HTML, one plain sentence per kind of thing,
+    and what its text says the way Python writes it (`misread`)."""
+    parser = html if isinstance(html, _Audit) else _read(html)
     return parser.dropped + misread(" ".join(parser.text))
 
 
-def typed_figure(html: str) -> str | None:
+def typed_figure(prose: str) -> str | None:
     """A notice for a figure typed into a Markdown cell's text (27,2%; 18.682 orang); None if none.
 
     A Markdown cell is the same in every kecamatan's brief and does not run: a figure typed
     there is right for one kecamatan and one month at most, and stays when the data changes,
-    the quietly wrong number this tool exists to prevent. Code spans are not read; a cell
-    tagged `rk-angka-tetap` (a contribution rate set by regulation) is not checked.
+    the quietly wrong number this tool exists to prevent. `prose` is the cell's text without
+    its code spans; a cell tagged `rk-angka-tetap` (a contribution rate set by regulation)
+    is not checked.
     """
-    parser = _Audit()
-    parser.feed(html)
-    parser.close()
-    figure = fmt.angka_terketik(" ".join(parser.prose))
+    figure = fmt.angka_terketik(prose)
     if figure is None:
         return None
     return (f"angka diketik di sel Markdown («{_short(figure, 30)}»): sama di setiap brief dan tidak ikut berubah "
@@ -284,10 +288,11 @@ def prepare(nb: nbformat.NotebookNode, folder: Path | None = None) -> tuple[nbfo
             html, undrawn = _markdown_html(cell.source, cell.get("attachments", {}))
             for kind in undrawn:
                 say(_UNDRAWN[kind])
-            for text in audit_html(html):
+            page = _read(html)
+            for text in audit_html(page):
                 if not ("mermaid" in undrawn and text in _MERMAID_CLASSES):  # said once already, as the diagram
                     say(text)
-            if FIXED_FIGURE_TAG not in tags and (typed := typed_figure(html)):
+            if FIXED_FIGURE_TAG not in tags and (typed := typed_figure(" ".join(page.prose))):
                 say(typed)
         elif cell.cell_type == "code":
             if tags & REMOVE_OUTPUT_TAGS:
