@@ -208,11 +208,12 @@ def test_a_figure_typed_into_a_markdown_cell_is_reported_unless_the_cell_says_it
         v4.new_markdown_cell("Tiga nagari tanpa agen: 3 nagari."),
         v4.new_markdown_cell("Iuran BPU Rp16.800 sebulan; JKK 0,24%.", metadata={"tags": ["rk-angka-tetap"]}),
         v4.new_markdown_cell("## Peserta aktif, 12 bulan terakhir\n\nKode 13.10.04, rapat 1 Desember 2026 "
-                             "pukul 09.30, Perpres 36/2025, target `0,30%` di kode."),
+                             "pukul 09.30, Perpres 36/2025."),
+        v4.new_markdown_cell("Target `0,30%`."),  # in a code span, still a figure the reader reads
     ))
     typed = [(n.cell, n.message.split("»")[0] + "»") for n in notices]
     assert typed == [(2, "angka diketik di sel Markdown («27,2%»"), (3, "angka diketik di sel Markdown («1.245 pekerja»"),
-                     (4, "angka diketik di sel Markdown («3 nagari»")]
+                     (4, "angka diketik di sel Markdown («3 nagari»"), (7, "angka diketik di sel Markdown («0,30%»")]
     assert all("tidak ikut berubah bila data berubah" in n.message and "rk-angka-tetap" in n.message for n in notices)
     assert "27,2%" in nb.cells[2].source  # reported, not changed: the analyst decides
 

@@ -98,9 +98,7 @@ class _Audit(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.dropped: list[str] = []
         self.text: list[str] = []  # what a reader reads, outside <script> and <style>
-        self.prose: list[str] = []  # and of it, what is not code (<code>, <pre>)
         self._inert = 0
-        self._code = 0
 
     def note(self, text: str) -> None:
         if text not in self.dropped:
@@ -109,21 +107,15 @@ class _Audit(HTMLParser):
     def handle_data(self, data: str) -> None:
         if not self._inert:
             self.text.append(data)
-            if not self._code:
-                self.prose.append(data)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):
             self._inert = max(self._inert - 1, 0)
-        elif tag in ("code", "pre"):
-            self._code = max(self._code - 1, 0)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         if tag in ("script", "style"):
             self._inert += 1
-        elif tag in ("code", "pre"):
-            self._code += 1
         if tag == "style" and "data-rk-gaya" in values:
             return  # the title block's own stylesheet, for JupyterLab only: the page has its own
         if tag == "script":
@@ -159,7 +151,7 @@ def _short(text: str, n: int = 60) -> str:
 
 
 def _read(html: str) -> _Audit:
-    """The HTML read once: what `clean_html` will drop, the reader's text, and its prose."""
+    """The HTML read once: what `clean_html` will drop, and the text a reader reads."""
     parser = _Audit()
     parser.feed(html)
     parser.close()
@@ -173,16 +165,16 @@ def audit_html(html: str | _Audit) -> list[str]:
     return parser.dropped + misread(" ".join(parser.text))
 
 
-def typed_figure(prose: str) -> str | None:
+def typed_figure(text: str) -> str | None:
     """A notice for a figure typed into a Markdown cell's text (27,2%; 18.682 orang); None if none.
 
     A Markdown cell is the same in every kecamatan's brief and does not run: a figure typed
     there is right for one kecamatan and one month at most, and stays when the data changes,
-    the quietly wrong number this tool exists to prevent. `prose` is the cell's text without
-    its code spans; a cell tagged `rk-angka-tetap` (a contribution rate set by regulation)
-    is not checked.
+    the quietly wrong number this tool exists to prevent. `text` is all the cell shows, code
+    spans too (a reader reads `27,2%` in one as a figure all the same); a cell tagged
+    `rk-angka-tetap` (a contribution rate set by regulation) is not checked.
     """
-    figure = fmt.angka_terketik(prose)
+    figure = fmt.angka_terketik(text)
     if figure is None:
         return None
     return (f"angka diketik di sel Markdown («{_short(figure, 30)}»): sama di setiap brief dan tidak ikut berubah "
@@ -292,7 +284,7 @@ def prepare(nb: nbformat.NotebookNode, folder: Path | None = None) -> tuple[nbfo
             for text in audit_html(page):
                 if not ("mermaid" in undrawn and text in _MERMAID_CLASSES):  # said once already, as the diagram
                     say(text)
-            if FIXED_FIGURE_TAG not in tags and (typed := typed_figure(" ".join(page.prose))):
+            if FIXED_FIGURE_TAG not in tags and (typed := typed_figure(" ".join(page.text))):
                 say(typed)
         elif cell.cell_type == "code":
             if tags & REMOVE_OUTPUT_TAGS:
