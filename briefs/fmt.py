@@ -167,10 +167,21 @@ _TERKETIK = re.compile(
 )
 
 
-def angka_terketik(text: str) -> str | None:
-    """The first figure in `text` that reads as one from the data (27,2%; 18.682; 245 peserta); None if none."""
-    found = _TERKETIK.search(text)
-    return found.group() if found else None
+# A count under ten of people or places: "1 nagari", "3 peserta".
+_HITUNGAN_KECIL = re.compile(r"\d\s(?:peserta|pekerja|nagari|desa|kelurahan|agen|orang|jiwa)")
+
+
+def angka_terketik(text: str, hitungan_kecil: bool = True) -> str | None:
+    """The first figure in `text` that reads as one from the data (27,2%; 18.682; 245 peserta); None if none.
+
+    `hitungan_kecil=False` passes over a count under ten ("1 nagari"): in a code cell's
+    string it is written in a branch that counted first (`if len(nagari) == 1:`), while a
+    share, a thousand or a rupiah there was copied from somewhere.
+    """
+    for found in _TERKETIK.finditer(text):
+        if hitungan_kecil or not _HITUNGAN_KECIL.fullmatch(found.group()):
+            return found.group()
+    return None
 
 
 # A number written the English way: 1,500; 1,234.5; −0.25; 12.5%.

@@ -142,3 +142,12 @@ def test_a_duration_as_python_writes_it_is_found(text, found):
 ])
 def test_a_figure_that_reads_as_one_from_the_data_is_found_and_words_are_not(text, found):
     assert fmt.angka_terketik(text) == found
+
+
+def test_a_count_under_ten_can_be_passed_over_and_the_figure_after_it_is_still_found():
+    """In a code cell's string "1 nagari" sits in a branch that counted first; "27,2%" beside it does not."""
+    assert fmt.angka_terketik("terdiri dari 1 nagari", hitungan_kecil=False) is None
+    assert fmt.angka_terketik("1 nagari, cakupan 27,2%", hitungan_kecil=False) == "27,2%"
+    assert fmt.angka_terketik("12 nagari", hitungan_kecil=False) == "12 nagari"
+    assert fmt.angka_terketik("1 juta pekerja", hitungan_kecil=False) == "1 juta"  # a scale is a figure
+    assert fmt.angka_terketik("terdiri dari 1 nagari") == "1 nagari"  # in Markdown it is typed all the same

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 import nbformat
+import pytest
 
 from briefs import paths, pipeline
 from briefs.data import figures
@@ -67,13 +68,18 @@ def test_a_notebook_computing_coverage_another_way_is_a_warning_and_strict_stops
     assert strict.exit_code == 1 and strict.release is None and w in strict.warnings
 
 
-def test_a_strict_build_stops_before_any_notebook_runs_when_a_notebooks_text_already_warns(tmp_path):
-    """A figure typed into Markdown warns in every brief: --strict says so at once, not after the last brief."""
-    typed = helpers.brief_with(tmp_path, "diketik", 2, nbformat.v4.new_markdown_cell("Cakupan naik menjadi 27,2%."))
+@pytest.mark.parametrize("cell, said", [
+    (nbformat.v4.new_markdown_cell("Cakupan naik menjadi 27,2%."), "angka diketik di sel Markdown («27,2%»)"),
+    (nbformat.v4.new_code_cell('nb.kotak(f"Cakupan {brief.kecamatan} naik menjadi 27,2%.")'),
+     "angka diketik di kode, baris 1 («27,2%»)"),
+])
+def test_a_strict_build_stops_before_any_notebook_runs_when_a_notebooks_text_already_warns(tmp_path, cell, said):
+    """A figure typed into Markdown or a code cell's string warns in every brief: --strict says so at once."""
+    typed = helpers.brief_with(tmp_path, "diketik", 2, cell)
     result = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(
         out=tmp_path / "out", only=["Sitiung"], jobs=1, force=True, strict=True, notebooks={SITIUNG: typed}))
     assert result.exit_code == 1 and result.release is None and not (tmp_path / "out").exists()
     assert result.batch.outcomes == [] and "sebelum notebook dijalankan" in result.message
     [w] = result.warnings
     assert w["scope"] == "Kecamatan Sitiung" and w["notebook"] == f"…/{typed.name}" and w["cell"] == 3
-    assert w["message"].startswith("angka diketik di sel Markdown («27,2%»)")
+    assert w["message"].startswith(said)

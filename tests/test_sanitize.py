@@ -218,6 +218,27 @@ def test_a_figure_typed_into_a_markdown_cell_is_reported_unless_the_cell_says_it
     assert "27,2%" in nb.cells[2].source  # reported, not changed: the analyst decides
 
 
+def test_a_figure_typed_into_a_code_cells_string_is_reported_with_its_line():
+    """`nb.kotak(f"naik 3,2 poin di {nama}")`: the text outside the braces is typed, the same in every brief."""
+    nb, notices = sanitize.prepare(executed(
+        v4.new_code_cell('nama = brief.kecamatan\nnb.kotak(f"Cakupan {nama} naik 3,2 poin menjadi {nb.persen(c)}.")'),
+        v4.new_code_cell('%matplotlib inline\nteks = "Masih 1.245 pekerja"\nMarkdown(teks + " dan Rp16.800")'),
+        v4.new_code_cell('nb.kotak(f"{len(x)} nagari, {nb.angka(n)} peserta")'),  # every figure from the data
+        v4.new_code_cell('def tumbuh(x):\n    """+29,9%, −0,1%: yang ditulis."""\n    "27,2% tidak dipakai"\n'
+                         '    return f"{x:,.1f}%"\n\n"sel ini berakhir dengan fungsi"'),  # docstring, unused, spec
+        v4.new_code_cell('siapa = "terdiri dari 1 nagari" if len(n) == 1 else "12 nagari"'),  # a count under ten counted
+        v4.new_code_cell('nb.kotak("Iuran Rp16.800 sebulan")', metadata={"tags": ["rk-angka-tetap"]}),
+        v4.new_code_cell('cek = "27,2%"', metadata={"tags": ["remove-cell"]}),  # not on the page
+        v4.new_code_cell('nb.kotak("tidak lengkap"'),  # not Python: not read
+    ))
+    typed = [(n.cell, n.message.split(":")[0]) for n in notices if n.message.startswith("angka diketik")]
+    assert typed == [(2, "angka diketik di kode, baris 2 («3,2»)"),
+                     (3, "angka diketik di kode, baris 2 («1.245 pekerja») (dan 1 lagi di sel ini)"),
+                     (6, "angka diketik di kode, baris 1 («12 nagari»)")]
+    assert all("tidak ikut berubah bila data berubah" in n.message and "rk-angka-tetap" in n.message for n in notices)
+    assert 'naik 3,2 poin' in nb.cells[2].source  # reported, not changed: the analyst decides
+
+
 def test_a_figure_a_code_cell_writes_as_markdown_is_not_a_typed_one():
     """`display(Markdown(f"... {nb.persen(x)}"))` comes from the data: nothing to say."""
     shown = [display({"text/markdown": "Cakupan **27,2%**, 1.245 pekerja", "text/plain": "<Markdown>"})]

@@ -24,7 +24,7 @@ DISPLAY_OBJECTS = frozenset({"Markdown", "HTML"})
 
 def discarded(source: str) -> list[str]:
     """Each call in `source` whose result Jupyter would not show, as the analyst should read it."""
-    source = _python(source)
+    source = as_python(source)
     if source is None:
         return []
     tree = ast.parse(source)
@@ -39,7 +39,7 @@ def discarded(source: str) -> list[str]:
     return found
 
 
-def _python(source: str) -> str | None:
+def as_python(source: str) -> str | None:
     """The cell as Python: IPython's own syntax (%magic, !shell) turned into calls, line for line,
     as the kernel runs it; None if it is not Python even then (nothing is said of it)."""
     try:

@@ -11,7 +11,8 @@ the build reports these notices and `--strict` turns them into failures. Both en
 Cell tags an analyst may use: `remove-cell` or `rk-sembunyikan` (the cell is not on the
 page), `remove-output` (its output is not), `rk-berdampingan` (outputs side by side),
 `rk-halaman-baru` (a new page before it), both styled in cells.css, and
-`rk-angka-tetap` (a Markdown cell's figures are meant to be the same in every brief). Images
+`rk-angka-tetap` (the figures typed in the cell are meant to be the same in every brief:
+`briefs.render.typed`). Images
 in Markdown (`![peta](gambar/peta.png)`) are embedded when they are PNG or JPEG files
 inside the notebook's folder.
 """
@@ -32,12 +33,13 @@ from bleach.css_sanitizer import CSSSanitizer
 from nbconvert.preprocessors import Preprocessor
 
 from briefs import fmt, notice
+from briefs.render import typed
 from briefs.render.discarded import discarded
 
 KEEP_MIMETYPES = ("text/html", "text/markdown", "image/png", "image/jpeg", "text/plain")
 REMOVE_CELL_TAGS = {"remove-cell", "rk-sembunyikan"}
 REMOVE_OUTPUT_TAGS = {"remove-output"}
-FIXED_FIGURE_TAG = "rk-angka-tetap"  # a Markdown cell's figures are meant to be the same in every brief
+_PARAMETER_TAGS = {"parameters", "injected-parameters"}  # values the build passes in, not typed figures
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 
 _TAGS = {
@@ -165,23 +167,6 @@ def audit_html(html: str | _Audit) -> list[str]:
     return parser.dropped + misread(" ".join(parser.text))
 
 
-def typed_figure(text: str) -> str | None:
-    """A notice for a figure typed into a Markdown cell's text (27,2%; 18.682 orang); None if none.
-
-    A Markdown cell is the same in every kecamatan's brief and does not run: a figure typed
-    there is right for one kecamatan and one month at most, and stays when the data changes,
-    the quietly wrong number this tool exists to prevent. `text` is all the cell shows, code
-    spans too (a reader reads `27,2%` in one as a figure all the same); a cell tagged
-    `rk-angka-tetap` (a contribution rate set by regulation) is not checked.
-    """
-    figure = fmt.angka_terketik(text)
-    if figure is None:
-        return None
-    return (f"angka diketik di sel Markdown («{_short(figure, 30)}»): sama di setiap brief dan tidak ikut berubah "
-            f"bila data berubah; tulis kalimatnya di sel kode dengan nb.angka atau nb.persen, atau beri sel tag "
-            f"{FIXED_FIGURE_TAG} bila angkanya memang tetap (mis. tarif iuran)")
-
-
 def misread(text: str) -> list[str]:
     """What a reader misreads in `text`, in words for the analyst; none: [].
 
@@ -284,9 +269,11 @@ def prepare(nb: nbformat.NotebookNode, folder: Path | None = None) -> tuple[nbfo
             for text in audit_html(page):
                 if not ("mermaid" in undrawn and text in _MERMAID_CLASSES):  # said once already, as the diagram
                     say(text)
-            if FIXED_FIGURE_TAG not in tags and (typed := typed_figure(" ".join(page.text))):
-                say(typed)
+            if typed.FIXED_FIGURE_TAG not in tags and (figure := typed.in_markdown(" ".join(page.text))):
+                say(figure)
         elif cell.cell_type == "code":
+            if not tags & (_PARAMETER_TAGS | {typed.FIXED_FIGURE_TAG}) and (figure := typed.in_code(cell.source)):
+                say(figure)
             if tags & REMOVE_OUTPUT_TAGS:
                 cell.outputs = []
             else:
