@@ -97,6 +97,18 @@ def test_local_images_inside_the_folder_are_embedded(tmp_path):
     assert notices == []
 
 
+def test_a_figure_in_an_embedded_images_alt_text_is_read_as_the_cells_text(tmp_path):
+    """A screen reader says the alt text, and the PDF keeps it: typed there, it is typed all the same."""
+    (tmp_path / "gambar").mkdir()
+    Image.new("L", (3, 2), 0).save(tmp_path / "gambar" / "peta.png")
+    _, notices = sanitize.prepare(executed(
+        v4.new_markdown_cell("![Peta cakupan 27,2%](gambar/peta.png)"),
+        v4.new_markdown_cell('<img src="gambar/peta.png" alt="cakupan 27.2%">'),
+    ), tmp_path)
+    assert [(n.cell, n.message.split(" («")[0].split(" (")[0]) for n in notices] == [
+        (2, "angka diketik di sel Markdown"), (3, "angka tertulis cara Inggris atau mentah")]
+
+
 @pytest.mark.parametrize("target", ["../luar.png", "/etc/hostname", "file:///etc/hostname", "gambar/teks.png",
                                     "https://x.example/p.png", "gambar/tidak-ada.png", "gambar/tautan.png"])
 def test_other_images_are_not_embedded_and_are_reported(tmp_path, target):

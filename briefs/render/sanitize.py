@@ -99,7 +99,7 @@ class _Audit(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.dropped: list[str] = []
-        self.text: list[str] = []  # what a reader reads, outside <script> and <style>
+        self.text: list[str] = []  # what a reader reads (or hears: an image's alt), outside <script> and <style>
         self._inert = 0
 
     def note(self, text: str) -> None:
@@ -127,6 +127,8 @@ class _Audit(HTMLParser):
         elif tag not in _TAGS:
             self.note(f"tag <{tag}> tidak ditampilkan")
             return
+        if tag == "img" and values.get("alt"):
+            self.text.append(str(values["alt"]))  # what a screen reader says for it, in the PDF too
         for name, value in attrs:
             value = value or ""
             if _allowed_attr(tag, name, value) or (tag == "img" and name == "src" and value.startswith("attachment:")):
