@@ -12,6 +12,7 @@ cell; the page is unchanged.
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import tokenize
 
@@ -22,11 +23,15 @@ SNIPPETS = frozenset({"judul", "kartu_angka", "kartu", "kotak", "catatan", "tabe
 DISPLAY_OBJECTS = frozenset({"Markdown", "HTML"})
 
 
-def discarded(source: str) -> list[str]:
-    """Each call in `source` whose result Jupyter would not show, as the analyst should read it."""
+@functools.lru_cache(maxsize=1024)
+def discarded(source: str) -> tuple[str, ...]:
+    """Each call in `source` whose result Jupyter would not show, as the analyst should read it.
+
+    Cached: a cell's source is the same in every brief, and reading it costs ~1 ms.
+    """
     source = as_python(source)
     if source is None:
-        return []
+        return ()
     tree = ast.parse(source)
     shown = tree.body[-1] if tree.body and not _silenced(source) else None
     found = []
@@ -36,7 +41,7 @@ def discarded(source: str) -> list[str]:
             short = code if len(code) <= 40 else code[:37] + "..."
             found.append(f"{short} di baris {node.lineno} tidak tampil: Jupyter hanya menampilkan ekspresi terakhir "
                          f"sel (tanpa ';' di ujungnya); tulis display({short})")
-    return found
+    return tuple(found)
 
 
 def as_python(source: str) -> str | None:
