@@ -166,14 +166,16 @@ def test_a_raw_or_english_number_written_is_kept_and_reported():
                                             v4.new_code_cell("HTML(f'{x:.1f}')", outputs=html),
                                             v4.new_markdown_cell("Cakupan naik 3.25 poin."),
                                             v4.new_markdown_cell("Angkatan kerja 137,520 orang; rapat pukul 09.30 WIB"),
-                                            v4.new_markdown_cell("Cakupan naik 3.25.")))
-    assert len(nb.cells[-6].outputs) == 2 and len(nb.cells[-5].outputs) == 3  # the reader still gets them
+                                            v4.new_markdown_cell("Cakupan naik 3.25."),
+                                            v4.new_code_cell("print(f'AK {k.angkatan_kerja}')", outputs=[
+                                                v4.new_output("stream", name="stdout", text="AK 15659, kode 1310040\n")])))
+    assert len(nb.cells[-7].outputs) == 2 and len(nb.cells[-6].outputs) == 3  # the reader still gets them
     # our own thousands, a code, a clock time, an HTML attribute and a script's text are not flagged;
     # f"{x:,}"'s 137,520 (read here as 137 and a fraction) and a number ending a sentence are
     raw = "angka tertulis cara Inggris atau mentah"
     assert [(n.cell, n.message.split(")")[0] + ")") for n in notices if n.message.startswith(raw)] == [
         (2, f"{raw} (0.27162162162162163)"), (3, f"{raw} (27.2)"), (3, f"{raw} (0.2716)"), (4, f"{raw} (12.5)"),
-        (5, f"{raw} (3.25)"), (6, f"{raw} (137,520)"), (7, f"{raw} (3.25)")]
+        (5, f"{raw} (3.25)"), (6, f"{raw} (137,520)"), (7, f"{raw} (3.25)"), (8, f"{raw} (15659)")]
 
 
 def test_python_printed_for_a_programmer_is_kept_and_reported():
