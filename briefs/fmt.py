@@ -121,11 +121,12 @@ def poin(points: float | None, digits: int = 1) -> str:
 # after a point otherwise (16.800) is our own thousands, a leading 0, (0,125) our own decimals,
 # several points (13.10.04) a code, and a clock time (pukul 09.30, 09.30 WIB) a time: none is
 # matched. A full stop or comma after a number is punctuation. And a whole number of five or
-# six digits with no thousands at all (f"{x}" writes 15659): a year has four digits, a BPS
-# code seven or more, and one inside a word (a build id) is no number.
+# six digits with no thousands at all (f"{x}" writes 15659), or of four before a count of
+# people or places (6338 orang): a year has four digits, a BPS code seven or more, and one
+# inside a word (a build id) is no number.
 _MENTAH = re.compile(
     r"(?<![\d.,])(?<![Pp]ukul )(?<![Jj]am )-?(?:[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d+\.(?:\d{1,2}|\d{4,})|0\.\d{3}"
-    r"|(?<![^\W\d])[1-9]\d{4,5}(?![^\W\d]))"
+    r"|(?<![^\W\d])[1-9]\d{4,5}(?![^\W\d])|[1-9]\d{3}(?=\s(?:peserta|pekerja|orang|jiwa|nagari|desa|kelurahan|agen)\b))"
     r"(?!\d|[.,]\d|\s?WI(?:B|TA|T)\b)"
 )
 
@@ -148,7 +149,7 @@ def salah_baca(raw: str) -> str:
     English software takes for thousands. Either way it is written another way.
     """
     sign = "−" if raw.startswith("-") else ""
-    if re.fullmatch(r"-?[1-9]\d{4,5}", raw):
+    if re.fullmatch(r"-?[1-9]\d{3,5}", raw):
         return f"({raw}) tanpa titik ribuan; tulis dengan nb.angka ({sign}{angka(abs(int(raw)))})"
     if re.fullmatch(r"-?[1-9]\d{0,2},\d{3}", raw):
         whole, part = raw.lstrip("-").split(",")
