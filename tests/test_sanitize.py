@@ -104,9 +104,10 @@ def test_a_figure_in_an_embedded_images_alt_text_is_read_as_the_cells_text(tmp_p
     _, notices = sanitize.prepare(executed(
         v4.new_markdown_cell("![Peta cakupan 27,2%](gambar/peta.png)"),
         v4.new_markdown_cell('<img src="gambar/peta.png" alt="cakupan 27.2%">'),
+        v4.new_markdown_cell("![Peta 27,2%](https://contoh.id/peta.png)"),  # not on the page, nor its alt
     ), tmp_path)
-    assert [(n.cell, n.message.split(" («")[0].split(" (")[0]) for n in notices] == [
-        (2, "angka diketik di sel Markdown"), (3, "angka tertulis cara Inggris atau mentah")]
+    assert [(n.cell, n.message.split(" («")[0].split(" (")[0].split(" '")[0]) for n in notices] == [
+        (2, "angka diketik di sel Markdown"), (3, "angka tertulis cara Inggris atau mentah"), (4, "gambar")]
 
 
 @pytest.mark.parametrize("target", ["../luar.png", "/etc/hostname", "file:///etc/hostname", "gambar/teks.png",

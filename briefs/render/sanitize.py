@@ -127,8 +127,9 @@ class _Audit(HTMLParser):
         elif tag not in _TAGS:
             self.note(f"tag <{tag}> tidak ditampilkan")
             return
-        if tag == "img" and values.get("alt"):
-            self.text.append(str(values["alt"]))  # what a screen reader says for it, in the PDF too
+        src = values.get("src") or ""
+        if tag == "img" and values.get("alt") and (src.startswith("attachment:") or _allowed_attr(tag, "src", src)):
+            self.text.append(str(values["alt"]))  # a shown image's: a screen reader says it, in the PDF too
         for name, value in attrs:
             value = value or ""
             if _allowed_attr(tag, name, value) or (tag == "img" and name == "src" and value.startswith("attachment:")):

@@ -43,10 +43,9 @@ def in_code(source: str) -> str | None:
 
     Only what can reach the reader is read: string literals and the text of f-strings
     outside their braces. Not a docstring or a string statement that is not the cell's
-    last line (nothing shows it), not a comment. A count
-    under ten ("terdiri dari 1 nagari") is passed over: in code it sits in a branch that
-    counted first. Cached: a cell's source is the same in every brief, and reading it
-    costs ~1 ms.
+    last line (nothing shows it), not a comment. A count under ten ("terdiri dari 1
+    nagari") is passed over: in code it sits in a branch that counted first. Cached: a
+    cell's source is the same in every brief, and reading it costs ~1 ms.
     """
     python = as_python(source)
     if python is None:
