@@ -245,11 +245,13 @@ def test_a_figure_typed_into_a_code_cells_string_is_reported_with_its_line():
         v4.new_code_cell('nb.kotak("Iuran Rp16.800 sebulan")', metadata={"tags": ["rk-angka-tetap"]}),
         v4.new_code_cell('cek = "27,2%"', metadata={"tags": ["remove-cell"]}),  # not on the page
         v4.new_code_cell('nb.kotak("tidak lengkap"'),  # not Python: not read
+        v4.new_code_cell('teks = f"""Kecamatan {nama}:\n\nnaik menjadi 27,2% bulan ini."""\nnb.kotak(teks)'),
     ))
     typed = [(n.cell, n.message.split(":")[0]) for n in notices if n.message.startswith("angka diketik")]
     assert typed == [(2, "angka diketik di kode, baris 2 («3,2»)"),
                      (3, "angka diketik di kode, baris 2 («1.245 pekerja») (dan 1 lagi di sel ini)"),
-                     (6, "angka diketik di kode, baris 1 («12 nagari»)")]
+                     (6, "angka diketik di kode, baris 1 («12 nagari»)"),
+                     (10, "angka diketik di kode, baris 3 («27,2%»)")]  # the figure's own line
     assert all("tidak ikut berubah bila data berubah" in n.message and "rk-angka-tetap" in n.message for n in notices)
     assert 'naik 3,2 poin' in nb.cells[2].source  # reported, not changed: the analyst decides
 

@@ -50,7 +50,7 @@ def in_code(source: str) -> str | None:
     python = as_python(source)
     if python is None:
         return None
-    found = [(node.lineno, figure) for node in _written(ast.parse(python))
+    found = [(_line(python, node, figure), figure) for node in _written(ast.parse(python))
              if (figure := fmt.angka_terketik(node.value, hitungan_kecil=False))]
     if not found:
         return None
@@ -58,6 +58,14 @@ def in_code(source: str) -> str | None:
     more = f" (dan {len(found) - 1} lagi di sel ini)" if len(found) > 1 else ""
     return (f"angka diketik di kode, baris {line} («{figure[:30]}»){more}: {_WHY}; hitung dari data dan tulis "
             f"dengan nb.angka atau nb.persen (f\"… {{nb.persen(x)}}\"), atau {_FIXED}")
+
+
+def _line(python: str, node: ast.Constant, figure: str) -> int:
+    """The line the figure is typed on, in a string of several lines too. Python 3.11 gives an
+    f-string's parts the whole f-string's position, so the figure is found in its text."""
+    segment = ast.get_source_segment(python, node) or ""
+    at = segment.find(figure)
+    return node.lineno + (segment[:at].count("\n") if at >= 0 else 0)
 
 
 def _written(tree: ast.Module) -> Iterator[ast.Constant]:
