@@ -115,6 +115,9 @@ def poin(points: float | None, digits: int = 1) -> str:
     return angka_bertanda(_per_seratus(points), digits) + " poin"
 
 
+# The nouns a count of people or places is written with (245 peserta, 3 nagari).
+_ORANG_ATAU_TEMPAT = r"(?:peserta|pekerja|nagari|desa|kelurahan|agen|orang|jiwa)"
+
 # A number as Python writes it, that an Indonesian reader misreads: English thousands (f"{x:,}"
 # writes 137520 as 137,520, which reads as 137 and a fraction; 1,234.5), or a point before one,
 # two or four and more decimals (0.2716216216, 12.5), or three after a lone 0 (0.272). Three
@@ -126,7 +129,7 @@ def poin(points: float | None, digits: int = 1) -> str:
 # inside a word (a build id) is no number.
 _MENTAH = re.compile(
     r"(?<![\d.,])(?<![Pp]ukul )(?<![Jj]am )-?(?:[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d+\.(?:\d{1,2}|\d{4,})|0\.\d{3}"
-    r"|(?<![^\W\d])[1-9]\d{4,5}(?![^\W\d])|[1-9]\d{3}(?=\s(?:peserta|pekerja|orang|jiwa|nagari|desa|kelurahan|agen)\b))"
+    rf"|(?<![^\W\d])[1-9]\d{{4,5}}(?![^\W\d])|[1-9]\d{{3}}(?=\s{_ORANG_ATAU_TEMPAT}\b))"
     r"(?!\d|[.,]\d|\s?WI(?:B|TA|T)\b)"
 )
 
@@ -168,13 +171,13 @@ _BILANGAN = r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"  # 18.682; 27,2; 245
 _TERKETIK = re.compile(
     rf"(?<![\w.,])(?:Rp\.?\s?{_BILANGAN}(?:\s(?:ribu|juta|miliar|triliun)\b)?"
     rf"|{_BILANGAN}\s?%"
-    rf"|{_BILANGAN}\s(?:ribu|juta|miliar|triliun|peserta|pekerja|nagari|desa|kelurahan|agen|orang|jiwa)\b"
+    rf"|{_BILANGAN}\s(?:ribu|juta|miliar|triliun|{_ORANG_ATAU_TEMPAT})\b"
     r"|(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3},\d+)(?!\d|[.,]\d))"
 )
 
 
 # A count under ten of people or places: "1 nagari", "3 peserta".
-_HITUNGAN_KECIL = re.compile(r"\d\s(?:peserta|pekerja|nagari|desa|kelurahan|agen|orang|jiwa)")
+_HITUNGAN_KECIL = re.compile(rf"\d\s{_ORANG_ATAU_TEMPAT}")
 
 
 def angka_terketik(text: str, hitungan_kecil: bool = True) -> str | None:

@@ -74,6 +74,11 @@ def _allowed_attr(tag: str, name: str, value: str) -> bool:
     return name in _ATTRS or name.startswith("data-rk-")
 
 
+def _kept(tag: str, name: str, value: str) -> bool:
+    """An attribute the page keeps: allowed, or an image embedded from the notebook's folder."""
+    return _allowed_attr(tag, name, value) or (tag == "img" and name == "src" and value.startswith("attachment:"))
+
+
 _INERT_BLOCKS = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
 _IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>", re.I)
 
@@ -127,12 +132,11 @@ class _Audit(HTMLParser):
         elif tag not in _TAGS:
             self.note(f"tag <{tag}> tidak ditampilkan")
             return
-        src = values.get("src") or ""
-        if tag == "img" and values.get("alt") and (src.startswith("attachment:") or _allowed_attr(tag, "src", src)):
+        if tag == "img" and values.get("alt") and _kept(tag, "src", values.get("src") or ""):
             self.text.append(str(values["alt"]))  # a shown image's: a screen reader says it, in the PDF too
         for name, value in attrs:
             value = value or ""
-            if _allowed_attr(tag, name, value) or (tag == "img" and name == "src" and value.startswith("attachment:")):
+            if _kept(tag, name, value):
                 if name == "style":
                     self._check_style(value)
                 continue
