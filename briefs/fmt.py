@@ -126,10 +126,13 @@ _ORANG_ATAU_TEMPAT = r"(?:peserta|pekerja|nagari|desa|kelurahan|agen|orang|jiwa)
 # matched. A full stop or comma after a number is punctuation. And a whole number of five or
 # six digits with no thousands at all (f"{x}" writes 15659), or of four before a count of
 # people or places (6338 orang): a year has four digits, a BPS code seven or more, and one
-# inside a word (a build id) is no number.
+# inside a word (a build id) is no number, unless the word is Rp. The same holds for one of four to six digits with
+# a decimal comma and no thousands (f"{x:.1f}".replace(".", ",") writes 12345,6); two years
+# (2025,2026) are not one.
 _MENTAH = re.compile(
     r"(?<![\d.,])(?<![Pp]ukul )(?<![Jj]am )-?(?:[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d+\.(?:\d{1,2}|\d{4,})|0\.\d{3}"
-    rf"|(?<![^\W\d])[1-9]\d{{4,5}}(?![^\W\d])|[1-9]\d{{3}}(?=\s{_ORANG_ATAU_TEMPAT}\b))"
+    rf"|(?:(?<=Rp)|(?<![^\W\d]))[1-9]\d{{3,5}},\d{{1,2}}(?![^\W\d])"
+    rf"|(?:(?<=Rp)|(?<![^\W\d]))[1-9]\d{{4,5}}(?![^\W\d])|[1-9]\d{{3}}(?=\s{_ORANG_ATAU_TEMPAT}\b))"
     r"(?!\d|[.,]\d|\s?WI(?:B|TA|T)\b)"
 )
 
@@ -152,8 +155,10 @@ def salah_baca(raw: str) -> str:
     English software takes for thousands. Either way it is written another way.
     """
     sign = "−" if raw.startswith("-") else ""
-    if re.fullmatch(r"-?[1-9]\d{3,5}", raw):
-        return f"({raw}) tanpa titik ribuan; tulis dengan nb.angka ({sign}{angka(abs(int(raw)))})"
+    if re.fullmatch(r"-?[1-9]\d{3,5}(?:,\d{1,2})?", raw):
+        whole, _, part = raw.lstrip("-").partition(",")
+        house = angka(int(whole)) + (f",{part}" if part else "")
+        return f"({raw}) tanpa titik ribuan; tulis dengan nb.angka ({sign}{house})"
     if re.fullmatch(r"-?[1-9]\d{0,2},\d{3}", raw):
         whole, part = raw.lstrip("-").split(",")
         return (f"({raw}): pembaca membacanya {sign}{whole} koma {part}, atau ribuan bila terbiasa cara Inggris; "

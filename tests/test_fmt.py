@@ -91,17 +91,21 @@ def test_any_kind_of_missing_is_a_dash_and_an_infinity_is_written_as_such():
     ("kode 13.10.04.; tahun 2025,2026; pukul 09.30; jam 10.15; 14.00 WIB", None),  # codes, years, clock times
     ("angkatan kerja 15659 orang", "15659"), ("jumlah 137520.", "137520"), ("selisih -28879", "-28879"),
     ("masih 6338 orang", "6338"), ("1245 peserta baru", "1245"),
+    ("rata-rata 12345,6 per nagari", "12345,6"), ("naik 1234,56.", "1234,56"), ("Rp15659,50", "15659,50"), ("Rp137520 per bulan", "137520"),
+    ("tahun 2025,2026; 12.345,6; 1.234,56; 999,5; kode 1310040,1", None),
     ("kode BPS 1310040, desa 1310040001; tahun 2026 ada 245 orang; build c4b57c81, 12345a; naik 1245", None),
 ])
 def test_a_number_written_as_python_writes_it_is_found_and_ours_are_not(text, found):
     assert fmt.angka_mentah(text) == found
 
 
-def test_a_whole_number_without_thousands_is_said_with_them():
-    """f"{x}" writes 15659; the house writes 15.659."""
+def test_a_number_without_thousands_is_said_with_them():
+    """f"{x}" writes 15659, the house 15.659; with a decimal comma, 12345,6 and 12.345,6."""
     assert fmt.salah_baca("15659") == "(15659) tanpa titik ribuan; tulis dengan nb.angka (15.659)"
     assert fmt.salah_baca("-137520").endswith("nb.angka (−137.520)")
     assert fmt.salah_baca("6338").endswith("nb.angka (6.338)")
+    assert fmt.salah_baca("12345,6") == "(12345,6) tanpa titik ribuan; tulis dengan nb.angka (12.345,6)"
+    assert fmt.salah_baca("-1234,56").endswith("nb.angka (−1.234,56)")
 
 
 def test_a_comma_before_three_digits_is_said_to_read_two_ways():
