@@ -126,9 +126,9 @@ _ORANG_ATAU_TEMPAT = r"(?:peserta|pekerja|nagari|desa|kelurahan|agen|orang|jiwa)
 # matched. A full stop or comma after a number is punctuation. And a whole number of five or
 # six digits with no thousands at all (f"{x}" writes 15659), or of four before a count of
 # people or places (6338 orang): a year has four digits, a BPS code seven or more, and one
-# inside a word (a build id) is no number, unless the word is Rp. The same holds for one of four to six digits with
-# a decimal comma and no thousands (f"{x:.1f}".replace(".", ",") writes 12345,6); two years
-# (2025,2026) are not one.
+# inside a word (a build id) is no number, unless the word is Rp. The same holds for one of
+# four to six digits with a decimal comma and no thousands (f"{x:.1f}".replace(".", ",")
+# writes 12345,6); two years (2025,2026) are not one.
 _MENTAH = re.compile(
     r"(?<![\d.,])(?<![Pp]ukul )(?<![Jj]am )-?(?:[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d+\.(?:\d{1,2}|\d{4,})|0\.\d{3}"
     rf"|(?:(?<=Rp)|(?<![^\W\d]))[1-9]\d{{3,5}},\d{{1,2}}(?![^\W\d])"
