@@ -108,8 +108,10 @@ def _build_command(out: Path, names: list[str], *extra: str) -> list[str]:
     # a service manager stopping a build that runs in its own kernel, a page rendering beside it
     (signal.SIGTERM, 143, "Dihentikan (SIGTERM)", False, THREE[:2], "2"),
     # Ctrl-C on a terminal reaches every process of the group: the Dask workers too (3 workers:
-    # up to 2 the jobs run in the build's own process; 4 jobs, more than a small batch)
-    (signal.SIGINT, 130, "Dibatalkan (Ctrl-C)", True, THREE, "3"),
+    # up to 2 the jobs run in the build's own process). All 12 jobs: with 4, the other three
+    # could end together and the release be published before a loaded machine let this test
+    # read the first line and send the signal (it happened once in a full run: exit 0)
+    (signal.SIGINT, 130, "Dibatalkan (Ctrl-C)", True, [], "3"),
 ])
 def test_a_signal_ends_the_build_with_one_line_and_nothing_left(published, tmp_path, signum, code, words,
                                                                  whole_group, names, jobs):
@@ -130,7 +132,7 @@ def test_a_signal_ends_the_build_with_one_line_and_nothing_left(published, tmp_p
     # and the signal lands a moment after the line that prompted it); then the one line, no traceback.
     *done, last = rest.strip().splitlines()
     assert last == f"{words}. Rilis yang sudah terbit tidak diubah.", rest
-    assert all(re.fullmatch(r"\[\d/\d\] .+: ok", line) for line in done), rest
+    assert all(re.fullmatch(r"\[\d+/\d+\] .+: ok", line) for line in done), rest
     assert hashes(target) == before
     assert not list((tmp_path / "cache" / "cache").glob("*.tmp-*"))  # no half-written run in the cache
     assert not list(published.glob(".*"))  # no staging folder
