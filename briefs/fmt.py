@@ -125,14 +125,19 @@ _ORANG_ATAU_TEMPAT = r"(?:peserta|pekerja|nagari|desa|kelurahan|agen|orang|jiwa)
 # several points (13.10.04) a code, and a clock time (pukul 09.30, 09.30 WIB) a time: none is
 # matched. A full stop or comma after a number is punctuation. And a whole number of five or
 # six digits with no thousands at all (f"{x}" writes 15659), or of four before a count of
-# people or places (6338 orang): a year has four digits, a BPS code seven or more, and one
+# people or places (6338 orang) or after a word of change (naik 1245: a change is counted,
+# where "sejak 2025" is dated): a year has four digits, a BPS code seven or more, and one
 # inside a word (a build id) is no number, unless the word is Rp. The same holds for one of
 # four to six digits with a decimal comma and no thousands (f"{x:.1f}".replace(".", ",")
-# writes 12345,6); two years (2025,2026) are not one.
+# writes 12345,6); two years (2025,2026) are not one. Python's look-behind takes one width
+# at a time, so the words of change are one look-behind each.
+_SESUDAH_PERUBAHAN = "(?:" + "|".join(
+    f"(?<={word} )" for word in ("naik", "turun", "bertambah", "berkurang", "sebanyak", "sejumlah", "selisih")) + ")"
 _MENTAH = re.compile(
     r"(?<![\d.,])(?<![Pp]ukul )(?<![Jj]am )-?(?:[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d+\.(?:\d{1,2}|\d{4,})|0\.\d{3}"
     rf"|(?:(?<=Rp)|(?<![^\W\d]))[1-9]\d{{3,5}},\d{{1,2}}(?![^\W\d])"
-    rf"|(?:(?<=Rp)|(?<![^\W\d]))[1-9]\d{{4,5}}(?![^\W\d])|[1-9]\d{{3}}(?=\s{_ORANG_ATAU_TEMPAT}\b))"
+    rf"|(?:(?<=Rp)|(?<![^\W\d]))[1-9]\d{{4,5}}(?![^\W\d])|[1-9]\d{{3}}(?=\s{_ORANG_ATAU_TEMPAT}\b)"
+    rf"|{_SESUDAH_PERUBAHAN}-?[1-9]\d{{3}})"
     r"(?!\d|[.,]\d|\s?WI(?:B|TA|T)\b)"
 )
 

@@ -93,7 +93,9 @@ def test_any_kind_of_missing_is_a_dash_and_an_infinity_is_written_as_such():
     ("masih 6338 orang", "6338"), ("1245 peserta baru", "1245"),
     ("rata-rata 12345,6 per nagari", "12345,6"), ("naik 1234,56.", "1234,56"), ("Rp15659,50", "15659,50"), ("Rp137520 per bulan", "137520"),
     ("tahun 2025,2026; 12.345,6; 1.234,56; 999,5; kode 1310040,1", None),
-    ("kode BPS 1310040, desa 1310040001; tahun 2026 ada 245 orang; build c4b57c81, 12345a; naik 1245", None),
+    ("naik 1245 dibanding 2025", "1245"), ("Peserta bertambah 2210.", "2210"), ("selisih -1245", "-1245"),
+    ("kode BPS 1310040, desa 1310040001; tahun 2026 ada 245 orang; build c4b57c81, 12345a; sejak 2025; "
+     "Total 2026: 1.234; naik 3,2%", None),
 ])
 def test_a_number_written_as_python_writes_it_is_found_and_ours_are_not(text, found):
     assert fmt.angka_mentah(text) == found
