@@ -133,10 +133,11 @@ _ORANG_ATAU_TEMPAT = r"(?:peserta|pekerja|nagari|desa|kelurahan|agen|orang|jiwa)
 # at a time, so the words of change are one look-behind each.
 _SESUDAH_PERUBAHAN = "(?:" + "|".join(
     f"(?<={word} )" for word in ("naik", "turun", "bertambah", "berkurang", "sebanyak", "sejumlah", "selisih")) + ")"
+_BUKAN_DALAM_KATA = r"(?:(?<=Rp)|(?<![^\W\d]))"  # a build id's digits are no number; Rp15659's are
 _MENTAH = re.compile(
     r"(?<![\d.,])(?<![Pp]ukul )(?<![Jj]am )-?(?:[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d+\.(?:\d{1,2}|\d{4,})|0\.\d{3}"
-    rf"|(?:(?<=Rp)|(?<![^\W\d]))[1-9]\d{{3,5}},\d{{1,2}}(?![^\W\d])"
-    rf"|(?:(?<=Rp)|(?<![^\W\d]))[1-9]\d{{4,5}}(?![^\W\d])|[1-9]\d{{3}}(?=\s{_ORANG_ATAU_TEMPAT}\b)"
+    rf"|{_BUKAN_DALAM_KATA}[1-9]\d{{3,5}},\d{{1,2}}(?![^\W\d])"
+    rf"|{_BUKAN_DALAM_KATA}[1-9]\d{{4,5}}(?![^\W\d])|[1-9]\d{{3}}(?=\s{_ORANG_ATAU_TEMPAT}\b)"
     rf"|{_SESUDAH_PERUBAHAN}-?[1-9]\d{{3}})"
     r"(?!\d|[.,]\d|\s?WI(?:B|TA|T)\b)"
 )
