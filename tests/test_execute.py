@@ -149,3 +149,23 @@ def test_a_wrong_scheduler_address_is_bad_input(address, tmp_path, capsys, monke
     err = capsys.readouterr().err
     assert "--scheduler: scheduler Dask tidak dapat dihubungi" in err and "Traceback" not in err
     assert not (tmp_path / "rakor-2026-11").exists()
+
+
+def scheduler_http(dask_scheduler) -> tuple[str, int]:
+    return dask_scheduler.http_server.address, dask_scheduler.http_server.port
+
+
+def test_a_local_cluster_takes_any_free_port_on_this_machine_and_says_nothing(recwarn):
+    """Two builds at once, or a notebook's own cluster, hold the scheduler's default HTTP port
+    8787: distributed then warned, in English, on the analyst's terminal. Its health and metrics
+    server now listens on a free port of 127.0.0.1 only."""
+    from briefs.run import cluster
+
+    with socket.socket() as holder:
+        with contextlib.suppress(OSError):  # held by something else already: as good a test
+            holder.bind(("127.0.0.1", 8787))
+            holder.listen()
+        with cluster._client(1, None) as client:
+            host, port = client.run_on_scheduler(scheduler_http)
+    assert host == "127.0.0.1" and port not in (0, 8787)
+    assert not [w for w in recwarn if "8787" in str(w.message)]

@@ -78,8 +78,11 @@ def _client(jobs: int, scheduler: str | None):
     # and closes the cluster, instead of each worker printing its own traceback.
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if _main_thread() else None
     try:
+        # No dashboard; the scheduler's HTTP server (health, metrics) still starts, on 8787 by
+        # default, and warns in English on the analyst's terminal when a second build or a
+        # notebook's own cluster holds that port. Any free port, on this machine only, is as good.
         cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None,
-                               silence_logs=40)
+                               scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}, silence_logs=40)
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
