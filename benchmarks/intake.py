@@ -111,7 +111,9 @@ def generate(folder: Path, scale: float = 1.0, indonesian: bool = False, seed: i
         "kode_kecamatan": [kec_codes[k] for k in kec_of_desa],
         "kecamatan": [kec_names[k] for k in kec_of_desa],
         "kode_nagari": desa_codes,
-        "nagari": [f"{_FIRST[(i * 7) % 20]} {_SECOND[(i * 3) % 20]}" for i in range(n_desa)],
+        # unique within a kecamatan (its brief draws a bar per name), up to 400: j -> (a, b + 3a) is one to one
+        "nagari": [f"{_FIRST[(j + 7 * k) % 20]} {_SECOND[(j // 20 + 3 * j + k) % 20]}"
+                   for k, j in zip(kec_of_desa, within)],
         "kode_bps_kecamatan": [kec_bps[k] for k in kec_of_desa],
         "kode_bps_nagari": [f"{kec_bps[k]}{j + 1:03d}" for k, j in zip(kec_of_desa, within)],
     })

@@ -65,6 +65,10 @@ ROW_CASES = [
      "tertulis '1311040'; seharusnya kode Kemendagri"),
     ("nama kecamatan berbeda untuk satu kode", "wilayah", "13.10.01,Koto Baru,13.10.01.2003",
      "13.10.01,Koto Baruh,13.10.01.2003", 3, "kecamatan", "tertulis 'Koto Baruh'; seharusnya 'Koto Baru'"),
+    # two nagari of one kecamatan under one name (here spelt apart only by case and a space):
+    # a brief's chart would draw them on one row, its table list two rows no reader tells apart
+    ("nama nagari ganda dalam satu kecamatan", "wilayah", "13.10.01.2003,Sialang Gaung", "13.10.01.2003,koto baru ",
+     3, "nagari", "nama nagari sudah dipakai kode 13.10.01.2002 di kecamatan yang sama; tertulis 'koto baru '"),
     ("isian lebih banyak dari judul", "agen_perisai", "2026-10,13.10.01.2003,0,0", "2026-10,13.10.01.2003,0,0,7", 6,
      "kolom ke-5", "lebih banyak"),
     ("kolom wajib hilang", "kepesertaan", "segmen,peserta_aktif", "segmen,peserta", 1, "peserta_aktif",
@@ -123,6 +127,14 @@ def test_name_column_that_disagrees_with_the_code_is_reported(folder):
     [problem] = problems(folder)
     assert (problem.row, problem.column) == (4, "Nagari")
     assert "tertulis 'Sungai Darah'; seharusnya 'Sungai Dareh'" in problem.message
+
+
+def test_one_nagari_name_in_two_kecamatan_is_two_nagari(folder):
+    """Names repeat across kecamatan (Koto Baru is a kecamatan and a nagari in Dharmasraya): only
+    within one kecamatan is a repeated name a problem."""
+    edit(folder, "wilayah", "13.10.02.2001,Sungai Dareh", "13.10.02.2001,Sialang Gaung")
+    wilayah = data.load(meeting(folder)).wilayah
+    assert sorted(wilayah.loc[wilayah["nagari"] == "Sialang Gaung", "kode_nagari"]) == ["13.10.01.2003", "13.10.02.2001"]
 
 
 def test_text_in_a_workbook_count_cell_names_sheet_row(folder):

@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import sys
 
-from briefs import paths
+from briefs import data, params, paths
 
 
 def test_the_per_release_stages_of_the_benchmark_run_on_the_current_code(small_release, tmp_path):
@@ -33,3 +33,19 @@ def test_the_per_release_stages_of_the_benchmark_run_on_the_current_code(small_r
     assert {"buku", "indeks", "manifest dan zip", "angka kunci untuk indeks"} <= set(result["stages"])
     manifest = json.loads((work / "stage" / "manifest.json").read_text(encoding="utf-8"))
     assert sum(a["kind"] == "brief" and a["path"].endswith(".pdf") for a in manifest["artifacts"]) == 11
+
+
+def test_the_generated_national_data_passes_every_check_the_build_makes(tmp_path):
+    """`make bench` builds on this data: a rule the build adds (one name per nagari in a
+    kecamatan) must hold for it too, or the scale run stops at its first step."""
+    sys.path.insert(0, str(paths.ROOT / "benchmarks"))
+    try:
+        import intake
+        import run
+    finally:
+        sys.path.remove(str(paths.ROOT / "benchmarks"))
+    intake.generate(tmp_path / "data", scale=0.02)
+    loaded = data.load(params.load(run.params_for(tmp_path / "data", tmp_path)))
+    per_kecamatan = loaded.wilayah.groupby("kode_kecamatan")["nagari"]
+    assert per_kecamatan.size().max() > 20  # past one round of the generator's first names
+    assert (per_kecamatan.nunique() == per_kecamatan.size()).all()

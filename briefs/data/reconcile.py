@@ -28,6 +28,7 @@ def reconcile(tables: dict[str, Checked]) -> None:
     if wilayah is None or wilayah.broken:
         return
     _one_name_per_code(wilayah)
+    _one_nagari_per_name(wilayah)
     official = official_names(wilayah)
     for checked in tables.values():
         if checked is wilayah or checked.broken or "kode_nagari" not in checked.typed:
@@ -59,6 +60,26 @@ def _one_name_per_code(wilayah: Checked) -> None:
         elif seen_name != name:
             wilayah.warn(index, "kecamatan", f"ejaan nama kecamatan berbeda, dipakai ejaan pertama; tertulis "
                                              f"'{wilayah.written(index, 'kecamatan')}'; seharusnya '{seen_name}'")
+
+
+def _one_nagari_per_name(wilayah: Checked) -> None:
+    """Two nagari of one kecamatan do not share a name: a brief's chart draws a bar per name (the
+    second would hide the first) and its table would list two rows no reader can tell apart."""
+    frame = wilayah.typed.dropna(subset=["kode_kecamatan", "kode_nagari", "nagari"])
+    keys = pd.DataFrame({"kecamatan": frame["kode_kecamatan"].to_numpy(dtype=object),
+                         "nagari": distinct.apply(frame["nagari"], lambda values: values.map(name_key)),
+                         "kode": frame["kode_nagari"].to_numpy(dtype=object)}, index=frame.index)
+    keys = keys.drop_duplicates()  # a repeated code is an error of its own, reported by the schema
+    clash = keys.duplicated(["kecamatan", "nagari"])
+    if not clash.any():
+        return
+    first = {(kec, name): (code, index) for index, kec, name, code
+             in keys[~clash].itertuples(name=None)}
+    for index, kec, name, _ in keys[clash].itertuples(name=None):
+        code, at = first[(kec, name)]
+        wilayah.fail(index, "nagari", f"nama nagari sudah dipakai kode {code} di kecamatan yang sama; "
+                                      f"tertulis '{wilayah.written(index, 'nagari')}'; seharusnya nama yang "
+                                      f"membedakan keduanya (lihat baris {wilayah.raw.line(at)})")
 
 
 def official_names(wilayah: Checked) -> dict[str, dict[str, str]]:
