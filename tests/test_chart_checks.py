@@ -6,6 +6,7 @@ reaches the page; its display metadata carries the notice the build reports.
 
 from __future__ import annotations
 
+import base64
 import io
 
 import matplotlib
@@ -89,6 +90,36 @@ def test_two_series_a_grayscale_print_draws_alike_are_reported():
         fig = Figure()
         draw(fig.subplots())
         assert chart_checks.same_grays(fig) == []
+
+
+def test_a_chart_taller_than_a_page_is_reported_and_printed_whole_inside_one_page(tmp_path):
+    """A4's content is 25,7 cm high and WeasyPrint does not split a picture: a 32 cm chart ran
+    off the page's foot, its last bars cut. It is reported, and the page shrinks it into one
+    page, its proportions kept; at `nb.tinggi_grafik`'s tallest nothing is said."""
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from briefs import params, paths
+    from briefs.render import html as render
+    from briefs.render import page as page_frame
+    from briefs.render import weasy
+    from tests.test_long_tables import images_per_page
+
+    charts.use_style()
+    tall, tallest = Figure(figsize=charts.cm(charts.HALF, 32)), Figure(figsize=charts.cm(charts.HALF, charts.TINGGI_MAKS))
+    for fig in (tall, tallest):
+        fig.subplots().barh([f"Nagari {i}" for i in range(60)], range(60))
+    png, meta = charts.figure_png(tall)
+    (warning,) = meta["rakor"]["peringatan"]
+    assert "setinggi 32,0 cm, lebih tinggi dari satu halaman (25,7 cm)" in warning and "menjadi 80%" in warning
+    assert "rakor" not in charts.figure_png(tallest)[1]
+    # printed: on a page of its own, inside the 20 mm margins, as wide for its height as drawn
+    frame = page_frame.page_for(params.load(paths.DEFAULT_PARAMS), kind="brief", title="Kecamatan Uji", build_id="b")
+    shown = new_output("display_data", data={"image/png": base64.b64encode(png).decode()},
+                       metadata={"image/png": {"width": meta["width"]}})
+    html, _ = render.notebook_html(new_notebook(cells=[new_code_cell("plt.show()", outputs=[shown])]), frame)
+    weasy.write_pdf(html, tmp_path / "tall.pdf", base_dir=tmp_path, title="uji")
+    ((bottom, top),) = [box for page in images_per_page(tmp_path / "tall.pdf") for box in page]
+    assert bottom >= 20 - 0.5 and top <= 297 - 20 + 0.5 and top - bottom > 240
 
 
 def test_a_chart_wider_than_the_page_is_reported():

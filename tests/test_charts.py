@@ -188,7 +188,7 @@ def test_a_date_axis_names_the_months_as_the_reader_does():
     assert any(re.search(r"\b(Mei|Agu|Okt|Des)\b", t) for t in by_pandas)
     assert [t.get_text() for t in names_ax.get_xticklabels()] == ["May", "Oct"]
     # the date axes say nothing; the analyst's English categories are reported, as a title's month would be
-    assert [w.split(";")[0] for w in chart_checks.misread(fig, "grafik", charts.FULL, [])] == [
+    assert [w.split(";")[0] for w in chart_checks.misread(fig, "grafik", (charts.FULL, charts.TINGGI_HALAMAN), [])] == [
         "grafik menulis nama bulan atau hari dalam bahasa Inggris (May)"]
 
 
@@ -272,3 +272,29 @@ def test_target_keeps_the_decimals_of_its_source():
     assert charts.persen_target(32.15) == "32,15%"
     assert charts.persen_target(43.9) == "43,9%"
     assert charts.persen_target(30.0) == "30%"
+
+
+def test_bar_chart_height_follows_the_bars_and_stays_on_a_page():
+    """Unchanged up to 43 bars; 44 to 50 fit under page 1's key figures; then taller, up to
+    what one page holds under a heading. At every height it gives, a brief's chart of that
+    many nagari keeps its labels apart up to 79 bars, and the build says so past that."""
+    heights = [charts.tinggi_grafik(n) for n in range(1, 201)]
+    assert heights == sorted(heights) and max(heights) == charts.TINGGI_MAKS < charts.TINGGI_HALAMAN
+    assert charts.tinggi_grafik(12) == pytest.approx(4.8 + 0.35 * 8)
+    assert charts.tinggi_grafik(43) == pytest.approx(4.8 + 0.35 * 8 + 0.27 * 31)
+    assert charts.tinggi_grafik(43) < charts.TINGGI_HALAMAN_1
+    assert {charts.tinggi_grafik(n) for n in range(44, 51)} == {charts.TINGGI_HALAMAN_1}
+    charts.use_style()
+
+    def crowded(n: int) -> bool:
+        fig = Figure(figsize=charts.cm(charts.HALF, charts.tinggi_grafik(n)))
+        ax = fig.subplots()
+        bars = ax.barh([f"Nagari Tambahan Panjang {i}" for i in range(n)], range(n), height=0.68)
+        charts.label_batang(ax, bars, [f"{i},0%" for i in range(n)])
+        charts.garis_acuan(ax, {"rata-rata kab. 21,0%": 21, "target 32,15%": 32.15})
+        ax.set_xlabel("cakupan (% angkatan kerja)")
+        charts.legenda(fig, {"ada agen Perisai": {"facecolor": charts.SEDANG},
+                             "tanpa agen": {"facecolor": charts.PUTIH, "hatch": charts.ARSIR}})
+        return "saling bertumpuk" in str(charts.figure_png(fig)[1].get("rakor"))
+
+    assert [crowded(n) for n in (17, 43, 50, 51, 79, 100)] == [False] * 5 + [True]

@@ -8,6 +8,7 @@ which ran to a third page until long tables and per-nagari charts were made tigh
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -114,6 +115,11 @@ SAMPLE = paths.ROOT / "data" / "sample"
 SITIUNG = "13.10.04"
 
 
+def letters(i: int) -> str:
+    """A, B, ..., Z, then AA, AB, ...: a name of its own for each added nagari."""
+    return chr(65 + i) if i < 26 else letters(i // 26 - 1) + chr(65 + i % 26)
+
+
 def with_more_nagari(folder: Path, code: str, extra: int) -> None:
     """The sample, with `extra` more nagari in kecamatan `code`: copies of its first nagari's rows."""
     shutil.copytree(SAMPLE, folder)
@@ -124,7 +130,7 @@ def with_more_nagari(folder: Path, code: str, extra: int) -> None:
     for i in range(extra):
         new = f"{code}.{2101 + i}"
         row = model.copy()
-        row["kode_nagari"], row["nagari"] = new, f"Nagari Tambahan {chr(65 + i)}"
+        row["kode_nagari"], row["nagari"] = new, f"Nagari Tambahan {letters(i)}"
         row["kode_bps_nagari"] = f"{model['kode_bps_kecamatan']}{901 + i}"
         tables_["wilayah"] = pd.concat([tables_["wilayah"], row.to_frame().T])
         for name in ("angkatan_kerja", "kepesertaan", "agen_perisai"):
@@ -135,21 +141,68 @@ def with_more_nagari(folder: Path, code: str, extra: int) -> None:
         frame.to_csv(folder / f"{name}.csv", index=False)
 
 
-@pytest.mark.parametrize("nagari", [14, 17])
-def test_a_kecamatan_of_up_to_seventeen_nagari_fits_two_pages(tmp_path, nagari):
-    """14: the long table continues instead of moving whole. 17: it and the per-nagari
-    charts are tighter past 12 rows and bars; at 16 and 17 the brief ran to a third page."""
+def build_sitiung(tmp_path: Path, nagari: int, *options: str) -> Path:
+    """A real build of Sitiung with `nagari` nagari; the release folder."""
     data = tmp_path / "data"
     wilayah = pd.read_csv(SAMPLE / "wilayah.csv", dtype=str)
-    have = int((wilayah["kode_kecamatan"] == SITIUNG).sum())
-    with_more_nagari(data, SITIUNG, nagari - have)
+    with_more_nagari(data, SITIUNG, nagari - int((wilayah["kode_kecamatan"] == SITIUNG).sum()))
     text = paths.DEFAULT_PARAMS.read_text(encoding="utf-8").replace("data: data/sample", f"data: {data}")
     meeting = tmp_path / "rakor.yml"
     meeting.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
-    assert cli.main([str(meeting), "--out", str(out), "--only", "Sitiung", "--jobs", "1", "--strict"]) == 0
-    pdf = PdfReader(out / "rakor-2026-11" / "kecamatan" / "sitiung.pdf")
+    assert cli.main([str(meeting), "--out", str(out), "--only", "Sitiung", "--jobs", "1", *options]) == 0
+    return out / "rakor-2026-11"
+
+
+@pytest.mark.parametrize("nagari", [14, 17])
+def test_a_kecamatan_of_up_to_seventeen_nagari_fits_two_pages(tmp_path, nagari):
+    """14: the long table continues instead of moving whole. 17: it and the per-nagari
+    charts are tighter past 12 rows and bars; at 16 and 17 the brief ran to a third page."""
+    have = int((pd.read_csv(SAMPLE / "wilayah.csv", dtype=str)["kode_kecamatan"] == SITIUNG).sum())
+    release = build_sitiung(tmp_path, nagari, "--strict")
+    pdf = PdfReader(release / "kecamatan" / "sitiung.pdf")
     assert len(pdf.pages) == 2  # --strict: a third page would have failed the build
     first, second = (p.extract_text() for p in pdf.pages)
     last = f"Nagari Tambahan {chr(64 + nagari - have)}"
     assert "Nagari Tambahan A" in first + second and last in first + second and "Jumlah" in second
+
+
+# ---- real builds: per-nagari charts of a very large kecamatan stay on their pages -------------
+
+MM = 72 / 25.4  # PDF points in a millimetre
+
+
+def images_per_page(pdf: Path) -> list[list[tuple[float, float]]]:
+    """(bottom, top) in mm of every picture placed on each page, read back with PDFium."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        return [[(o.get_bounds()[1] / MM, o.get_bounds()[3] / MM)
+                 for o in doc[i].get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE])] for i in range(len(doc))]
+    finally:
+        doc.close()
+
+
+@pytest.mark.parametrize("nagari", [50, 100])
+def test_the_charts_of_a_very_large_kecamatan_stay_whole_on_their_pages(tmp_path, nagari):
+    """50 nagari: the per-nagari chart used to move to page 2 and leave page 1 blank; it now
+    fits under the key figures. 100: it was taller than a page and ran off its foot, the
+    lowest-coverage nagari cut off, with its heading alone on the page before (10 pages);
+    now every chart lies inside its page's margins, beside its heading, and the labels it
+    cannot keep apart at that size are reported."""
+    release = build_sitiung(tmp_path, nagari)
+    pdf = release / "kecamatan" / "sitiung.pdf"
+    pages, texts = images_per_page(pdf), [p.extract_text() for p in PdfReader(pdf).pages]
+    placed = [box for page in pages for box in page]
+    assert len(placed) >= 3  # the two charts side by side and the BPU chart, each a picture
+    assert all(bottom >= 20 - 0.5 and top <= 297 - 20 + 0.5 for bottom, top in placed)  # inside the margins
+    for heading in ("Cakupan per nagari dan peserta aktif per segmen", "Agen Perisai dan pertumbuhan peserta BPU"):
+        (where,) = [i for i, text in enumerate(texts) if heading in text]
+        assert pages[where], f"{heading!r} alone on page {where + 1}, its chart on the next"
+    warnings = [w["message"] for w in json.loads((release / "manifest.json").read_text(encoding="utf-8"))["warnings"]]
+    crowded = [w for w in warnings if "saling bertumpuk" in w]
+    if nagari == 50:
+        assert pages[0] and not crowded and len(texts) <= 4
+    else:
+        assert crowded and "bagi menjadi dua grafik" in crowded[0] and len(texts) <= 7

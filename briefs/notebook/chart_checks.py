@@ -4,7 +4,7 @@ The reader gets the chart as a grayscale PNG on an A4 page, printed and forwarde
 photo. `charts.figure_png` draws it, then asks this module what on it a reader would
 misread or cannot read: a number written the English way, a month named in English, TeX
 (the house style prints it as code), tick labels printed over each other, two legend
-entries drawn in one gray, a chart wider than the page. The chart still reaches the page
+entries drawn in one gray, a chart wider or taller than the page. The chart still reaches the page
 as drawn; the build reports each finding beside the cell that drew it, like any other notice.
 """
 
@@ -33,19 +33,24 @@ def unchecked(chart: str, exc: Exception) -> str:
             f"periksa sendiri angka, nama bulan dan label sumbunya")
 
 
-def misread(fig: Figure, chart: str, page_cm: float, crowded: list) -> list[str]:
+def misread(fig: Figure, chart: str, page_cm: tuple[float, float], crowded: list) -> list[str]:
     """What a reader of the printed chart misreads or cannot read, in words for the analyst: a
     number written the English way or raw, a month named in English, a duration as Python
     writes it, TeX (printed as its code), tick labels printed over each other (`crowded`: from
     `crowded_ticks`, or the exception it raised), two series drawn in one gray, and a chart
-    wider than the page (shrunk to fit, its type with it)."""
+    wider or taller than the page (shrunk to fit, its type with it)."""
     texts = drawn_texts(fig)
     found = []
-    width = fig.get_figwidth() * 2.54
-    if width > page_cm + 0.5:
-        found.append(f"{chart} selebar {fmt.angka(width, 1)} cm, lebih lebar dari halaman ({fmt.angka(page_cm, 0)} cm): "
-                     f"di PDF diperkecil, hurufnya ikut mengecil menjadi {fmt.persen(page_cm / width, 0)} ukuran rumah; "
+    (page_width, page_height), width, height = page_cm, fig.get_figwidth() * 2.54, fig.get_figheight() * 2.54
+    if width > page_width + 0.5:
+        found.append(f"{chart} selebar {fmt.angka(width, 1)} cm, lebih lebar dari halaman ({fmt.angka(page_width, 0)} cm): "
+                     f"di PDF diperkecil, hurufnya ikut mengecil menjadi {fmt.persen(page_width / width, 0)} ukuran rumah; "
                      f"buat dengan figsize=nb.cm(nb.FULL, tinggi)")
+    if height > page_height + 0.5:  # the page's CSS shrinks it to one page; uncut, it ran off the page's foot
+        found.append(f"{chart} setinggi {fmt.angka(height, 1)} cm, lebih tinggi dari satu halaman "
+                     f"({fmt.angka(page_height, 1)} cm): di PDF diperkecil, hurufnya ikut mengecil menjadi "
+                     f"{fmt.persen(page_height / height, 0)} ukuran rumah; tingginya ambil dari nb.tinggi_grafik "
+                     f"(paling tinggi 23 cm), atau bagi menjadi dua grafik")
     if raw := next(filter(None, map(fmt.angka_mentah, texts)), None):
         found.append(f"{chart} menulis angka cara Inggris atau mentah {fmt.salah_baca(raw)} "
                      f"(label batang: ax.bar_label(bars, labels=[nb.angka(v, 1) for v in nilai]))")
@@ -63,7 +68,8 @@ def misread(fig: Figure, chart: str, page_cm: float, crowded: list) -> list[str]
         axis_name, first, second = item
         fix = ("kurangi labelnya (ax.set_xticks), putar (ax.tick_params(axis='x', rotation=90)) atau perlebar "
                "grafiknya" if axis_name == "x" else
-               "kurangi labelnya (ax.set_yticks) atau pertinggi grafiknya (nb.tinggi_grafik(jumlah_batang))")
+               "kurangi labelnya (ax.set_yticks), pertinggi grafiknya (nb.tinggi_grafik(jumlah_batang)) atau, bila "
+               "sudah setinggi halaman, bagi menjadi dua grafik")
         found.append(f"{chart}: label sumbu {axis_name} saling bertumpuk («{first[:20]}» dan «{second[:20]}»), "
                      f"pembaca tidak bisa membacanya; {fix}")
     for first, second in same_grays(fig):

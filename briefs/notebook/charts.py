@@ -55,8 +55,22 @@ def tinggi_grafik(n_bars: int) -> float:
     nagari draws two such charts and a long table, and at 3,5 mm its brief ran to a
     third page. 2,7 mm still holds a 7 pt label per bar (the build's label check,
     `chart_checks`, says so when labels touch); up to 12 bars nothing changed.
+
+    Past 43 bars the chart no longer fit under page 1's key figures: it moved whole to
+    page 2 and left page 1 blank (55 nagari: six pages). So from 44 to 50 bars it stays at
+    `TINGGI_HALAMAN_1`, labels still apart, then grows 2,7 mm a bar again, never past
+    `TINGGI_MAKS`: taller, it ran off the foot of its page and the lowest-coverage nagari
+    were cut off (100 nagari). From about 80 bars the labels touch and the build says so.
     """
-    return 4.8 + 0.35 * min(max(n_bars - 4, 0), 8) + 0.27 * max(n_bars - 12, 0)
+    height = 4.8 + 0.35 * min(max(n_bars - 4, 0), 8) + 0.27 * max(n_bars - 12, 0)
+    if height <= TINGGI_HALAMAN_1:
+        return height
+    return min(TINGGI_HALAMAN_1 + 0.27 * max(n_bars - 50, 0), TINGGI_MAKS)
+
+
+TINGGI_HALAMAN_1 = 16.0  # cm: what page 1 holds under the brief's header, key figures and heading
+TINGGI_MAKS = 23.0  # cm: with its heading above it, one A4 page (25,7 cm of content); 24 left the heading behind
+TINGGI_HALAMAN = 25.7  # cm: the A4 content height (297 mm less 20 mm margins at top and bottom)
 
 
 # ---- Indonesian numbers on every axis ------------------------------------------------------
@@ -253,7 +267,7 @@ def figure_png(fig: Figure) -> tuple[bytes, dict]:
         meta["alt"] = alt
     chart = f"grafik «{alt[:40]}»" if alt else "grafik"
     try:
-        warnings = chart_checks.misread(fig, chart, FULL, crowded)
+        warnings = chart_checks.misread(fig, chart, (FULL, TINGGI_HALAMAN), crowded)
     except Exception as exc:  # a check must never cost the reader the chart
         warnings = [chart_checks.unchecked(chart, exc)]
     if warnings:  # the build reports them beside the cell, as for a raw number printed in text
