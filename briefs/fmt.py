@@ -155,13 +155,32 @@ def angka_mentah(text: str) -> str | None:
     return found.group() if found else None
 
 
-def salah_baca(raw: str) -> str:
-    """How a reader misreads `raw` (from `angka_mentah`) and how to write it instead, for the analyst.
+def semua_angka_mentah(texts: list[str]) -> list[str]:
+    """Every number in `texts` that `angka_mentah` finds, each once, in order of appearance.
+
+    A cell printing two raw numbers gets one notice naming both: naming only the first, the
+    second showed only once the first was fixed, a rebuild later.
+    """
+    return list(dict.fromkeys(found.group() for text in texts for found in _MENTAH.finditer(text)))
+
+
+def salah_baca(raw: str, lainnya: list[str] | tuple[str, ...] = ()) -> str:
+    """How a reader misreads `raw` (from `angka_mentah`) and how to write it instead, for the analyst;
+    then `lainnya`, the other numbers written so in the same output, listed (at most five).
 
     '137,520' is the one case that reads two ways: f"{x:,}"'s thousands, which a reader
     here takes for 137 and a fraction, or our own three decimals, which a reader used to
     English software takes for thousands. Either way it is written another way.
     """
+    said = _salah_baca(raw)
+    if not lainnya:
+        return said
+    listed = [f"({other[:30]})" for other in lainnya[:5]] + ([f"{len(lainnya) - 5} lagi"] if len(lainnya) > 5 else [])
+    joined = listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} dan {listed[-1]}"
+    return f"{said}; juga {angka(len(lainnya))} angka lain yang tertulis begitu: {joined}"
+
+
+def _salah_baca(raw: str) -> str:
     sign = "−" if raw.startswith("-") else ""
     if re.fullmatch(r"-?[1-9]\d{3,5}(?:,\d{1,2})?", raw):
         whole, _, part = raw.lstrip("-").partition(",")

@@ -35,6 +35,7 @@ def test_a_raw_number_drawn_outside_the_ticks_is_reported_with_the_chart():
     _, meta = charts.figure_png(fig)
     (warning,) = meta["rakor"]["peringatan"]
     assert "«Cakupan per nagari»" in warning and "(32.15)" in warning and "nb.angka" in warning
+    assert "juga 1 angka lain yang tertulis begitu: (12.5)" in warning  # every bar's label, in one notice
 
     ours = Figure(figsize=charts.cm(charts.HALF, 5))
     ax = ours.subplots()

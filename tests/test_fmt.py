@@ -101,6 +101,15 @@ def test_a_number_written_as_python_writes_it_is_found_and_ours_are_not(text, fo
     assert fmt.angka_mentah(text) == found
 
 
+def test_every_raw_number_is_found_once_and_the_others_are_listed_after_the_first():
+    texts = ["naik 1245 dari 0.27", "lalu 0.27, 12.5 dan 1.245,5"]
+    assert fmt.semua_angka_mentah(texts) == ["1245", "0.27", "12.5"]
+    assert fmt.semua_angka_mentah(["1.245; 31,1%"]) == []
+    assert fmt.salah_baca("1245", ["0.27"]).endswith("(1.245); juga 1 angka lain yang tertulis begitu: (0.27)")
+    many = fmt.salah_baca("1245", [f"0.{i}5" for i in range(1, 8)])
+    assert many.endswith("juga 7 angka lain yang tertulis begitu: (0.15), (0.25), (0.35), (0.45), (0.55) dan 2 lagi")
+
+
 def test_a_number_without_thousands_is_said_with_them():
     """f"{x}" writes 15659, the house 15.659; with a decimal comma, 12345,6 and 12.345,6."""
     assert fmt.salah_baca("15659") == "(15659) tanpa titik ribuan; tulis dengan nb.angka (15.659)"

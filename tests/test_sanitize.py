@@ -179,6 +179,16 @@ def test_a_raw_or_english_number_written_is_kept_and_reported():
         (5, f"{raw} (3.25)"), (6, f"{raw} (137,520)"), (7, f"{raw} (3.25)"), (8, f"{raw} (15659)")]
 
 
+def test_every_raw_number_of_one_output_is_named_in_its_one_notice():
+    """Naming only the first, the second showed only once the first was fixed, a rebuild later."""
+    printed = "Peserta naik 1245; rata-rata 2112,7 per nagari; cakupan 0.2716, lalu 0.2716 lagi; 2.112,7 dan 1.245\n"
+    _, notices = sanitize.prepare(executed(
+        v4.new_code_cell("print(x)", outputs=[v4.new_output("stream", name="stdout", text=printed)])))
+    (said,) = [n.message for n in notices]
+    assert said == ("angka tertulis cara Inggris atau mentah (1245) tanpa titik ribuan; tulis dengan nb.angka (1.245); "
+                    "juga 2 angka lain yang tertulis begitu: (2112,7) dan (0.2716)")
+
+
 def test_python_printed_for_a_programmer_is_kept_and_reported():
     """print(series), df.info() and a bare object reach the page as printed: English, for nobody there."""
     series = "nagari\nSitiung    0.3\nName: cakupan, dtype: float64\n"

@@ -51,8 +51,8 @@ def misread(fig: Figure, chart: str, page_cm: tuple[float, float], crowded: list
                      f"({fmt.angka(page_height, 1)} cm): di PDF diperkecil, hurufnya ikut mengecil menjadi "
                      f"{fmt.persen(page_height / height, 0)} ukuran rumah; tingginya ambil dari nb.tinggi_grafik "
                      f"(paling tinggi 23 cm), atau bagi menjadi dua grafik")
-    if raw := next(filter(None, map(fmt.angka_mentah, texts)), None):
-        found.append(f"{chart} menulis angka cara Inggris atau mentah {fmt.salah_baca(raw)} "
+    if raws := fmt.semua_angka_mentah(texts):
+        found.append(f"{chart} menulis angka cara Inggris atau mentah {fmt.salah_baca(raws[0], raws[1:])} "
                      f"(label batang: ax.bar_label(bars, labels=[nb.angka(v, 1) for v in nilai]))")
     if name := next(filter(None, map(fmt.nama_inggris, texts)), None):
         found.append(f"{chart} menulis {fmt.tulis_nama(name)}")

@@ -182,8 +182,8 @@ def misread(text: str) -> list[str]:
     4:00:00).
     """
     found = []
-    if raw := fmt.angka_mentah(text):
-        found.append(f"angka tertulis cara Inggris atau mentah {fmt.salah_baca(_short(raw, 30))}")
+    if raws := fmt.semua_angka_mentah([text]):
+        found.append(f"angka tertulis cara Inggris atau mentah {fmt.salah_baca(_short(raws[0], 30), raws[1:])}")
     if name := fmt.nama_inggris(text):
         found.append(fmt.tulis_nama(name))
     if duration := fmt.durasi_inggris(text):
