@@ -24,7 +24,7 @@ from briefs.notebook import tables
 from briefs.render import html as render
 from briefs.render import page as page_frame
 from briefs.render import weasy
-from tests.test_pdf_tags import elements, tag
+from tests.test_pdf_tags import elements, marked_text, page_numbers, tag, text_of
 
 
 def nagari_table(n: int) -> pd.DataFrame:
@@ -87,19 +87,37 @@ def test_a_long_table_starts_where_there_is_room_and_continues_under_its_header(
     assert "Jumlah" not in first and second.count("Jumlah") == 1  # the total once, after the last row
 
 
-def test_a_continued_table_is_tagged_with_header_cells_on_both_pages(tmp_path):
-    """WeasyPrint tags each page's part of the table as a /Table (it builds its structure tree
-    page by page): each part has its header row, and every data cell names header cells."""
+def test_a_continued_table_is_tagged_as_one_table_read_once_in_order(tmp_path):
+    """WeasyPrint builds the structure tree page by page: each page's part of the table was a
+    /Table of its own, its header row read again. Now one /Table holds every row in order,
+    each data cell names header cells of that table, and the header row repeated on page 2
+    is a pagination artifact: printed, not read out. Every marked content on either page
+    belongs to an element in the tree, or is an artifact."""
     pages_of(page_with(20, table_html(20)), tmp_path)
-    pdf = pikepdf.open(tmp_path / "page.pdf")
-    ids = dict(pikepdf.NameTree(pdf.Root.StructTreeRoot.IDTree).items())
-    parts = [e for e in elements(pdf.Root.StructTreeRoot) if tag(e) == "/Table"]
-    assert len(parts) == 2
-    for part in parts:
-        cells = list(elements(part))
-        assert tag(part.K[0]) == "/THead" and any(tag(c) == "/TH" for c in cells)
-        named = [c for c in cells if tag(c) == "/TD" and "/Headers" in c.get("/A", {})]
-        assert named and all(tag(ids[str(key)]) == "/TH" for c in named for key in c.A.Headers)
+    path = tmp_path / "page.pdf"
+    pdf = pikepdf.open(path)
+    root = pdf.Root.StructTreeRoot
+    ids = dict(pikepdf.NameTree(root.IDTree).items())
+    (table,) = [e for e in elements(root) if tag(e) == "/Table"]
+    cells = list(elements(table))
+    assert tag(table.K[0]) == "/THead" and [tag(e) for e in cells].count("/THead") == 1
+    pages = page_numbers(pdf)
+    assert {pages[e.Pg.objgen] for e in cells if "/Pg" in e} == {0, 1}  # rows of both pages, in this one table
+    row_names = [text_of(path, c) for c in cells if tag(c) == "/TH" and text_of(path, c).startswith("Nagari Uji")]
+    assert row_names == [f"Nagari Uji {i:02d}" for i in range(1, 21)]  # each row once, in order
+    own = {c.objgen for c in cells if tag(c) == "/TH"}
+    named = [c for c in cells if tag(c) == "/TD" and "/Headers" in c.get("/A", {})]
+    assert len(named) >= 20 and all(ids[str(key)].objgen in own for c in named for key in c.A.Headers)
+    # page 2: the repeated header row is printed outside every marked content; each MCID has its element
+    in_tree = {e.objgen for e in elements(root)}
+    parents = pikepdf.NumberTree(root.ParentTree)
+    for number in (0, 1):
+        texts = marked_text(path, number)
+        shown = [mcid for mcid in texts if mcid is not None]
+        elements_of_page = parents[int(pdf.pages[number].obj.StructParents)]
+        assert all(elements_of_page[mcid].objgen in in_tree for mcid in shown)
+    assert "Angkatan kerja" in marked_text(path, 1)[None]  # the artifact's text, as printed
+    assert text_of(path, table).count("Angkatan kerja") == 1  # read out once
 
 
 @pytest.mark.parametrize("rows", [tables.CONTINUES_FROM - 1, 20])

@@ -16,9 +16,16 @@ lists, tables with TH, `<img>` as /Figure with its `alt`. Three gaps remain, clo
   numbers (the same in two similar briefs, and the book holds many) and no /IDTree maps
   them. Here they get the document's own prefix and the root an /IDTree. TH gets /Scope
   from the HTML `scope` attribute.
+- *A table that continues on the next page is one table.* WeasyPrint builds the tree page
+  by page, so each page's part of a long table was a /Table of its own, the header row
+  read again before each: a screen reader announced two tables of one. The later parts'
+  rows join the first /Table, their cells naming the first part's header cells, and the
+  header row repeated on the next page becomes a pagination artifact, as PDF/UA asks.
 """
 
 from __future__ import annotations
+
+import weakref
 
 import pydyf
 import weasyprint
@@ -43,10 +50,16 @@ def install() -> None:
         # The original calls itself through this module global: every box passes here.
         for element in original(box, parent, pdf, page_number, nums, annotations, tags):
             _amend(box, element)
+            if element["S"] == "/Table" and box.element is not None:  # one per page the table is on
+                _TABLES.setdefault(pdf, {}).setdefault(id(box.element), []).append(element)
             yield element
 
     build_box_tree.rakor = True
     _tags._build_box_tree = build_box_tree
+
+
+# Each document's /Table elements by the HTML table they tag, in page order, until its finisher.
+_TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _amend(box, element) -> None:
@@ -74,11 +87,15 @@ def finisher(prefix: str):
     """
 
     def finish(document, pdf) -> None:
+        tables = _TABLES.pop(pdf, {})
         ref = pdf.catalog.get("StructTreeRoot")
         if ref is None:  # an untagged variant: nothing to finish
             return
         root = _deref(pdf, ref)
-        in_tree = _reachable(pdf, root)
+        for first, *later in tables.values():
+            for part in later:
+                _join_table(pdf, first, part)
+        in_tree = _reachable(pdf, root)  # a joined part's repeated header is now outside: an artifact below
         _margins_as_artifacts(pdf, root, in_tree)
         _own_ids(pdf, root, in_tree, prefix)
         keys = _deref(pdf, root["ParentTree"])["Nums"][::2]
@@ -104,6 +121,55 @@ def _reachable(pdf, root) -> set[int]:
             if isinstance(kid, bytes):  # a reference; integers are marked-content ids
                 stack.append(int(kid.split()[0]))
     return seen
+
+
+def _join_table(pdf, first, part) -> None:
+    """Move the rows of `part` (a later page's /Table of the same HTML table) into `first`.
+
+    Its header row, repeated on that page, and the wrappers left empty leave the tree; the
+    moved cells' /Headers name `first`'s header cells instead, column by column. A part
+    whose header does not match `first`'s column for column stays a table of its own.
+    """
+    heads = [[kid for kid in _kids(pdf, table) if kid["S"] == "/THead"] for table in (first, part)]
+    if len(heads[1]) > 1 or (heads[1] and len(heads[0]) != 1):
+        return
+    renamed = {}
+    if heads[1]:
+        cells = [[cell for row in _kids(pdf, head[0]) for cell in _kids(pdf, row) if cell["S"] == "/TH"]
+                 for head in heads]
+        if len(cells[0]) != len(cells[1]) or not all("ID" in cell for pair in cells for cell in pair):
+            return
+        renamed = {later["ID"].string: earlier["ID"] for earlier, later in zip(*cells)}
+    for kid in _kids(pdf, part):
+        if kid["S"] == "/THead":
+            continue
+        kid["P"] = first.reference
+        first["K"].append(kid.reference)
+        for element in _descendants(pdf, kid):
+            attributes = element.get("A")
+            if isinstance(attributes, dict) and "Headers" in attributes:
+                attributes["Headers"] = pydyf.Array(renamed.get(h.string, h) for h in attributes["Headers"])
+    _detach(pdf, part)
+
+
+def _kids(pdf, element) -> list:
+    """The structure elements directly under `element` (not its marked content or annotations)."""
+    kids = [_deref(pdf, kid) for kid in element.get("K", ()) if isinstance(kid, bytes)]
+    return [kid for kid in kids if kid.get("Type") == "/StructElem"]
+
+
+def _descendants(pdf, element):
+    yield element
+    for kid in _kids(pdf, element):
+        yield from _descendants(pdf, kid)
+
+
+def _detach(pdf, element) -> None:
+    """Take `element` out of its parent's kids, and the parent out of its own once it has none."""
+    parent = _deref(pdf, element["P"])
+    parent["K"] = pydyf.Array(kid for kid in parent["K"] if kid != element.reference)
+    if not parent["K"] and parent.get("Type") == "/StructElem" and parent["S"] != "/Document":
+        _detach(pdf, parent)
 
 
 def _margins_as_artifacts(pdf, root, in_tree: set[int]) -> None:
