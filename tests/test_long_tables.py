@@ -204,8 +204,8 @@ def images_per_page(pdf: Path) -> list[list[tuple[float, float]]]:
 
 @pytest.mark.parametrize("nagari", [50, 100])
 def test_the_charts_of_a_very_large_kecamatan_stay_whole_on_their_pages(tmp_path, nagari):
-    """50 nagari: the per-nagari chart used to move to page 2 and leave page 1 blank; it now
-    fits under the key figures. 100: it was taller than a page and ran off its foot, the
+    """50 nagari: the per-nagari chart moved to page 2 and left page 1 blank (5 pages); it
+    now fits under the key figures. 100: it was taller than a page and ran off its foot, the
     lowest-coverage nagari cut off, with its heading alone on the page before (10 pages);
     now every chart lies inside its page's margins, beside its heading, and the labels it
     cannot keep apart at that size are reported."""

@@ -56,8 +56,8 @@ def tinggi_grafik(n_bars: int) -> float:
     third page. 2,7 mm still holds a 7 pt label per bar (the build's label check,
     `chart_checks`, says so when labels touch); up to 12 bars nothing changed.
 
-    Past 43 bars the chart no longer fit under page 1's key figures: it moved whole to
-    page 2 and left page 1 blank (55 nagari: six pages). So from 44 to 50 bars it stays at
+    From 46 bars the chart no longer fit under page 1's key figures: it moved whole to
+    page 2 and left page 1 blank (50 nagari: five pages). So from 44 to 50 bars it stays at
     `TINGGI_HALAMAN_1`, labels still apart, then grows 2,7 mm a bar again, never past
     `TINGGI_MAKS`: taller, it ran off the foot of its page and the lowest-coverage nagari
     were cut off (100 nagari). From about 80 bars the labels touch and the build says so.
