@@ -1,7 +1,7 @@
 """What WeasyPrint 70's tagged PDF leaves out, added so a screen reader reads a brief right.
 
 With `pdf/a-2a` WeasyPrint builds the structure tree from the HTML: headings, paragraphs,
-lists, tables with TH, `<img>` as /Figure with its `alt`. Three gaps remain, closed here:
+lists, tables with TH, `<img>` as /Figure with its `alt`. Four gaps remain, closed here:
 
 - *Cards are pictures of a finding.* A key-figure card is a few lines of text that a
   reader takes in as one statement ("Cakupan: 27,2%, peringkat 3 dari 11 kecamatan").
@@ -81,7 +81,8 @@ def _amend(box, element) -> None:
 
 
 def finisher(prefix: str):
-    """WeasyPrint's `write_pdf(finisher=...)`: artifacts for margin boxes, IDs and the IDTree.
+    """WeasyPrint's `write_pdf(finisher=...)`: continued tables joined, artifacts for margin boxes and
+    repeated table headers, IDs and the IDTree.
 
     `prefix` makes this document's header IDs its own (the build passes a digest of the HTML).
     """
