@@ -20,7 +20,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from pypdf import PdfReader
 
 from briefs import cli, params, paths
-from briefs.notebook import tables
+from briefs.notebook import styler, tables
 from briefs.render import html as render
 from briefs.render import page as page_frame
 from briefs.render import weasy
@@ -118,6 +118,46 @@ def test_a_continued_table_is_tagged_as_one_table_read_once_in_order(tmp_path):
         assert all(elements_of_page[mcid].objgen in in_tree for mcid in shown)
     assert "Angkatan kerja" in marked_text(path, 1)[None]  # the artifact's text, as printed
     assert text_of(path, table).count("Angkatan kerja") == 1  # read out once
+
+
+@pytest.mark.parametrize("rows, filler", [(20, 20), (80, 0)])
+def test_a_long_styler_table_continues_as_nb_tabel_does(tmp_path, rows, filler):
+    """A Styler moved whole whatever its length: 20 rows below two thirds of a page left that
+    third blank, and 80 rows left its heading alone on page 2, its rows on pages 3 and 4.
+    Grouped as `nb.tabel` groups its rows, it starts under its heading and continues."""
+    frame = nagari_table(rows).reset_index()
+    html, _ = styler.styler_html(frame.style.highlight_max(subset=["angkatan_kerja"]))
+    assert "rk-bersambung" in html and "background-color" in html  # the analyst's cell style kept
+    texts = pages_of(page_with(filler, html), tmp_path)
+    on = [[i for i in range(1, rows + 1) if f"Nagari Uji {i:02d}" in text] for text in texts]
+    assert len(texts) == 2 and on[0] + on[1] == list(range(1, rows + 1))  # every row once, in order
+    assert "Rincian per nagari" in texts[0] and min(map(len, on)) >= tables.KEPT_TOGETHER
+
+
+def test_two_long_tables_stay_two_tables_each_joined_across_its_pages(tmp_path):
+    """Parts are joined by the HTML table they come from: a table with a header row and one
+    without, each over two pages, give two /Table elements, each with its own rows in order."""
+    def rows(name: str, n: int) -> str:
+        return "".join(f"<tr><th scope='row'>{name} {i:02d}</th><td>{i}</td></tr>" for i in range(1, n + 1))
+
+    long = "class='rk-table rk-bersambung'"  # as nb.tabel and a Styler mark a table that may continue
+    html = page_with(0, f"<table {long}><thead><tr><th>Nagari</th><th>Nilai</th></tr></thead><tbody>"
+                        f"{rows('Alfa', 70)}</tbody></table><table {long}><tbody>{rows('Beta', 70)}</tbody></table>")
+    texts = pages_of(html, tmp_path)
+
+    def page_of(row: str) -> int:
+        (page,) = [i for i, text in enumerate(texts) if row in text]
+        return page
+
+    assert page_of("Alfa 01") < page_of("Alfa 70") == page_of("Beta 01") < page_of("Beta 70")  # each over a break
+    path = tmp_path / "page.pdf"
+    pdf = pikepdf.open(path)
+    root = pdf.Root.StructTreeRoot
+    alfa, beta = [e for e in elements(root) if tag(e) == "/Table"]
+    for table, name in ((alfa, "Alfa"), (beta, "Beta")):
+        names = [text_of(path, c) for c in elements(table) if tag(c) == "/TH" and text_of(path, c).startswith(name)]
+        assert names == [f"{name} {i:02d}" for i in range(1, 71)]
+    assert [tag(k) for k in alfa.K].count("/THead") == 1 and "/THead" not in [tag(k) for k in beta.K]
 
 
 @pytest.mark.parametrize("rows", [tables.CONTINUES_FROM - 1, 20])
