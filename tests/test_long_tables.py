@@ -134,6 +134,24 @@ def test_a_long_styler_table_continues_as_nb_tabel_does(tmp_path, rows, filler):
     assert "Rincian per nagari" in texts[0] and min(map(len, on)) >= tables.KEPT_TOGETHER
 
 
+@pytest.mark.parametrize("kind", ["raw HTML", "MultiIndex Styler"])
+def test_a_long_table_nobody_grouped_starts_under_its_heading(tmp_path, kind):
+    """`HTML(df.to_html())` and a Styler whose index spans rows are not grouped, and moved
+    whole: at 80 rows the heading sat alone on page 2, the rows on pages 3 and 4. Now such a
+    table breaks between its rows: it starts under its heading, every row once and in order."""
+    frame = nagari_table(80).reset_index()
+    if kind == "raw HTML":
+        html = frame.to_html(index=False)
+    else:
+        two_levels = frame.set_index(pd.MultiIndex.from_product([["Satu", "Dua"], range(40)]))
+        html, _ = styler.styler_html(two_levels.style)
+        assert "rowspan" in html and "rk-bersambung" not in html
+    texts = pages_of(page_with(0, html), tmp_path)
+    on = [[i for i in range(1, 81) if f"Nagari Uji {i:02d}" in text] for text in texts]
+    assert [i for page in on for i in page] == list(range(1, 81)) and len(texts) <= 3
+    assert "Rincian per nagari" in texts[0] and len(on[0]) >= 20
+
+
 def test_two_long_tables_stay_two_tables_each_joined_across_its_pages(tmp_path):
     """Parts are joined by the HTML table they come from: a table with a header row and one
     without, each over two pages, give two /Table elements, each with its own rows in order."""

@@ -289,3 +289,17 @@ def test_before_running_reads_the_notebooks_text_and_sets_its_saved_outputs_asid
     executed_nb = executed(*nb.cells[1:])  # the same cells after a run that wrote nothing
     executed_nb.cells[-1].outputs = []
     assert [n.message for n in sanitize.prepare(executed_nb)[1]] == [n.message for n in before]
+
+
+def test_a_long_table_nobody_grouped_may_continue_and_no_other_is_touched():
+    """12 body rows or more, not grouped by nb.tabel or a Styler: class rk-lanjut (rakor.css lets it
+    break between rows). Header and total rows do not count; a table holding a table is left alone."""
+    def table(rows: int, attributes: str = "", extra: str = "") -> str:
+        return (f"<table{attributes}><thead><tr><th>a</th></tr></thead><tbody>{'<tr><td>1</td></tr>' * rows}"
+                f"{extra}</tbody><tfoot><tr><td>J</td></tr></tfoot></table>")
+
+    assert 'class="rk-lanjut"' in sanitize.clean_html(table(12))
+    assert 'class="rk-lanjut dataframe"' in sanitize.clean_html(table(30, ' class="dataframe"'))
+    for untouched in (table(11), table(30, ' class="rk-table rk-bersambung"'),
+                      table(30, extra="<tr><td><table><tr><td>x</td></tr></table></td></tr>")):
+        assert "rk-lanjut" not in sanitize.clean_html(untouched)

@@ -61,7 +61,8 @@ def _continued(table: str) -> str:
     Moved whole like a short one, a table of 12 rows or more left a third of a page blank,
     and one taller than a page left its heading alone on a page before it (80 rows: two
     near-empty pages). A table with rows spanning rows (a MultiIndex) keeps its one group:
-    a span cannot cross from one group to the next.
+    a span cannot cross from one group to the next (the page still lets it break between
+    rows: `sanitize._may_continue`).
     """
     body = _TBODY.search(table)
     rows = _TR.findall(body.group(1)) if body else []

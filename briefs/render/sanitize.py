@@ -33,6 +33,7 @@ from bleach.css_sanitizer import CSSSanitizer
 from nbconvert.preprocessors import Preprocessor
 
 from briefs import fmt, notice
+from briefs.notebook.tables import CONTINUES_FROM
 from briefs.render import typed
 from briefs.render.discarded import discarded
 
@@ -93,7 +94,31 @@ def clean_html(html: str | bytes) -> str:
     text = _INERT_BLOCKS.sub("", text)
     safe = bleach.clean(text, tags=_TAGS, attributes=_allowed_attr, protocols=["data"],
                         css_sanitizer=_CSS, strip=True, strip_comments=True)
-    return _IMG_WITHOUT_SRC.sub("", safe)
+    return _TABLE.sub(_may_continue, _IMG_WITHOUT_SRC.sub("", safe))
+
+
+_TABLE = re.compile(r"<table\b([^>]*)>(.*?)</table>", re.I | re.S)
+_ROW = re.compile(r"<tr\b", re.I)
+_HEAD_OR_FOOT = re.compile(r"<(thead|tfoot)\b.*?</\1\s*>", re.I | re.S)  # rows that are not the table's body
+
+
+def _may_continue(found: re.Match) -> str:
+    """A long table nobody grouped may break between its rows, as `nb.tabel`'s long tables do.
+
+    Tables are kept whole on paper (rakor.css), the right thing for a short one. A long one
+    from raw HTML (`HTML(df.to_html())`, a Markdown table) or a Styler with a MultiIndex
+    moved whole instead, and one taller than a page left its heading alone on the page
+    before it. Class `rk-lanjut` lets it start under its heading and continue.
+    """
+    attributes, body = found.group(1), found.group(2)
+    if ("rk-bersambung" in attributes or "<table" in body.lower()
+            or len(_ROW.findall(_HEAD_OR_FOOT.sub("", body))) < CONTINUES_FROM):
+        return found.group(0)  # short, already grouped (nb.tabel, a Styler), or holding a table
+    if 'class="' in attributes:
+        attributes = attributes.replace('class="', 'class="rk-lanjut ', 1)
+    else:
+        attributes += ' class="rk-lanjut"'
+    return f"<table{attributes}>{body}</table>"
 
 
 # ---- what the sanitizer drops, in words -------------------------------------------------
