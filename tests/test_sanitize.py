@@ -300,6 +300,7 @@ def test_a_long_table_nobody_grouped_may_continue_and_no_other_is_touched():
 
     assert 'class="rk-lanjut"' in sanitize.clean_html(table(12))
     assert 'class="rk-lanjut dataframe"' in sanitize.clean_html(table(30, ' class="dataframe"'))
+    assert '<table data-rk-x-class="a" class="rk-lanjut">' in sanitize.clean_html(table(30, ' data-rk-x-class="a"'))
     for untouched in (table(11), table(30, ' class="rk-table rk-bersambung"'),
                       table(30, extra="<tr><td><table><tr><td>x</td></tr></table></td></tr>")):
         assert "rk-lanjut" not in sanitize.clean_html(untouched)

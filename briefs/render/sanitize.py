@@ -99,6 +99,7 @@ def clean_html(html: str | bytes) -> str:
 
 _TABLE = re.compile(r"<table\b([^>]*)>(.*?)</table>", re.I | re.S)
 _ROW = re.compile(r"<tr\b", re.I)
+_CLASS = re.compile(r'(^|\s)class="')  # the class attribute itself, not a data-rk-…class one
 _HEAD_OR_FOOT = re.compile(r"<(thead|tfoot)\b.*?</\1\s*>", re.I | re.S)  # rows that are not the table's body
 
 
@@ -114,9 +115,8 @@ def _may_continue(found: re.Match) -> str:
     if ("rk-bersambung" in attributes or "<table" in body.lower()
             or len(_ROW.findall(_HEAD_OR_FOOT.sub("", body))) < CONTINUES_FROM):
         return found.group(0)  # short, already grouped (nb.tabel, a Styler), or holding a table
-    if 'class="' in attributes:
-        attributes = attributes.replace('class="', 'class="rk-lanjut ', 1)
-    else:
+    attributes, named = _CLASS.subn(r'\1class="rk-lanjut ', attributes, count=1)
+    if not named:
         attributes += ' class="rk-lanjut"'
     return f"<table{attributes}>{body}</table>"
 
