@@ -155,6 +155,12 @@ def angka_mentah(text: str) -> str | None:
     return found.group() if found else None
 
 
+def daftar(items: list[str], kata: str = "dan") -> str:
+    """Join the way Indonesian prose does: 'A', 'A dan B', 'A, B dan C'."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {kata} {items[-1]}" if items else ""
+
+
 def semua_angka_mentah(texts: list[str]) -> list[str]:
     """Every number in `texts` that `angka_mentah` finds, each once, in order of appearance.
 
@@ -176,8 +182,7 @@ def salah_baca(raw: str, lainnya: list[str] | tuple[str, ...] = ()) -> str:
     if not lainnya:
         return said
     listed = [f"({other[:30]})" for other in lainnya[:5]] + ([f"{len(lainnya) - 5} lagi"] if len(lainnya) > 5 else [])
-    joined = listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} dan {listed[-1]}"
-    return f"{said}; juga {angka(len(lainnya))} angka lain yang tertulis begitu: {joined}"
+    return f"{said}; juga {angka(len(lainnya))} angka lain yang tertulis begitu: {daftar(listed)}"
 
 
 def _salah_baca(raw: str) -> str:

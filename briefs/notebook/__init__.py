@@ -10,6 +10,7 @@ with control (`tables.tabel`) and the page's snippets (`snippets`).
 
 from briefs.data.figures import IURAN_JKK, IURAN_JKM, IURAN_PEKERJA_RENTAN, SEGMEN  # noqa: F401
 from briefs.fmt import (  # noqa: F401
+    daftar,
     durasi,
     periode,
     periode_singkat,
@@ -38,7 +39,7 @@ from briefs.notebook.charts import (  # noqa: F401
 from briefs.notebook.formats import angka, angka_bertanda, persen, persen_kata  # noqa: F401
 from briefs.notebook.load import Brief, Summary, load_brief, load_summary  # noqa: F401
 from briefs.notebook.phone_card import kartu_hp  # noqa: F401
-from briefs.notebook.snippets import Kartu, catatan, daftar, judul, kartu, kartu_angka, kotak, render  # noqa: F401
+from briefs.notebook.snippets import Kartu, catatan, judul, kartu, kartu_angka, kotak, render  # noqa: F401
 from briefs.notebook.tables import tabel  # noqa: F401
 
 house_style.apply()  # a notebook that only imports this package gets the house style too

@@ -104,12 +104,6 @@ def kotak(teks: str, catatan: str = "") -> HTML:
     return render("kotak.html.j2", isi=Markup(_markdown(sebagai_teks(teks))), catatan=sebagai_teks(catatan))
 
 
-def daftar(items: list[str], kata: str = "dan") -> str:
-    """Join the way Indonesian prose does: 'A', 'A dan B', 'A, B dan C'."""
-    items = [str(i) for i in items]
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {kata} {items[-1]}" if items else ""
-
-
 def catatan(x: Brief | Summary) -> HTML:
     """Notes: definitions, the denominator, data source and period, target, provenance, sample mark."""
     return render("catatan.html.j2", **_meeting_context(x.meeting, x.build_id))
