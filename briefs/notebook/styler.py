@@ -67,8 +67,8 @@ def _continued(table: str) -> str:
     body = _TBODY.search(table)
     rows = _TR.findall(body.group(1)) if body else []
     groups = row_groups(len(rows))
-    if len(groups) == 1 or "rowspan" in body.group(1):
-        return table
+    if len(groups) == 1 or "rowspan" in body.group(1) or _TR.sub("", body.group(1)).strip():
+        return table  # short, spanning rows, or a cell's own markup (Styler does not escape) breaks the rows
     opening = {name: f'<tbody class="{name}">' if name else "<tbody>" for name, _ in groups}
     grouped = "".join(f"{opening[name]}{''.join(rows[i] for i in span)}</tbody>" for name, span in groups if span)
     table = table[:body.start()] + grouped + table[body.end():]
