@@ -230,10 +230,12 @@ def build_sitiung(tmp_path: Path, nagari: int, *options: str) -> Path:
     return out / "rakor-2026-11"
 
 
-@pytest.mark.parametrize("nagari", [14, 17])
-def test_a_kecamatan_of_up_to_seventeen_nagari_fits_two_pages(tmp_path, nagari):
+@pytest.mark.parametrize("nagari", [14, 17, 18])
+def test_a_kecamatan_of_up_to_eighteen_nagari_fits_two_pages(tmp_path, nagari):
     """14: the long table continues instead of moving whole. 17: it and the per-nagari
-    charts are tighter past 12 rows and bars; at 16 and 17 the brief ran to a third page."""
+    charts are tighter past 12 rows and bars; at 16 and 17 the brief ran to a third page.
+    18: the notes' own DATA CONTOH line spilled onto a third page holding nothing else;
+    the page's frame marks every page, so the notes' mark shows only in JupyterLab."""
     have = int((pd.read_csv(SAMPLE / "wilayah.csv", dtype=str)["kode_kecamatan"] == SITIUNG).sum())
     release = build_sitiung(tmp_path, nagari, "--strict")
     pdf = PdfReader(release / "kecamatan" / "sitiung.pdf")
@@ -241,6 +243,8 @@ def test_a_kecamatan_of_up_to_seventeen_nagari_fits_two_pages(tmp_path, nagari):
     first, second = (p.extract_text() for p in pdf.pages)
     last = f"Nagari Tambahan {chr(64 + nagari - have)}"
     assert "Nagari Tambahan A" in first + second and last in first + second and "Jumlah" in second
+    assert "Jejak: rapat rakor-2026-11" in second  # the notes, whole, on page 2
+    assert all("DATA CONTOH — bukan data resmi" in text for text in (first, second))  # each page's foot
 
 
 # ---- real builds: per-nagari charts of a very large kecamatan stay on their pages -------------
