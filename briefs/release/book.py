@@ -26,7 +26,6 @@ from briefs.errors import naming
 from briefs.release import book_tags
 from briefs.render import page, weasy
 
-KIND_LABELS = {"summary": "Ringkasan", "brief": "Brief", "data": "Data"}
 # The contents page links "rkhalaman:7"; after merging, such links become jumps to page 7.
 LINK_SCHEME = "rkhalaman:"
 
@@ -47,7 +46,9 @@ class BookPart:
 
 @dataclass(frozen=True)
 class TocRow:
-    label: str
+    """One line of the contents: the part's own title says what it is ("Ringkasan Kabupaten …",
+    "Kecamatan …"), and the summary's line is set in bold; the title is the link."""
+
     title: str
     kind: str
     page: int | None  # book page number, None when the part is missing
@@ -157,7 +158,7 @@ def _front_matter(parts, counts: dict[int, int], meeting, build_id) -> tuple[byt
     front_pages = 1 + max(1, math.ceil((len(parts) + 4) / ROWS_PER_PAGE))
     for _ in range(4):
         starts = _start_pages(counts, len(parts), front_pages)
-        rows = [TocRow(KIND_LABELS.get(p.kind, p.kind), p.title, p.kind, starts.get(i))
+        rows = [TocRow(p.title, p.kind, starts.get(i))
                 for i, p in enumerate(parts)]
         total = front_pages + sum(counts.values())
         pdf = _render_front(meeting, build_id, rows, total_pages=total,
