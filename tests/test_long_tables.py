@@ -152,6 +152,31 @@ def test_a_long_table_nobody_grouped_starts_under_its_heading(tmp_path, kind):
     assert "Rincian per nagari" in texts[0] and len(on[0]) >= 20
 
 
+# Room left on page 1 for all but two rows of a raw 20-row table, for two rows, for one: it
+# broke between any two rows and left those two or one alone on a page (calibrated on the
+# page frame before the change: 18 + 2, 2 + 18, 1 + 19).
+@pytest.mark.parametrize("filler", [14, 29, 30])
+def test_a_long_raw_table_keeps_its_first_and_last_rows_together_in_threes(tmp_path, filler):
+    """`HTML(df.to_html())` is grouped as `nb.tabel` groups its rows (`tables.regrouped`):
+    wherever it breaks, no page holds fewer than three of its rows, and where its first three
+    do not fit it moves whole with its heading."""
+    texts = pages_of(page_with(filler, nagari_table(20).reset_index().to_html(index=False)), tmp_path)
+    on = [[i for i in range(1, 21) if f"Nagari Uji {i:02d}" in text] for text in texts]
+    holding = [rows for rows in on if rows]
+    assert [i for rows in holding for i in rows] == list(range(1, 21))  # every row once, in order
+    assert min(map(len, holding)) >= tables.KEPT_TOGETHER, [len(rows) for rows in on]
+    (heading,) = [i for i, text in enumerate(texts) if "Rincian per nagari" in text]
+    assert on[heading], "the heading alone on its page, the table on the next"
+
+
+def test_a_table_whose_rows_span_rows_is_not_regrouped():
+    """A span cannot cross from one group to the next: a MultiIndex table keeps its one body."""
+    two_levels = nagari_table(20).reset_index().set_index(pd.MultiIndex.from_product([["Satu", "Dua"], range(10)]))
+    assert tables.regrouped(two_levels.to_html()) is None
+    assert tables.regrouped(nagari_table(20).to_html()).count("<tbody") == 4
+    assert tables.regrouped(nagari_table(11).to_html()) is None  # short: moved whole
+
+
 def test_two_long_tables_stay_two_tables_each_joined_across_its_pages(tmp_path):
     """Parts are joined by the HTML table they come from: a table with a header row and one
     without, each over two pages, give two /Table elements, each with its own rows in order."""

@@ -13,13 +13,11 @@ import re
 import pandas as pd
 
 from briefs import fmt
-from briefs.notebook.tables import PANDAS_WORDS, _default_index, count_rows, described, header, row_groups, shares_by_name
+from briefs.notebook.tables import PANDAS_WORDS, _default_index, count_rows, described, header, regrouped, shares_by_name
 
 _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _CELL_ID = re.compile(r"#T_rk_((?:row|level)\d+_(?:row|col)\d+|level\d+_col\d+)$")
 _TD = re.compile(r'<td id="T_rk_row(\d+)_col(\d+)"([^>]*)>(.*?)</td>', re.S)
-_TBODY = re.compile(r"<tbody>(.*?)</tbody>", re.S)
-_TR = re.compile(r"<tr\b[^>]*>.*?</tr>", re.S)
 
 
 def styler_html(styler) -> tuple[str, dict]:
@@ -60,19 +58,11 @@ def _continued(table: str) -> str:
 
     Moved whole like a short one, a table of 12 rows or more left a third of a page blank,
     and one taller than a page left its heading alone on a page before it (80 rows: two
-    near-empty pages). A table with rows spanning rows (a MultiIndex) keeps its one group:
-    a span cannot cross from one group to the next (the page still lets it break between
-    rows: `sanitize._may_continue`).
+    near-empty pages). A table with rows spanning rows (a MultiIndex) keeps its one group
+    (`tables.regrouped`); the page still lets it break between rows (`sanitize._may_continue`).
     """
-    body = _TBODY.search(table)
-    rows = _TR.findall(body.group(1)) if body else []
-    groups = row_groups(len(rows))
-    if len(groups) == 1 or "rowspan" in body.group(1) or _TR.sub("", body.group(1)).strip():
-        return table  # short, spanning rows, or a cell's own markup (Styler does not escape) breaks the rows
-    opening = {name: f'<tbody class="{name}">' if name else "<tbody>" for name, _ in groups}
-    grouped = "".join(f"{opening[name]}{''.join(rows[i] for i in span)}</tbody>" for name, span in groups if span)
-    table = table[:body.start()] + grouped + table[body.end():]
-    return table.replace('class="rk-table"', 'class="rk-table rk-bersambung"', 1)
+    grouped = regrouped(table)
+    return table if grouped is None else grouped.replace('class="rk-table"', 'class="rk-table rk-bersambung"', 1)
 
 
 def _zeroed_warning(name: object, values: list[float]) -> str:

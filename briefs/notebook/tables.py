@@ -312,6 +312,33 @@ def row_groups(n: int) -> list[tuple[str, range]]:
     return [("", range(1)), ("rk-lekat", range(1, k)), ("", range(k, n - k)), ("rk-utuh", range(n - k, n))]
 
 
+_TBODY = re.compile(r"<tbody>(.*?)</tbody>", re.I | re.S)
+_TR = re.compile(r"<tr\b[^>]*>.*?</tr>", re.I | re.S)
+
+
+def regrouped(table: str) -> str | None:
+    """A table's HTML with its body's rows in `row_groups`' groups, or None where they cannot be.
+
+    For a table this module did not write (a Styler's, an analyst's raw HTML or Markdown):
+    its one plain `<tbody>` split into the groups `nb.tabel` writes, so a long one keeps its
+    first and last rows together in threes when it continues on the next page. None for a
+    short table, one whose body is not one plain `<tbody>`, a row spanning rows (a span
+    cannot cross from one group to the next), or anything but whole rows in the body (a
+    cell's own unescaped markup could then be cut at a group's boundary).
+    """
+    bodies = list(_TBODY.finditer(table))
+    if len(bodies) != 1:
+        return None
+    body = bodies[0]
+    rows = _TR.findall(body.group(1))
+    groups = row_groups(len(rows))
+    if len(groups) == 1 or "rowspan" in body.group(1).lower() or _TR.sub("", body.group(1)).strip():
+        return None
+    opening = {name: f'<tbody class="{name}">' if name else "<tbody>" for name, _ in groups}
+    grouped = "".join(f"{opening[name]}{''.join(rows[i] for i in span)}</tbody>" for name, span in groups if span)
+    return table[:body.start()] + grouped + table[body.end():]
+
+
 _COUNT_ROWS = ("count", "unique", "freq")
 
 

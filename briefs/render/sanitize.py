@@ -33,7 +33,7 @@ from bleach.css_sanitizer import CSSSanitizer
 from nbconvert.preprocessors import Preprocessor
 
 from briefs import fmt, notice
-from briefs.notebook.tables import CONTINUES_FROM
+from briefs.notebook.tables import CONTINUES_FROM, regrouped
 from briefs.render import typed
 from briefs.render.discarded import discarded
 
@@ -109,7 +109,9 @@ def _may_continue(found: re.Match) -> str:
     Tables are kept whole on paper (rakor.css), the right thing for a short one. A long one
     from raw HTML (`HTML(df.to_html())`, a Markdown table) or a Styler with a MultiIndex
     moved whole instead, and one taller than a page left its heading alone on the page
-    before it. Class `rk-lanjut` lets it start under its heading and continue.
+    before it. Class `rk-lanjut` lets it start under its heading and continue; its rows are
+    grouped as `nb.tabel` groups them where they can be (`tables.regrouped`), so no page
+    holds a single row of it. A table whose rows span rows breaks between any two rows.
     """
     attributes, body = found.group(1), found.group(2)
     if ("rk-bersambung" in attributes or "<table" in body.lower()
@@ -118,7 +120,7 @@ def _may_continue(found: re.Match) -> str:
     attributes, named = _CLASS.subn(r'\1class="rk-lanjut ', attributes, count=1)
     if not named:
         attributes += ' class="rk-lanjut"'
-    return f"<table{attributes}>{body}</table>"
+    return regrouped(f"<table{attributes}>{body}</table>") or f"<table{attributes}>{body}</table>"
 
 
 # ---- what the sanitizer drops, in words -------------------------------------------------
