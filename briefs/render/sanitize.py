@@ -111,7 +111,7 @@ def _may_continue(found: re.Match) -> str:
     moved whole instead, and one taller than a page left its heading alone on the page
     before it. Class `rk-lanjut` lets it start under its heading and continue; its rows are
     grouped as `nb.tabel` groups them where they can be (`tables.regrouped`), so no page
-    holds a single row of it. A table whose rows span rows breaks between any two rows.
+    holds only one or two of them. A table whose rows span rows breaks between any two rows.
     """
     attributes, body = found.group(1), found.group(2)
     if ("rk-bersambung" in attributes or "<table" in body.lower()
@@ -120,7 +120,8 @@ def _may_continue(found: re.Match) -> str:
     attributes, named = _CLASS.subn(r'\1class="rk-lanjut ', attributes, count=1)
     if not named:
         attributes += ' class="rk-lanjut"'
-    return regrouped(f"<table{attributes}>{body}</table>") or f"<table{attributes}>{body}</table>"
+    table = f"<table{attributes}>{body}</table>"
+    return regrouped(table) or table
 
 
 # ---- what the sanitizer drops, in words -------------------------------------------------
