@@ -250,7 +250,10 @@ def release_stages(n: int, data_dir: Path, brief: Path, work: Path) -> dict:
     with timing.stage("rencana dan sidik jari"):
         build_id = digest(tree_digest(snapshot), meeting.model_dump_json())[:8]
         jobs = plan(meeting, ds, codes, snapshot, build_id, params_file)
-    batch = Batch(outcomes=[Outcome(job=job, ok=True, folder=brief) for job in jobs])
+    from briefs.run.cache import read_pages
+
+    pages = read_pages(brief)
+    batch = Batch(outcomes=[Outcome(job=job, ok=True, folder=brief, pages=pages) for job in jobs])
     with timing.stage("angka kunci untuk indeks"):
         index_figures = key_figures.compute(kecamatan)
     stage = work / "stage"

@@ -307,7 +307,7 @@ def test_a_card_in_the_cache_is_sealed_with_its_run(tmp_path):
     def stored(with_card: bool) -> Path:
         work = cache.work_folder(job)
         for name in cache.FILES:
-            (work / name).write_text("[]\n" if name == cache.NOTICES else name, encoding="utf-8")
+            (work / name).write_text({cache.NOTICES: "[]\n", cache.PAGES: "2\n"}.get(name, name), encoding="utf-8")
         if with_card:
             (work / card.FILE).write_bytes(b"\x89PNG kartu")
         return cache.store(job, work)

@@ -141,7 +141,7 @@ def _copy_pages(batch: Batch, stage: Path, add, entries: list, parts: list, key_
         ))
         parts.append(book.BookPart(title=job.title, kind=job.kind,
                                    pdf=stage / pdf_rel if outcome.ok else None,
-                                   status="ok" if outcome.ok else "gagal"))
+                                   status="ok" if outcome.ok else "gagal", pages=outcome.pages))
 
 
 def _place(src: Path, target: Path) -> None:

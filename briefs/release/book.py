@@ -38,6 +38,7 @@ class BookPart:
     kind: Literal["summary", "brief", "data"]
     pdf: Path | None
     status: Literal["ok", "gagal"] = "ok"
+    pages: int | None = None  # its page count, as its run counted it; None: the book counts
 
     @property
     def present(self) -> bool:
@@ -62,16 +63,16 @@ def write_book(parts: list[BookPart], target: Path, *, meeting, build_id: str) -
     pages follow, and their structure trees with them (`book_tags`), so the book is as
     tagged as its parts. qpdf's deterministic /ID makes the same parts give the same bytes.
     """
-    # Each part is opened twice, never kept open: once to count its pages for the contents,
-    # once to copy its pages and structure tree in (pikepdf copies foreign stream data at once,
-    # so a part can be closed as soon as it is in). With every part open until the save, as
+    # A part is opened once, to copy its pages and structure tree in, and closed at once
+    # (pikepdf copies foreign stream data at once). With every part open until the save, as
     # before, each tree's copy slowed with the number of open parts (1,2 ms at 200, 2,5 ms at
     # 4.000: the book grew 1,5x a part from 500 to 7.277), and memory grew with the book.
+    # The contents need every part's length before the first is copied: its run counted it
+    # (`BookPart.pages`); only a part without that count is opened once more to count it.
     counts = {}
     for i, part in enumerate(parts):
         if part.present:
-            with pikepdf.Pdf.open(part.pdf) as pdf:
-                counts[i] = len(pdf.pages)
+            counts[i] = part.pages or _count(part.pdf)
     front, starts = _front_matter(parts, counts, meeting, build_id)
     book = pikepdf.Pdf.open(io.BytesIO(front))
     # The book's pages, kept here as they are appended: pikepdf walks the whole page list for
@@ -81,6 +82,9 @@ def write_book(parts: list[BookPart], target: Path, *, meeting, build_id: str) -
     tree = book_tags.BookTree(book, pages, n_front=n_front, n_pages=n_front + sum(counts.values()))
     for i in counts:
         with pikepdf.Pdf.open(parts[i].pdf) as pdf:
+            if len(pdf.pages) != counts[i]:  # the contents would print wrong page numbers
+                raise RuntimeError(f"{parts[i].pdf.name} kini {len(pdf.pages)} halaman, saat dibuat {counts[i]}: "
+                                   f"daftar isi buku akan salah; jalankan build lagi dengan --force")
             for part_page in pdf.pages:
                 pages.append(_append_page(book, part_page))
             tree.add(pdf, first=starts[i] - 1, title=parts[i].title)  # after its pages: /Pg then points at the book's
@@ -144,6 +148,11 @@ class _Sink(io.RawIOBase):
             except OSError as exc:
                 self.error = exc
         return len(data)
+
+
+def _count(pdf: Path) -> int:
+    with pikepdf.Pdf.open(pdf) as document:
+        return len(document.pages)
 
 
 ROWS_PER_PAGE = 30  # contents rows on a page, as the template lays them out: only a first guess

@@ -91,6 +91,7 @@ class Outcome:
     seconds: float = 0.0
     worker: int | None = None  # pid of the process that ran it (a Dask worker, or this one)
     notices: list[dict] = field(default_factory=list)  # sanitize.Notice.as_dict(), in cell order
+    pages: int | None = None  # page.pdf's page count when ok (cache.read_pages)
 
     @property
     def error(self) -> str:

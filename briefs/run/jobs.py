@@ -92,7 +92,8 @@ def _attempt(job: Job, start: float, work: Path, step: Callable[[], T]) -> T | O
 def _outcome(job: Job, start: float, folder: Path | None = None, failure: Failure | None = None) -> Outcome:
     return Outcome(job=job, ok=folder is not None, folder=folder, failure=failure,
                    seconds=time.monotonic() - start, worker=os.getpid(),
-                   notices=cache.read_notices(folder) if folder else [])
+                   notices=cache.read_notices(folder) if folder else [],
+                   pages=cache.read_pages(folder) if folder else None)
 
 
 def warm_pages(job: Job) -> None:
@@ -142,6 +143,7 @@ def render_pages(job: Job, nb: nbformat.NotebookNode, work: Path) -> None:
         with timing.stage("brief: PDF (WeasyPrint)"):
             weasy.write_pdf(page, work / "page.pdf", base_dir=work, title=job.title, authors=job.authors)
     pages = _readable_pdf(work / "page.pdf")
+    (work / cache.PAGES).write_text(f"{pages}\n", encoding="ascii")
     found = [n.as_dict() for n in notices] + card_notices
     budget = PAGE_BUDGET.get(job.kind)
     if budget and pages > budget:
