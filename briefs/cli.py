@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from briefs import fmt, paths
-from briefs.errors import InputError, Problem, warning_lines
+from briefs.errors import InputError, Problem, StageFailed, warning_lines
 
 USAGE = """python build.py [PARAMS] [opsi]        bangun rilis rakor (bawaan: params/rakor-2026-11.yml)
        python build.py check PARAMS           periksa parameter dan data saja
@@ -128,6 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     except Terminated:
         print("Dihentikan (SIGTERM). Rilis yang sudah terbit tidak diubah.", file=sys.stderr)
         return 143
+    except StageFailed as exc:
+        print(f"Gagal: {exc}. Rilis yang sudah terbit tidak diubah.", file=sys.stderr)
+        return 1
     except OSError as exc:  # a full disk, a vanished folder: one line, the release as it was
         where = f" ({exc.filename})" if exc.filename else ""
         print(f"Gagal menulis atau membaca berkas: {exc.strerror or exc}{where}. Rilis yang sudah terbit "

@@ -36,6 +36,12 @@ class InputError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class StageFailed(Exception):
+    """A release stage could not finish, for a reason that is neither bad input (exit 2) nor a
+    file that could not be written (OSError): the message says why, in Bahasa, and the build
+    ends with it in one line (exit 1), the published release untouched."""
+
+
 def display_path(path: Path | str) -> str:
     """A path as the analyst should read it: relative to the project when inside it."""
     from briefs.paths import ROOT

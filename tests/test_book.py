@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from briefs import params, paths
+from briefs.errors import StageFailed
 from briefs.release import book
 from briefs.render import weasy
 
@@ -182,7 +183,7 @@ def test_a_part_whose_pages_changed_since_its_run_stops_the_book(parts, meeting,
     import dataclasses
 
     wrong = [dataclasses.replace(p, pages=5) if p.title == "Kecamatan Sitiung" else p for p in parts]
-    with pytest.raises(RuntimeError, match=r"sitiung\.pdf kini 1 halaman, saat dibuat 5"):
+    with pytest.raises(StageFailed, match=r"sitiung\.pdf kini 1 halaman, saat dijalankan 5"):
         book.write_book(wrong, tmp_path / "salah.pdf", meeting=meeting, build_id="b-uji-7")
     assert not (tmp_path / "salah.pdf").exists()
 

@@ -15,7 +15,7 @@ import nbformat
 import pytest
 from pypdf import PdfReader
 
-from briefs import paths, pipeline
+from briefs import cli, paths, pipeline
 from briefs.release import publish
 from briefs.run import cache
 from tests import helpers
@@ -230,7 +230,7 @@ def test_symlink_loops_in_params_or_data_are_bad_input(tmp_path, capsys):
         assert "Traceback" not in err and ("tautan simbolik" in err or "symbolic links" in err), err
 
 
-def test_a_damaged_cache_entry_is_rebuilt_not_published(tmp_path, monkeypatch):
+def test_a_damaged_cache_entry_is_rebuilt_not_published(tmp_path, monkeypatch, capsys):
     # A cache of its own: the entries damaged here are hard-linked from other tests' releases
     # when they share this worker's cache, and would damage those releases too.
     env_cache = tmp_path / "cache"
@@ -258,6 +258,24 @@ def test_a_damaged_cache_entry_is_rebuilt_not_published(tmp_path, monkeypatch):
     third = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(only=["Sitiung"], out=tmp_path / "b"))
     assert third.exit_code == 0 and not next(o for o in third.batch.outcomes if o.job.kind == "brief").cached
     assert released.read_bytes() == whole
+
+    # The page count the run sealed with its entry (the book numbers its contents with it),
+    # changed and sealed again, as a hand that knew the format would: the entry is whole, so
+    # it is used, and the book finds the part is not that long. One line, exit 1, nothing
+    # published, no staging folder left; never a contents page with wrong numbers.
+    entry = env_cache / next(o for o in third.batch.outcomes if o.job.kind == "brief").job.fingerprint
+    (entry / cache.PAGES).write_text("5\n", encoding="ascii")
+    sums = json.loads((entry / cache.SUMS).read_text(encoding="utf-8"))
+    sums[cache.PAGES] = hashlib.sha256(b"5\n").hexdigest()
+    (entry / cache.SUMS).write_text(json.dumps(sums, sort_keys=True) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    code = cli.main([str(paths.DEFAULT_PARAMS), "--only", "Sitiung", "--out", str(tmp_path / "c")])  # assembled anew
+    said = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and said[-1] == ("Gagal: buku tidak dibuat: sitiung.pdf kini 2 halaman, saat dijalankan 5, jadi "
+                                      "daftar isinya akan salah; jalankan build lagi dengan --force. Rilis yang sudah "
+                                      "terbit tidak diubah."), said
+    assert not any("Traceback" in line for line in said)
+    assert not (tmp_path / "c" / "rakor-2026-11").exists() and not list((tmp_path / "c").glob(".*"))
 
 
 def test_a_write_that_fails_mid_build_is_one_line_and_the_release_stays(published, tmp_path):

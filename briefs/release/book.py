@@ -22,7 +22,7 @@ from typing import Literal
 import pikepdf
 
 from briefs import templating
-from briefs.errors import naming
+from briefs.errors import StageFailed, naming
 from briefs.release import book_tags
 from briefs.render import page, weasy
 
@@ -83,8 +83,9 @@ def write_book(parts: list[BookPart], target: Path, *, meeting, build_id: str) -
     for i in counts:
         with pikepdf.Pdf.open(parts[i].pdf) as pdf:
             if len(pdf.pages) != counts[i]:  # the contents would print wrong page numbers
-                raise RuntimeError(f"{parts[i].pdf.name} kini {len(pdf.pages)} halaman, saat dibuat {counts[i]}: "
-                                   f"daftar isi buku akan salah; jalankan build lagi dengan --force")
+                raise StageFailed(f"buku tidak dibuat: {parts[i].pdf.name} kini {len(pdf.pages)} halaman, saat "
+                                  f"dijalankan {counts[i]}, jadi daftar isinya akan salah; jalankan build lagi "
+                                  f"dengan --force")
             for part_page in pdf.pages:
                 pages.append(_append_page(book, part_page))
             tree.add(pdf, first=starts[i] - 1, title=parts[i].title)  # after its pages: /Pg then points at the book's
@@ -177,7 +178,7 @@ def _front_matter(parts, counts: dict[int, int], meeting, build_id) -> tuple[byt
         if n == front_pages:
             return pdf, starts
         front_pages = n
-    raise RuntimeError("daftar isi buku tidak stabil")  # a TOC that changes length forever
+    raise StageFailed("buku tidak dibuat: panjang daftar isinya tidak stabil")  # a TOC that changes length forever
 
 
 def _start_pages(counts: dict[int, int], n_parts: int, front_pages: int) -> dict[int, int]:
