@@ -1,5 +1,6 @@
 """briefs.run.notebook_run: real papermill in a real kernel; a failure is data naming its cell."""
 
+import asyncio
 import time
 from pathlib import Path
 
@@ -217,3 +218,46 @@ def test_the_kept_client_survives_dask_giving_each_task_a_fresh_context(tmp_path
                    for i in range(3)]
         pids = [stdout(f.result(timeout=120)).strip() for f in futures]
     assert len(set(pids)) == 1  # one warm kernel, reached by one kept client, for every task
+
+
+def test_a_build_stopped_while_the_kernel_resets_prints_nothing_after_it(tmp_path, caplog):
+    """SIGTERM or Ctrl-C while the build waits for the kernel's reset leaves that wait behind
+    on the kept client's event loop. A full test run showed what follows: the exit forgets the
+    client (`kernels._drop`), the loop runs once more to shut the kernel down, the wait gets
+    some other reply, looks for the next one through the client now gone, and asyncio printed
+    "Task exception was never retrieved" and a traceback after the build's closing line. Here:
+    a real signal interrupts the wait, as `cli._on_sigterm` does; a reply that is not the
+    awaited one arrives once the client is forgotten; then the kernel is shut down."""
+    import gc
+    import logging
+    import signal
+
+    from jupyter_core.utils import run_sync
+
+    from briefs.run import kernels
+
+    class Stopped(BaseException):  # as cli.Terminated and KeyboardInterrupt are: no `except Exception` takes it
+        pass
+
+    def stop(signum, frame):
+        raise Stopped
+
+    run.run_notebook(job(notebook(tmp_path, "x = 1")), tmp_path / "a.ipynb")  # a warm kernel, its client kept
+    kernels.acquire()
+    kernels._client.execute("import time; time.sleep(0.5)", silent=True)  # its reply is not the awaited one
+    kernels._pending = kernels._client.execute("import time; time.sleep(5)", silent=True)
+    previous = signal.signal(signal.SIGALRM, stop)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        with pytest.raises(Stopped):
+            kernels._finish_reset(timeout=20)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    with caplog.at_level(logging.ERROR, logger="asyncio"):
+        kept, kernels._client = kernels._client, None  # `_drop`'s first step, at exit
+        run_sync(asyncio.sleep)(1.0)  # the loop runs on (the shutdown's turn): the other reply arrives
+        kernels._client = kept
+        kernels.discard()
+        gc.collect()  # a task that ended in an exception nobody read says so when it is collected
+    assert not [r for r in caplog.records if r.name == "asyncio"], [r.getMessage() for r in caplog.records]

@@ -224,12 +224,20 @@ def _finish_reset(timeout: float) -> None:
         _pending = None
         return
     pending, _pending = _pending, None
+    client = _client
 
     async def reply_to_reset() -> bool:
-        while True:
-            reply = await _client.get_shell_msg(timeout=timeout)
-            if reply["parent_header"].get("msg_id") == pending:
-                return reply["content"]["status"] == "ok"
+        # Its own client, and every failure an answer: a build stopped (SIGTERM, Ctrl-C) while
+        # this waited leaves the task behind on the kept event loop, and the kernel's shutdown
+        # at exit runs it again with the module's client gone. Raising then, it printed "Task
+        # exception was never retrieved" and a traceback after the build's closing line.
+        try:
+            while True:
+                reply = await client.get_shell_msg(timeout=timeout)
+                if reply["parent_header"].get("msg_id") == pending:
+                    return reply["content"]["status"] == "ok"
+        except Exception:  # the reply timed out, or the channels closed under it
+            return False
 
     try:
         ok = run_sync(reply_to_reset)()
