@@ -234,6 +234,7 @@ def release_stages(n: int, data_dir: Path, brief: Path, work: Path) -> dict:
     from briefs.hashing import digest, tree_digest
     from briefs.pipeline import _selected, load_inputs
     from briefs.release import assemble, key_figures
+    from briefs.run.cache import read_pages
     from briefs.run.cluster import Batch
     from briefs.run.job import Outcome
     from briefs.run.plan import plan
@@ -250,9 +251,7 @@ def release_stages(n: int, data_dir: Path, brief: Path, work: Path) -> dict:
     with timing.stage("rencana dan sidik jari"):
         build_id = digest(tree_digest(snapshot), meeting.model_dump_json())[:8]
         jobs = plan(meeting, ds, codes, snapshot, build_id, params_file)
-    from briefs.run.cache import read_pages
-
-    pages = read_pages(brief)
+    pages = read_pages(brief)  # as a run's outcome carries it, so the book counts no part itself
     batch = Batch(outcomes=[Outcome(job=job, ok=True, folder=brief, pages=pages) for job in jobs])
     with timing.stage("angka kunci untuk indeks"):
         index_figures = key_figures.compute(kecamatan)
