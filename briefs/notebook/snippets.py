@@ -17,6 +17,7 @@ from markupsafe import Markup
 from briefs import fmt, paths, templating
 from briefs.data import figures
 from briefs.fmt import periode, tanggal
+from briefs.notebook import card_fit
 from briefs.notebook.charts import persen_target
 from briefs.notebook.load import Brief, Summary
 from briefs.params import Meeting
@@ -83,8 +84,13 @@ def sebagai_teks(value: object) -> str:
 
 
 def kartu_angka(*cards: Kartu, catatan: str = "") -> HTML:
-    """A row of key-figure cards (five fit an A4 line), with a short note under them."""
-    return render("kartu.html.j2", cards=cards, catatan=catatan)
+    """A row of key-figure cards (five fit an A4 line), with a short note under them.
+
+    Figures too wide for their cards at the house size print smaller, the whole row alike
+    (`card_fit`): never across the next card.
+    """
+    ukuran = card_fit.size([c.nilai for c in cards])
+    return render("kartu.html.j2", cards=cards, catatan=catatan, ukuran=ukuran if ukuran < card_fit.HOUSE else None)
 
 
 _markdown = None
