@@ -1,4 +1,5 @@
-"""A release's pages in a real headless Chromium: axe-core's WCAG 2.1 AA rules, a phone's 320 px, alt text.
+"""A release's pages in a real headless Chromium: axe-core's WCAG 2.1 AA rules, a phone's 320 px
+and wider windows, alt text.
 
 tests/test_accessibility.py runs these on every kind of page; an analyst runs them on one
 page after editing a notebook or a stylesheet:
@@ -22,6 +23,7 @@ from pathlib import Path
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 320, "height": 640}
+HALF = {"width": 650, "height": 800}  # a laptop's window half the screen: wider than a phone's layout, narrower than the page
 MIN_TEXT_PX = 12
 NBCONVERT_ALT = "No description has been provided"  # nbconvert's alt for an image without one
 BARE_ALT = {"grafik", "gambar"}  # templates/rakor/index.html.j2's fallbacks: they say nothing
@@ -122,13 +124,26 @@ _LAYOUT_JS = """(minPx) => {
       problems.push(`${name(el)} "${el.textContent.trim().slice(0, 40)}" is ${s.fontSize}`);
     if (text && el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1 && s.overflowX === 'visible')
       problems.push(`${name(el)} "${el.textContent.trim().slice(0, 40)}" runs out of its box (${el.scrollWidth} px in ${el.clientWidth})`);
+    // Something placed beside its neighbours' text (absolute, fixed or floated: the sample stamp)
+    // must lie over none of their words: their line boxes, not their padded blocks.
+    if ((s.position === 'absolute' || s.position === 'fixed' || s.cssFloat !== 'none') && el.parentElement)
+      for (const other of el.parentElement.children) {
+        if (other === el) continue;
+        const words = document.createRange();
+        words.selectNodeContents(other);
+        if ([...words.getClientRects()].some(w => w.width > 0 && w.left < r.right - 0.5 && w.right > r.left + 0.5
+                                             && w.top < r.bottom - 0.5 && w.bottom > r.top + 0.5)) {
+          problems.push(`${name(el)} lies over words of ${name(other)} "${other.textContent.trim().slice(0, 40)}"`);
+        }
+      }
   }
   return problems;
 }"""
 
 
 def layout_problems(tab) -> list[str]:
-    """What does not fit the open page's viewport: sideways scrolling, wide elements, small text."""
+    """What does not fit the open page's viewport: sideways scrolling, wide elements, small text,
+    text running out of its box, a stamp or badge lying over words."""
     return tab.evaluate(_LAYOUT_JS, MIN_TEXT_PX)
 
 
@@ -144,16 +159,19 @@ def alt_problems(tab) -> list[str]:
 
 
 def check(b, page: Path, screenshot: Path | None = None) -> list[str]:
-    """Every problem of one page, loaded once: at 320 px the layout and axe, then at desktop width
-    axe again (tables scroll only on the phone; the rest of the rules see the same page) and alt text."""
+    """Every problem of one page, loaded once: at 320 px the layout and axe, then at 650 px the
+    layout, at desktop width the layout and axe again (tables scroll only on the phone; the rest
+    of the rules see the same page), and alt text."""
     problems = []
     with opened(b, page, PHONE) as (tab, outside):
         problems += [f"{PHONE['width']} px: {p}" for p in layout_problems(tab)]
         if screenshot is not None:
             tab.screenshot(path=str(screenshot), full_page=True)
-        for viewport in (PHONE, DESKTOP):
+        for viewport in (PHONE, HALF, DESKTOP):
             tab.set_viewport_size(viewport)
-            if found := axe_violations(tab):
+            if viewport is not PHONE:
+                problems += [f"{viewport['width']} px: {p}" for p in layout_problems(tab)]
+            if viewport is not HALF and (found := axe_violations(tab)):
                 problems.append(f"axe at {viewport['width']} px:\n{describe(found)}")
         problems += alt_problems(tab)
     return problems + [f"asked the network for {url}" for url in outside]

@@ -36,8 +36,10 @@ def html_pages(release: Path, manifest: dict, kind: str) -> list[Path]:
 @pytest.mark.parametrize("kind", KINDS)
 def test_axe_finds_nothing_and_a_320_px_phone_reads_it(browser, small_release, manifest, kind):
     """axe (wcag2a, wcag2aa, wcag21a, wcag21aa) at 320 px and at 1280 px: zero violations; at
-    320 px no sideways scrolling, nothing wider than the screen outside a focusable scrolling
-    box, no text under 12 px; every image with alt text; no request leaves the machine."""
+    320, 650 and 1280 px no sideways scrolling, nothing wider than the screen outside a focusable
+    scrolling box, no text under 12 px, no text out of its box (at 650 px the summary's six
+    figures ran into each other), nothing lying over words (the sample stamp over the kicker);
+    every image with alt text; no request leaves the machine."""
     pages = html_pages(small_release, manifest, kind)
     assert pages, f"the release has no HTML page of kind {kind!r}"
     problems = a11y.check(browser, pages[0])
@@ -85,7 +87,7 @@ def test_every_image_of_every_page_says_what_it_shows(small_release, manifest):
 
 def test_the_checks_see_what_they_look_for(browser, tmp_path):
     """Each probe fails on a page made to fail it: a missing alt (WCAG A), pale text (AA), a wide
-    line, a box a keyboard cannot reach, 10 px text, nbconvert's default alt."""
+    line, a box a keyboard cannot reach, 10 px text, nbconvert's default alt, a stamp over words."""
     bad = tmp_path / "buruk.html"
     bad.write_text(
         '<!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><title>Uji</title>'
@@ -94,10 +96,13 @@ def test_the_checks_see_what_they_look_for(browser, tmp_path):
         f'<img src="data:image/png;base64,{DOT}" alt="No description has been provided for this image">'
         '<p style="width: 500px">Baris yang terlalu lebar untuk ponsel.</p>'
         '<div style="overflow-x: auto"><p style="width: 900px">Kotak yang bergulir.</p></div>'
-        '<p style="font-size: 10px">Huruf kecil.</p><p style="color: #bbb">Huruf pucat.</p></main></body></html>',
+        '<p style="font-size: 10px">Huruf kecil.</p><p style="color: #bbb">Huruf pucat.</p>'
+        '<div style="position: relative"><p style="position: absolute; top: 0; left: 0; margin: 0">STEMPEL</p>'
+        '<p style="margin: 0">Kata-kata di bawah stempel.</p></div></main></body></html>',
         encoding="utf-8")
     problems = "\n".join(a11y.check(browser, bad))
     assert "image-alt (critical)" in problems and "color-contrast (serious)" in problems
     assert "scrolls sideways" in problems and "p spans" in problems
     assert "no focusable, named region" in problems and "is 10px" in problems
     assert "image 1: alt None" in problems and "image 2: alt 'No description" in problems
+    assert 'p lies over words of p "Kata-kata di bawah stempel."' in problems
