@@ -49,6 +49,14 @@ def test_figures_that_fit_keep_the_house_size_and_a_row_too_wide_prints_smaller_
         assert card_fit.width(max(figures, key=card_fit.width), sizes[name]) <= card_fit.room(len(figures))
 
 
+def test_every_size_the_row_may_take_is_one_the_stylesheet_prints():
+    """A size without its rule in cells.css would print at 17 pt: across the next card again."""
+    css = paths.CELLS_CSS.read_text(encoding="utf-8")
+    for points in range(card_fit.SMALLEST, card_fit.HOUSE):
+        assert f".rk-nilai-{points} .rk-card-value {{ font-size: {points}pt; }}" in css, points
+    assert f".rk-card-value {{\n  font-size: {card_fit.HOUSE}pt;" in css
+
+
 def test_a_figure_too_long_even_at_the_smallest_size_is_reported(capsys):
     assert card_fit.size(["Rp1.234.567.890.123"] * 6) == card_fit.SMALLEST
     told = capsys.readouterr().err

@@ -17,7 +17,6 @@ PDF back, so a change to either side that lets a figure cross its card fails the
 
 from __future__ import annotations
 
-import glob
 from functools import lru_cache
 
 from briefs import notice
@@ -30,9 +29,6 @@ _MM = 72 / 25.4  # pt
 _ROW = 170 * _MM
 _GAP = 2 * _MM  # between two cards
 _INSIDE = 2 * 2.2 * _MM + 2 * 1.8  # padding, and the heavier border of the card drawn first (`utama`)
-# The page's bold face, as the page falls back: Open Sans (Debian's fonts-open-sans), else DejaVu Sans.
-_FACES = ("/usr/share/fonts/truetype/open-sans/OpenSans-Bold.ttf", "/usr/share/fonts/**/OpenSans-Bold.ttf",
-          "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "/usr/share/fonts/**/DejaVuSans-Bold.ttf")
 
 
 def room(cards: int) -> float:
@@ -42,12 +38,15 @@ def room(cards: int) -> float:
 
 @lru_cache(maxsize=1)
 def _face():
-    """The bold face the figures print in, measured at 1.000 pt: a width in points, x 1.000."""
+    """The bold face the figures print in, as the page falls back (Open Sans, else DejaVu Sans,
+    wider: a row measured in it fits either), at 1.000 pt: a width in points, x 1.000."""
     from matplotlib import font_manager
     from PIL import ImageFont
 
-    found = next((f for pattern in _FACES for f in sorted(glob.glob(pattern, recursive=True))), None)
-    if found is None:  # neither installed: matplotlib's own copy of DejaVu Sans
+    from briefs.notebook import house_style
+
+    found = next((f for f in house_style.register_fonts() if f.endswith("OpenSans-Bold.ttf")), None)
+    if found is None:  # matplotlib's own copy of DejaVu Sans
         found = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans", weight="bold"))
     # Basic layout: the same widths whether or not Pillow has libraqm (digits are tabular in both faces).
     return ImageFont.truetype(found, 1000, layout_engine=ImageFont.Layout.BASIC)
