@@ -167,12 +167,12 @@ def check(b, page: Path, screenshot: Path | None = None) -> list[str]:
         problems += [f"{PHONE['width']} px: {p}" for p in layout_problems(tab)]
         if screenshot is not None:
             tab.screenshot(path=str(screenshot), full_page=True)
-        for viewport in (PHONE, HALF, DESKTOP):
+        axe = [(PHONE, axe_violations(tab))]
+        for viewport in (HALF, DESKTOP):
             tab.set_viewport_size(viewport)
-            if viewport is not PHONE:
-                problems += [f"{viewport['width']} px: {p}" for p in layout_problems(tab)]
-            if viewport is not HALF and (found := axe_violations(tab)):
-                problems.append(f"axe at {viewport['width']} px:\n{describe(found)}")
+            problems += [f"{viewport['width']} px: {p}" for p in layout_problems(tab)]
+        axe.append((DESKTOP, axe_violations(tab)))
+        problems += [f"axe at {viewport['width']} px:\n{describe(found)}" for viewport, found in axe if found]
         problems += alt_problems(tab)
     return problems + [f"asked the network for {url}" for url in outside]
 

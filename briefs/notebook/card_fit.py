@@ -24,9 +24,9 @@ from briefs import notice
 HOUSE = 17  # pt, `.rk-card-value` in cells.css
 SMALLEST = 10  # pt: smaller, and the figures stop being what a reader sees first
 _MM = 72 / 25.4  # pt
-# The widest line the cards share: a screen's (body 190 mm less 10 mm padding a side, rakor.css);
-# the A4 page's is 174 mm (210 less 18 mm margins), so what fits a screen fits paper.
-_ROW = 170 * _MM
+# The line the cards share on paper, the narrowest that does not move: A4's 210 mm less 18 mm
+# margins (rakor.css @page). A screen's is up to 190 mm, and a narrower window wraps the cards.
+_ROW = 174 * _MM
 _GAP = 2 * _MM  # between two cards
 _INSIDE = 2 * 2.2 * _MM + 2 * 1.8  # padding, and the heavier border of the card drawn first (`utama`)
 

@@ -84,7 +84,7 @@ def sebagai_teks(value: object) -> str:
 
 
 def kartu_angka(*cards: Kartu, catatan: str = "") -> HTML:
-    """A row of key-figure cards (five fit an A4 line), with a short note under them.
+    """A row of key-figure cards (six share an A4 line), with a short note under them.
 
     Figures too wide for their cards at the house size print smaller, the whole row alike
     (`card_fit`): never across the next card.
