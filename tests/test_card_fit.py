@@ -49,6 +49,13 @@ def test_figures_that_fit_keep_the_house_size_and_a_row_too_wide_prints_smaller_
         assert card_fit.width(max(figures, key=card_fit.width), sizes[name]) <= card_fit.room(len(figures))
 
 
+def test_the_guides_examples_hold():
+    """docs/panduan-analis.md tells analysts what six cards print at: 99.999 at 17 pt, 137.520 at 16, 1.234.567 at 13."""
+    guide = (paths.ROOT / "docs" / "panduan-analis.md").read_text(encoding="utf-8")
+    assert "`99.999` tetap 17 pt, `137.520` menjadi 16 pt,\n`1.234.567` 13 pt" in guide
+    assert [card_fit.size([figure] * 6) for figure in ("99.999", "137.520", "1.234.567")] == [17, 16, 13]
+
+
 def test_every_size_the_row_may_take_is_one_the_stylesheet_prints():
     """A size without its rule in cells.css would print at 17 pt: across the next card again."""
     css = paths.CELLS_CSS.read_text(encoding="utf-8")
