@@ -108,7 +108,7 @@ def spans(pdf: Path, figures: list[str]) -> list[tuple[float, float]]:
 @pytest.mark.parametrize("name", list(ROWS))
 def test_every_printed_figure_ends_inside_its_own_card(cards_page, name):
     """Read back from the PDF: each figure ends before its card's padding, so before the gap
-    and the next card (on the old page, "42.124.724" ran 4 pt into the next card's figure)."""
+    and the next card (on the old page, "42.124.724" ended 2,7 pt inside the next card's figure)."""
     figures = ROWS[name]
     edges = spans(cards_page[1], figures)
     for (left, right), (next_left, _) in zip(edges, edges[1:]):

@@ -20,6 +20,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from briefs import notice
+from briefs.notebook import house_style
 
 HOUSE = 17  # pt, `.rk-card-value` in cells.css
 SMALLEST = 10  # pt: smaller, and the figures stop being what a reader sees first
@@ -42,8 +43,6 @@ def _face():
     wider: a row measured in it fits either), at 1.000 pt: a width in points, x 1.000."""
     from matplotlib import font_manager
     from PIL import ImageFont
-
-    from briefs.notebook import house_style
 
     found = next((f for f in house_style.register_fonts() if f.endswith("OpenSans-Bold.ttf")), None)
     if found is None:  # matplotlib's own copy of DejaVu Sans
