@@ -25,9 +25,10 @@ A4_WIDTH, MARGIN = 210 * MM, 18 * MM  # rakor.css @page
 PADDING, GAP = 2.2 * MM, 2 * MM  # cells.css .rk-card
 
 
-def row(*figures: str) -> str:
+def row(*figures: str, labels: list[str] | None = None) -> str:
     """The HTML of a row of cards showing `figures`, the first drawn heavier, as the notebooks do."""
-    cards = [kartu(f"Angka {n}", figure, "keterangan", utama=n == 1) for n, figure in enumerate(figures, 1)]
+    labels = labels or [f"Angka {n}" for n in range(1, len(figures) + 1)]
+    cards = [kartu(label, figure, "keterangan", utama=n == 0) for n, (label, figure) in enumerate(zip(labels, figures))]
     return kartu_angka(*cards).data
 
 
@@ -36,6 +37,14 @@ ROWS = {  # a national summary, a regency of millions, a regency like the sample
     "jutaan": ["2.812.345", "612.004", "21,8%", "2.200.341", "291.600", "412"],
     "contoh": ["137.520", "28.879", "21,0%", "108.641", "15.334", "25"],
     "brief": ["1.204.118", "262.113", "21,8%", "941.505"],
+}
+SUMMARY = ["Angkatan kerja", "Peserta aktif", "Cakupan", "Belum terlindungi", "Menuju target 32,15%", "Agen Perisai aktif"]
+BRIEF = ["Angkatan kerja", "Peserta aktif", "Cakupan", "Belum terlindungi", "Menuju target 32,15%"]
+LEVEL = {  # rows whose labels are the notebooks' own: the summary's wraps one, the brief's none
+    "ringkasan": (ROWS["contoh"], SUMMARY),
+    "brief lima": (["6.338", "1.726", "27,2%", "4.612", "312"], BRIEF),
+    "label panjang": (["2.941", "18,4%", "7.305", "96"], ["Peserta aktif", "Cakupan",
+                      "Peserta baru dari agen Perisai di nagari tanpa kantor cabang", "Menuju target"]),
 }
 
 
@@ -62,6 +71,9 @@ def test_every_size_the_row_may_take_is_one_the_stylesheet_prints():
     for points in range(card_fit.SMALLEST, card_fit.HOUSE):
         assert f".rk-nilai-{points} .rk-card-value {{ font-size: {points}pt; }}" in css, points
     assert f".rk-card-value {{\n  font-size: {card_fit.HOUSE}pt;" in css
+    assert f".rk-card-label {{ font-size: {card_fit.LABEL}pt; color: #3a3a3a; line-height: 1.2; }}" in css
+    for lines in range(2, card_fit.MOST_LINES + 1):  # a label's lines, at its line height
+        assert f".rk-label-{lines} .rk-card-label {{ min-height: {lines * 1.2:.1f}em; }}" in css, lines
 
 
 def test_a_figure_too_long_even_at_the_smallest_size_is_reported(capsys):
@@ -73,13 +85,23 @@ def test_a_figure_too_long_even_at_the_smallest_size_is_reported(capsys):
     assert capsys.readouterr().err == ""  # one that fits at a smaller size says nothing
 
 
+def test_a_label_too_long_to_keep_its_figure_level_is_reported(capsys):
+    long = "Peserta aktif sejak Juli 2026 per segmen dan agen Perisai di nagari tanpa kantor cabang"
+    assert card_fit.label_lines([long] + ["Cakupan"] * 5) == card_fit.MOST_LINES
+    told = capsys.readouterr().err
+    assert told.startswith(f"rakor: nb.kartu_angka: label kartu «{long}» terlipat menjadi 6 baris di 6 kartu")
+    assert card_fit.label_lines([long] + ["Cakupan"] * 2) == 3  # in three cards it has room for that
+    assert capsys.readouterr().err == ""
+
+
 @pytest.fixture(scope="module")
 def cards_page(tmp_path_factory) -> tuple[Path, Path]:
     """A summary page holding every row of ROWS, as HTML and as a PDF from the real engine."""
     meeting = params.load(paths.DEFAULT_PARAMS)
     page = page_frame.page_for(meeting, kind="summary", title="Ringkasan Kabupaten Dharmasraya", build_id="uji")
+    rows = [row(*figures) for figures in ROWS.values()] + [row(*figures, labels=labels) for figures, labels in LEVEL.values()]
     cells = [new_code_cell(source="nb.kartu_angka(...)", outputs=[
-        new_output("display_data", data={"text/html": row(*figures), "text/plain": "<HTML>"})]) for figures in ROWS.values()]
+        new_output("display_data", data={"text/html": html, "text/plain": "<HTML>"})]) for html in rows]
     html = render.notebook_html(new_notebook(cells=cells), page)[0]
     folder = tmp_path_factory.mktemp("kartu")
     (folder / "kartu.html").write_text(html, encoding="utf-8")
@@ -87,22 +109,48 @@ def cards_page(tmp_path_factory) -> tuple[Path, Path]:
     return folder / "kartu.html", folder / "kartu.pdf"
 
 
-def spans(pdf: Path, figures: list[str]) -> list[tuple[float, float]]:
-    """Left and right edge, in points, of each figure as printed on page 1 (PDFium's glyph boxes)."""
+def page_text(pdf: Path, loose: bool = False) -> tuple[str, list[tuple[float, float, float, float] | None]]:
+    """The text as printed, page after page, every run of white space one space (a label broken over two
+    lines reads "Menuju target 32,15%" still), and PDFium's box (left, bottom, right, top, in
+    points) of each of its characters, None for a space: the glyph's own, or `loose`, the
+    font's (the same bottom for every character of a line, descender or not)."""
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(pdf)
     try:
-        text = doc[0].get_textpage()
-        whole = text.get_text_range()
-        found, start = [], 0
-        for figure in figures:
-            at = whole.index(figure, start)
-            found.append((text.get_charbox(at)[0], text.get_charbox(at + len(figure) - 1)[2]))
-            start = at + len(figure)
-        return found
+        flat, glyphs = "", []
+        for page in doc:  # a row of cards never breaks over two pages
+            text = page.get_textpage()
+            for i, char in enumerate(text.get_text_range() + " "):
+                if char.isspace():
+                    if not flat.endswith(" "):
+                        flat, glyphs = flat + " ", glyphs + [None]
+                else:
+                    flat, glyphs = flat + char, glyphs + [text.get_charbox(i, loose=loose)]
+        return flat, glyphs
     finally:
         doc.close()
+
+
+def boxes(pdf: Path, words: list[str], start: int = 0, loose: bool = False) -> list[list[tuple[float, float, float, float]]]:
+    """The boxes of each of `words`, found in order from character `start`."""
+    flat, glyphs = page_text(pdf, loose)
+    found = []
+    for word in words:
+        at = flat.index(word, start)
+        found.append([box for box in glyphs[at:at + len(word)] if box is not None])
+        start = at + len(word)
+    return found
+
+
+def spans(pdf: Path, figures: list[str]) -> list[tuple[float, float]]:
+    """Left and right edge, in points, of each figure as printed."""
+    return [(glyphs[0][0], glyphs[-1][2]) for glyphs in boxes(pdf, figures)]
+
+
+def lines(glyphs: list[tuple[float, float, float, float]]) -> int:
+    """How many lines a word's (loose) boxes stand on: their bottoms, a point apart or more."""
+    return len({round(bottom) for _, bottom, _, _ in glyphs})
 
 
 @pytest.mark.parametrize("name", list(ROWS))
@@ -128,3 +176,49 @@ def test_no_figure_leaves_its_card_in_any_window_width(cards_page):
         for width in (320, 601, 650, 760, 1280):
             with a11y.opened(b, cards_page[0], {"width": width, "height": 900}) as (tab, _):
                 assert a11y.layout_problems(tab) == [], width
+
+
+@pytest.mark.parametrize("name", list(LEVEL))
+def test_the_figures_of_a_row_stand_level_when_a_label_wraps(cards_page, name):
+    """Read back from the PDF: in the summary's six cards "Menuju target 32,15%" takes two lines,
+    and its 15.334 stood a line (9 pt) below the other five figures. Every label of such a row
+    now keeps two lines: the figures share one baseline (within the heavier card's extra 1 pt
+    of border). The brief's five labels each fit one line, and its row keeps its height."""
+    figures, labels = LEVEL[name]
+    flat, _ = page_text(cards_page[1])
+    start = flat.index(f"{labels[0]} {figures[0]}")  # this row's labels, not another row's
+    assert flat.count(f"{labels[0]} {figures[0]}") == 1
+    printed = [lines(glyphs) for glyphs in boxes(cards_page[1], labels, start, loose=True)]
+    counted = card_fit.label_lines(labels)
+    assert counted == max(printed), (printed, counted)  # what the row reserves is what the page printed
+    assert {"ringkasan": 2, "brief lima": 1, "label panjang": 3}[name] == counted
+    bottoms = [glyphs[0][1] for glyphs in boxes(cards_page[1], figures, start, loose=True)]
+    assert max(bottoms) - min(bottoms) <= 1.2, bottoms
+    html = row(*figures, labels=labels)
+    assert (f"rk-label-{counted}" in html) == (counted > 1)
+
+
+WIDE = "Peserta aktif sejak Juli 2026 per segmen dan agen Perisai di nagari"
+
+
+@pytest.mark.parametrize("cards", [4, 5, 6])
+def test_the_lines_a_label_is_counted_to_take_are_the_lines_it_prints(tmp_path, cards):
+    """Labels growing a word at a time, in rows of 4, 5 and 6 cards, printed by the real engine:
+    measured without slack, `card_fit.label_lines` counts the lines the page prints (in the
+    six-card row one line fits with 0,02 pt to spare); with its slack it may count a line more
+    for a label that close to the edge, never fewer (a figure below its neighbours again)."""
+    meeting = params.load(paths.DEFAULT_PARAMS)
+    page = page_frame.page_for(meeting, kind="summary", title="Label kartu", build_id="uji")
+    words = WIDE.split()
+    grown = [" ".join(words[:n]) for n in range(1, len(words) + 1)]
+    rows = [grown[i:i + 1] + [f"L{k}" for k in range(cards - 1)] for i in range(len(grown))]
+    cells = [new_code_cell(source="nb.kartu_angka(...)", outputs=[new_output("display_data", data={
+        "text/html": row(*(["1"] * cards), labels=labels), "text/plain": "<HTML>"})]) for labels in rows]
+    html = render.notebook_html(new_notebook(cells=cells), page)[0]
+    weasy.write_pdf(html, tmp_path / "label.pdf", base_dir=tmp_path, title="Label")
+    for label in grown:
+        printed = lines(boxes(tmp_path / "label.pdf", [label], loose=True)[0])
+        row_ = [label] + ["L"] * (cards - 1)
+        assert card_fit.label_lines(row_, slack=0) == printed, label
+        assert printed <= card_fit.label_lines(row_) <= printed + 1, label
+    assert max(lines(glyphs) for glyphs in boxes(tmp_path / "label.pdf", grown, loose=True)) >= 3  # it did wrap

@@ -10,6 +10,11 @@ row smaller, a whole point at a time (one size for the row: a reader compares it
 Below `SMALLEST` the figure is too long for its row, and the analyst is told to split the row
 or shorten the figure.
 
+A label that wraps ("Menuju target 32,15%" in six cards) put its card's figure a line below
+its neighbours', and the row's figures, which a reader compares, no longer stood on one
+line. So the row also counts the lines its longest label takes (`label_lines`), and every
+label of the row keeps that many lines' height: the figures stand level again.
+
 The widths mirror `templates/rakor/static/cells.css` (`.rk-card`) and the page frame:
 `tests/test_card_fit.py` prints rows of long figures with the real engine and reads the
 PDF back, so a change to either side that lets a figure cross its card fails there.
@@ -17,6 +22,7 @@ PDF back, so a change to either side that lets a figure cross its card fails the
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from briefs import notice
@@ -29,7 +35,12 @@ _MM = 72 / 25.4  # pt
 # margins (rakor.css @page). A screen's is up to 190 mm, and a narrower window wraps the cards.
 _ROW = 174 * _MM
 _GAP = 2 * _MM  # between two cards
-_INSIDE = 2 * 2.2 * _MM + 2 * 1.8  # padding, and the heavier border of the card drawn first (`utama`)
+_PADDING = 2.2 * _MM  # left and right, inside a card
+_BORDER, _BORDER_UTAMA = 0.8, 1.8  # a card's border; the heavier one of the card drawn first (`utama`)
+_INSIDE = 2 * _PADDING + 2 * _BORDER_UTAMA  # every card taken as the heavier: a figure's room errs small
+LABEL = 7.5  # pt, `.rk-card-label`
+MOST_LINES = 4  # `.rk-label-2` to `.rk-label-4` in cells.css; a longer label is the analyst's to shorten
+_SLACK = 0.1  # pt: a label this close to the edge counts as wrapping (HarfBuzz and Pango agree to ~0,02 pt)
 
 
 def room(cards: int) -> float:
@@ -37,18 +48,36 @@ def room(cards: int) -> float:
     return (_ROW - (cards - 1) * _GAP) / cards - _INSIDE
 
 
-@lru_cache(maxsize=1)
-def _face():
-    """The bold face the figures print in, as the page falls back (Open Sans, else DejaVu Sans,
-    wider: a row measured in it fits either), at 1.000 pt: a width in points, x 1.000."""
-    from matplotlib import font_manager
-    from PIL import ImageFont
+def label_room(cards: int, heavy: int = 1) -> float:
+    """Points a label's line has in a row of `cards` cards, `heavy` of them drawn heavier.
 
-    found = next((f for f in house_style.register_fonts() if f.endswith("OpenSans-Bold.ttf")), None)
+    The cards share the row with `flex: 1 1 0`: every card gets the same content width,
+    and a heavier border takes its extra from the row, not from its own card alone.
+    """
+    borders = 2 * (_BORDER * (cards - heavy) + _BORDER_UTAMA * heavy)
+    return (_ROW - (cards - 1) * _GAP - cards * 2 * _PADDING - borders) / cards
+
+
+@lru_cache(maxsize=2)
+def _face(bold: bool = True):
+    """The face the figures (bold) or labels print in, as the page falls back (Open Sans, else
+    DejaVu Sans, wider: a row measured in it fits either), at 1.000 pt: a width in points, x 1.000.
+
+    Figures are measured with Pillow's basic layout, the same widths whether or not Pillow has
+    libraqm (digits are tabular in both faces). Labels are words, which the page kerns: they are
+    shaped as Pango shapes them (HarfBuzz, through libraqm) when Pillow has it; basic layout,
+    which does not kern, measures them a little wide, so a label counts a line more, never fewer.
+    """
+    from matplotlib import font_manager
+    from PIL import ImageFont, features
+
+    name = "OpenSans-Bold.ttf" if bold else "OpenSans-Regular.ttf"
+    found = next((f for f in house_style.register_fonts() if f.endswith(name)), None)
     if found is None:  # matplotlib's own copy of DejaVu Sans
-        found = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans", weight="bold"))
-    # Basic layout: the same widths whether or not Pillow has libraqm (digits are tabular in both faces).
-    return ImageFont.truetype(found, 1000, layout_engine=ImageFont.Layout.BASIC)
+        found = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans",
+                                                                  weight="bold" if bold else "normal"))
+    shaped = not bold and features.check("raqm")
+    return ImageFont.truetype(found, 1000, layout_engine=ImageFont.Layout.RAQM if shaped else ImageFont.Layout.BASIC)
 
 
 def width(text: str, size: float = HOUSE) -> float:
@@ -74,3 +103,28 @@ def size(figures: list[str]) -> int:
                     f"baris (dua kali nb.kartu_angka) atau singkat angkanya (mis. nb.rupiah_ringkas)")
         return SMALLEST
     return fits
+
+
+def label_lines(labels: list[str], heavy: int = 1, slack: float = _SLACK) -> int:
+    """Lines the row's longest label takes on the A4 line, wrapped as the page wraps it: at
+    spaces, and after a hyphen, dash or slash; a line within `slack` points of the edge counts
+    as full. At most `MOST_LINES`."""
+    room_ = label_room(len(labels), heavy) - slack if labels else 0.0
+    face = _face(bold=False)
+    most, longest = 1, ""
+    for label in labels:
+        lines, line = 1, ""
+        for piece in re.findall(r"\S+?(?:[-\u2013\u2014/](?=\S)|\s+|$)", label.strip()):
+            candidate = line + piece
+            if line and face.getlength(candidate.rstrip()) / 1000 * LABEL > room_:
+                lines, line = lines + 1, piece
+            else:
+                line = candidate
+        if lines > most:
+            most, longest = lines, label
+    if most > MOST_LINES:
+        notice.tell(f"nb.kartu_angka: label kartu «{longest}» terlipat menjadi {most} baris di {len(labels)} kartu "
+                    f"sebaris; angkanya tidak lagi sejajar dengan angka kartu lain (paling banyak {MOST_LINES} "
+                    f"baris): pendekkan labelnya, pindahkan penjelasannya ke keterangan kartu, atau bagi kartunya "
+                    f"menjadi dua baris (dua kali nb.kartu_angka)")
+    return min(most, MOST_LINES)

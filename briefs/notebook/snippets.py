@@ -87,10 +87,13 @@ def kartu_angka(*cards: Kartu, catatan: str = "") -> HTML:
     """A row of key-figure cards (six share an A4 line), with a short note under them.
 
     Figures too wide for their cards at the house size print smaller, the whole row alike
-    (`card_fit`): never across the next card.
+    (`card_fit`): never across the next card. When a label wraps, every label of the row
+    keeps its lines' height, so the figures stand level.
     """
     ukuran = card_fit.size([c.nilai for c in cards])
-    return render("kartu.html.j2", cards=cards, catatan=catatan, ukuran=ukuran if ukuran < card_fit.HOUSE else None)
+    baris = card_fit.label_lines([c.label for c in cards], heavy=sum(c.utama for c in cards))
+    return render("kartu.html.j2", cards=cards, catatan=catatan, ukuran=ukuran if ukuran < card_fit.HOUSE else None,
+                  baris_label=baris if baris > 1 else None)
 
 
 _markdown = None
