@@ -222,3 +222,23 @@ def test_the_lines_a_label_is_counted_to_take_are_the_lines_it_prints(tmp_path, 
         assert card_fit.label_lines(row_, slack=0) == printed, label
         assert printed <= card_fit.label_lines(row_) <= printed + 1, label
     assert max(lines(glyphs) for glyphs in boxes(tmp_path / "label.pdf", grown, loose=True)) >= 3  # it did wrap
+
+
+def test_on_a_screen_the_figures_stand_level_and_a_phone_keeps_no_blank_line(cards_page):
+    """In Chromium: at 1280 px the summary's six cards share one line and their figures one top
+    (within the heavier card's extra border); on a phone, two cards a row, a label has room
+    and keeps no second line for nothing ("Angkatan kerja" is one line high there)."""
+    from tests import a11y
+
+    if a11y.chromium_path() is None:
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    row_of = "[...document.querySelectorAll('.rk-cards')].find(r => r.textContent.includes('Menuju target 32,15%'))"
+    with a11y.browser() as b:
+        with a11y.opened(b, cards_page[0], {"width": 1280, "height": 900}) as (tab, _):
+            tops = tab.evaluate(f"() => [...{row_of}.querySelectorAll('.rk-card-value')]"
+                                ".map(v => v.getBoundingClientRect().top)")
+            assert len(tops) == 6 and max(tops) - min(tops) <= 1.5, tops
+        with a11y.opened(b, cards_page[0], {"width": 360, "height": 900}) as (tab, _):
+            first = tab.evaluate(f"() => {{ const l = {row_of}.querySelector('.rk-card-label');"
+                                 " return [l.getBoundingClientRect().height, parseFloat(getComputedStyle(l).lineHeight)]; }")
+            assert first[0] < 1.5 * first[1], first
