@@ -45,6 +45,8 @@ LEVEL = {  # rows whose labels are the notebooks' own: the summary's wraps one, 
     "brief lima": (["6.338", "1.726", "27,2%", "4.612", "312"], BRIEF),
     "label panjang": (["2.941", "18,4%", "7.305", "96"], ["Peserta aktif", "Cakupan",
                       "Peserta baru dari agen Perisai di nagari tanpa kantor cabang", "Menuju target"]),
+    "kata panjang": (["1.234", "2.345", "3,4%", "4.567", "5.678", "6"],  # one word wider than its card
+                     ["Pertanggungjawaban", "Peserta aktif", "Cakupan", "Belum terlindungi", "Kepesertaan", "Agen"]),
 }
 
 
@@ -94,6 +96,22 @@ def test_a_label_too_long_to_keep_its_figure_level_is_reported(capsys):
     assert capsys.readouterr().err == ""
 
 
+def test_a_word_wider_than_its_card_is_broken_inside_it_and_reported(capsys):
+    """"Pertanggungjawaban" in six cards ran across its card's edge; the page now breaks it inside
+    (`overflow-wrap: break-word`), which is not how a reader expects a word, so the build says so."""
+    assert card_fit.label_lines(["Pertanggungjawaban"] + ["Cakupan"] * 5) == 2
+    assert "label kartu «Pertanggungjawaban»: kata «Pertanggungjawaban» lebih lebar" in capsys.readouterr().err
+    card_fit.check_notes(["11 kecamatan, 52 nagari", "dari https://satudata.dharmasrayakab.go.id/bpjs"] + ["x"] * 4)
+    told = capsys.readouterr().err
+    assert ("keterangan kartu «dari https://satudata.dharmasrayakab.go.id/bpjs»: kata "
+            "«https://satudata.dharmasrayakab.go.id/bpjs» lebih lebar dari kartunya (6 kartu sebaris)") in told
+    assert "11 kecamatan" not in told
+    card_fit.check_notes(["Pertanggungjawaban"] * 3)  # in three cards it fits
+    assert card_fit.label_lines(["Pertanggungjawaban"] * 3) == 1 and capsys.readouterr().err == ""
+    css = paths.CELLS_CSS.read_text(encoding="utf-8")
+    assert ".rk-card-label, .rk-card-note { overflow-wrap: break-word; }" in css
+
+
 @pytest.fixture(scope="module")
 def cards_page(tmp_path_factory) -> tuple[Path, Path]:
     """A summary page holding every row of ROWS, as HTML and as a PDF from the real engine."""
@@ -109,36 +127,38 @@ def cards_page(tmp_path_factory) -> tuple[Path, Path]:
     return folder / "kartu.html", folder / "kartu.pdf"
 
 
-def page_text(pdf: Path, loose: bool = False) -> tuple[str, list[tuple[float, float, float, float] | None]]:
-    """The text as printed, page after page, every run of white space one space (a label broken over two
-    lines reads "Menuju target 32,15%" still), and PDFium's box (left, bottom, right, top, in
-    points) of each of its characters, None for a space: the glyph's own, or `loose`, the
-    font's (the same bottom for every character of a line, descender or not)."""
+def page_text(pdf: Path, loose: bool = False) -> tuple[str, list[tuple[float, float, float, float]]]:
+    """The text as printed, page after page, without its white space (a label broken over two
+    lines, at a space or inside a word, reads "Menujutarget32,15%" still), and PDFium's box
+    (left, bottom, right, top, in points) of each of its characters: the glyph's own, or
+    `loose`, the font's (the same bottom for every character of a line, descender or not)."""
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(pdf)
     try:
-        flat, glyphs = "", []
+        squeezed, glyphs = [], []
         for page in doc:  # a row of cards never breaks over two pages
             text = page.get_textpage()
-            for i, char in enumerate(text.get_text_range() + " "):
-                if char.isspace():
-                    if not flat.endswith(" "):
-                        flat, glyphs = flat + " ", glyphs + [None]
-                else:
-                    flat, glyphs = flat + char, glyphs + [text.get_charbox(i, loose=loose)]
-        return flat, glyphs
+            for i, char in enumerate(text.get_text_range()):
+                if not char.isspace():
+                    squeezed.append(char)
+                    glyphs.append(text.get_charbox(i, loose=loose))
+        return "".join(squeezed), glyphs
     finally:
         doc.close()
 
 
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
 def boxes(pdf: Path, words: list[str], start: int = 0, loose: bool = False) -> list[list[tuple[float, float, float, float]]]:
-    """The boxes of each of `words`, found in order from character `start`."""
+    """The boxes of each of `words`, found in order from character `start` of `page_text`."""
     flat, glyphs = page_text(pdf, loose)
     found = []
-    for word in words:
+    for word in map(squeeze, words):
         at = flat.index(word, start)
-        found.append([box for box in glyphs[at:at + len(word)] if box is not None])
+        found.append(glyphs[at:at + len(word)])
         start = at + len(word)
     return found
 
@@ -186,14 +206,17 @@ def test_the_figures_of_a_row_stand_level_when_a_label_wraps(cards_page, name):
     of border). The brief's five labels each fit one line, and its row keeps its height."""
     figures, labels = LEVEL[name]
     flat, _ = page_text(cards_page[1])
-    start = flat.index(f"{labels[0]} {figures[0]}")  # this row's labels, not another row's
-    assert flat.count(f"{labels[0]} {figures[0]}") == 1
+    start = flat.index(squeeze(labels[0] + figures[0]))  # this row's labels, not another row's
+    assert flat.count(squeeze(labels[0] + figures[0])) == 1
     printed = [lines(glyphs) for glyphs in boxes(cards_page[1], labels, start, loose=True)]
     counted = card_fit.label_lines(labels)
     assert counted == max(printed), (printed, counted)  # what the row reserves is what the page printed
-    assert {"ringkasan": 2, "brief lima": 1, "label panjang": 3}[name] == counted
+    assert {"ringkasan": 2, "brief lima": 1, "label panjang": 3, "kata panjang": 2}[name] == counted
     bottoms = [glyphs[0][1] for glyphs in boxes(cards_page[1], figures, start, loose=True)]
     assert max(bottoms) - min(bottoms) <= 1.2, bottoms
+    edges = [(min(g[0] for g in glyphs), max(g[2] for g in glyphs)) for glyphs in boxes(cards_page[1], labels, start)]
+    for (_, right), (next_left, _) in zip(edges, edges[1:]):  # no label runs out of its card
+        assert right <= next_left - PADDING - GAP - PADDING, edges
     html = row(*figures, labels=labels)
     assert (f"rk-label-{counted}" in html) == (counted > 1)
 

@@ -39,6 +39,7 @@ _PADDING = 2.2 * _MM  # left and right, inside a card
 _BORDER, _BORDER_UTAMA = 0.8, 1.8  # a card's border; the heavier one of the card drawn first (`utama`)
 _INSIDE = 2 * _PADDING + 2 * _BORDER_UTAMA  # every card taken as the heavier: a figure's room errs small
 LABEL = 7.5  # pt, `.rk-card-label`
+NOTE = 7.0  # pt, `.rk-card-note`
 MOST_LINES = 4  # `.rk-label-2` to `.rk-label-4` in cells.css; a longer label is the analyst's to shorten
 _SLACK = 0.1  # pt: a label this close to the edge counts as wrapping (HarfBuzz and Pango agree to ~0,02 pt)
 
@@ -105,21 +106,49 @@ def size(figures: list[str]) -> int:
     return fits
 
 
+_PIECES = re.compile(r"\S+?(?:[-\u2013\u2014/](?=\S)|\s+|$)")  # a word, up to a space or after a hyphen, dash or slash
+
+
+def _wrap(text: str, size: float, room_: float) -> tuple[int, str]:
+    """Lines `text` takes at `size` points in lines of `room_` points, wrapped as the page wraps
+    it, and its first word wider than a whole line ("" if none), which the page breaks inside
+    (`overflow-wrap: break-word`, cells.css): on a line of its own, a character at a time."""
+    face = _face(bold=False)
+
+    def wide(line: str) -> float:
+        return face.getlength(line.rstrip()) / 1000 * size
+
+    lines, line, overlong = 1, "", ""
+    for piece in _PIECES.findall(text.strip()):
+        if line and wide(line + piece) > room_:
+            lines, line = lines + 1, ""
+        if wide(piece) <= room_:
+            line += piece
+            continue
+        overlong = overlong or next((word for word in text.split() if piece.strip() in word), piece.strip())
+        for char in piece:
+            if line and wide(line + char) > room_:
+                lines, line = lines + 1, ""
+            line += char
+    return lines, overlong
+
+
+def _tell_overlong(kind: str, text: str, word: str, cards: int) -> None:
+    notice.tell(f"nb.kartu_angka: {kind} kartu «{text}»: kata «{word}» lebih lebar dari kartunya ({cards} kartu "
+                f"sebaris) dan dipotong di tengah kata; pendekkan atau pisahkan katanya, atau bagi kartunya menjadi "
+                f"dua baris (dua kali nb.kartu_angka)")
+
+
 def label_lines(labels: list[str], heavy: int = 1, slack: float = _SLACK) -> int:
     """Lines the row's longest label takes on the A4 line, wrapped as the page wraps it: at
     spaces, and after a hyphen, dash or slash; a line within `slack` points of the edge counts
-    as full. At most `MOST_LINES`."""
+    as full. At most `MOST_LINES`. A word wider than its card is reported: the page breaks it."""
     room_ = label_room(len(labels), heavy) - slack if labels else 0.0
-    face = _face(bold=False)
     most, longest = 1, ""
     for label in labels:
-        lines, line = 1, ""
-        for piece in re.findall(r"\S+?(?:[-\u2013\u2014/](?=\S)|\s+|$)", label.strip()):
-            candidate = line + piece
-            if line and face.getlength(candidate.rstrip()) / 1000 * LABEL > room_:
-                lines, line = lines + 1, piece
-            else:
-                line = candidate
+        lines, overlong = _wrap(label, LABEL, room_)
+        if overlong:
+            _tell_overlong("label", label, overlong, len(labels))
         if lines > most:
             most, longest = lines, label
     if most > MOST_LINES:
@@ -128,3 +157,11 @@ def label_lines(labels: list[str], heavy: int = 1, slack: float = _SLACK) -> int
                     f"baris): pendekkan labelnya, pindahkan penjelasannya ke keterangan kartu, atau bagi kartunya "
                     f"menjadi dua baris (dua kali nb.kartu_angka)")
     return min(most, MOST_LINES)
+
+
+def check_notes(notes: list[str], heavy: int = 1) -> None:
+    """Report a word of a card's note (its line of context) wider than its card: the page breaks it."""
+    for note in notes:
+        _, overlong = _wrap(note, NOTE, label_room(len(notes), heavy) - _SLACK)
+        if overlong:
+            _tell_overlong("keterangan", note, overlong, len(notes))

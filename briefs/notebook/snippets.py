@@ -91,7 +91,9 @@ def kartu_angka(*cards: Kartu, catatan: str = "") -> HTML:
     keeps its lines' height, so the figures stand level.
     """
     ukuran = card_fit.size([c.nilai for c in cards])
-    baris = card_fit.label_lines([c.label for c in cards], heavy=sum(c.utama for c in cards))
+    heavy = sum(c.utama for c in cards)
+    baris = card_fit.label_lines([c.label for c in cards], heavy=heavy)
+    card_fit.check_notes([c.keterangan for c in cards], heavy=heavy)
     return render("kartu.html.j2", cards=cards, catatan=catatan, ukuran=ukuran if ukuran < card_fit.HOUSE else None,
                   baris_label=baris if baris > 1 else None)
 
