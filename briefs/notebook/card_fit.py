@@ -13,7 +13,9 @@ or shorten the figure.
 A label that wraps ("Menuju target 32,15%" in six cards) put its card's figure a line below
 its neighbours', and the row's figures, which a reader compares, no longer stood on one
 line. So the row also counts the lines its longest label takes (`label_lines`), and every
-label of the row keeps that many lines' height: the figures stand level again.
+label of the row keeps that many lines' height: the figures stand level again. A word wider
+than its card ("Pertanggungjawaban" in six cards) ran across the card's edge; the page now
+breaks it inside, the count follows, and the analyst is told.
 
 The widths mirror `templates/rakor/static/cells.css` (`.rk-card`) and the page frame:
 `tests/test_card_fit.py` prints rows of long figures with the real engine and reads the
