@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -200,6 +201,58 @@ def test_a_publish_cut_between_its_renames_is_undone_by_any_command(tmp_path, ca
                 mp.undo()
         assert (release / "index.html").read_text(encoding="utf-8") == "rilis lama", command
         assert not old.exists()
+
+
+def test_a_release_is_on_disk_before_it_is_swapped_in_spied_as_a_power_cut_cannot_be_staged_here(tmp_path,
+                                                                                                  monkeypatch):
+    """A rename reaches the disk at once, files just written only seconds later: a power cut
+    after the swap left the new release in place with empty files and the old one deleted.
+    A power cut cannot be staged here, so the real fsync and rename calls are watched (each
+    still runs): every file and folder of the new release is synced before the first rename,
+    the folder holding both renames after the second, and only then is the old one deleted."""
+    out = tmp_path / "out"
+    target = out / "rakor-2026-11"
+    target.mkdir(parents=True)
+    (target / "index.html").write_text("rilis lama", encoding="utf-8")
+    staging = out / f"{publish.STAGING_PREFIX}rakor-2026-11-1"
+    (staging / "kecamatan").mkdir(parents=True)
+    for rel in ("index.html", "kecamatan/sitiung.pdf", "manifest.json"):
+        (staging / rel).write_text(f"baru: {rel}", encoding="utf-8")
+    new = {str(p) for p in [staging, *staging.rglob("*")]}
+    events: list[tuple[str, ...]] = []
+    real_fsync, real_replace, real_rmtree = os.fsync, os.replace, shutil.rmtree
+
+    def fsync(fd: int) -> None:
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        real_fsync(fd)
+
+    def replace(src, dst) -> None:
+        events.append(("replace", str(src), str(dst)))
+        real_replace(src, dst)
+
+    def rmtree(path, *args, **kwargs) -> None:
+        events.append(("rmtree", str(path), str(Path(path).exists())))
+        real_rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(shutil, "rmtree", rmtree)
+    publish.swap(staging, target)
+    kinds = [e[0] for e in events]
+    first = kinds.index("replace")
+    assert new <= {e[1] for e in events[:first] if e[0] == "fsync"}  # all of the new release
+    old = str(out / f"{publish.OLD_PREFIX}rakor-2026-11")
+    assert events[first:] == [("replace", str(target), old), ("replace", str(staging), str(target)),
+                              ("fsync", str(out)), ("rmtree", old, "True")]
+    assert (target / "kecamatan" / "sitiung.pdf").read_text(encoding="utf-8") == "baru: kecamatan/sitiung.pdf"
+    assert not Path(old).exists() and not staging.exists()
+
+
+def test_a_folder_the_file_system_cannot_sync_is_passed_over_and_a_file_it_cannot_sync_is_an_error():
+    """Network shares and FAT cannot sync a folder (their files they can): /proc is such a file system here."""
+    publish._fsync(Path("/proc/self"), folder=True)  # EINVAL: passed over
+    with pytest.raises(OSError):
+        publish._fsync(Path("/proc/version"))
 
 
 @pytest.mark.parametrize("out", ["/etc/hostname/rilis", "/proc/version/rilis"])
