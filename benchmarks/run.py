@@ -233,7 +233,7 @@ def release_stages(n: int, data_dir: Path, brief: Path, work: Path) -> dict:
     from briefs.data import figures, slices
     from briefs.hashing import digest, tree_digest
     from briefs.pipeline import _selected, load_inputs
-    from briefs.release import assemble, key_figures
+    from briefs.release import assemble, key_figures, publish
     from briefs.run.cache import read_pages
     from briefs.run.cluster import Batch
     from briefs.run.job import Outcome
@@ -258,6 +258,8 @@ def release_stages(n: int, data_dir: Path, brief: Path, work: Path) -> dict:
     stage = work / "stage"
     stage.mkdir()
     assemble.assemble(meeting, ds, batch, build_id, stage, "bench", {}, [], key_figures=index_figures)
+    with timing.stage("terbitkan"):  # as the build publishes: on disk (fsync), then renamed into place
+        publish.swap(stage, work / "rilis")
     return {"kecamatan": len(codes), "nagari": len(ds.wilayah), "stages": timing.laps()}
 
 
