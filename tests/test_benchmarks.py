@@ -30,8 +30,9 @@ def test_the_per_release_stages_of_the_benchmark_run_on_the_current_code(small_r
     result = json.loads(done.stdout)
     assert (result["kecamatan"], result["nagari"]) == (11, 52)
     # every stage after the briefs did its work, and the release it assembled lists every brief
-    assert {"buku", "indeks", "manifest dan zip", "angka kunci untuk indeks"} <= set(result["stages"])
-    manifest = json.loads((work / "stage" / "manifest.json").read_text(encoding="utf-8"))
+    assert {"buku", "indeks", "manifest dan zip", "angka kunci untuk indeks", "terbitkan"} <= set(result["stages"])
+    assert not (work / "stage").exists()  # published, as a build publishes: on disk, then renamed into place
+    manifest = json.loads((work / "rilis" / "manifest.json").read_text(encoding="utf-8"))
     assert sum(a["kind"] == "brief" and a["path"].endswith(".pdf") for a in manifest["artifacts"]) == 11
 
 
