@@ -41,14 +41,19 @@ def public(path: str | Path) -> str:
 
     Releases are forwarded far beyond the machine that built them; a data folder under
     someone's home (`/home/rina/Unduhan/ekspor`) is shown as '…/ekspor', never in full.
+    A path in the build folder is written `.build/…` wherever `RAKOR_BUILD` put it: the
+    snapshot a notebook read is one of its parameters, and a build whose cache lay elsewhere
+    published other notebooks, which `verify --rebuild` then called different.
     """
     p = Path(path)
     if not p.is_absolute():
         return str(p)
-    try:
-        return str(p.resolve().relative_to(ROOT))
-    except (ValueError, OSError, RuntimeError):
-        return f"…/{p.name}"
+    for base, shown in ((BUILD, Path(".build")), (ROOT, Path())):
+        try:
+            return str(shown / p.resolve().relative_to(base.resolve()))
+        except (ValueError, OSError, RuntimeError):
+            continue
+    return f"…/{p.name}"
 
 
 def slug(name: str) -> str:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 import zipfile
 
 import pytest
@@ -54,6 +57,19 @@ def test_verify_names_a_changed_and_a_missing_file(small_release, tmp_path, caps
 
 def test_verify_rebuild_matches_the_manifest(small_release):
     assert cli.main(["verify", str(small_release), "--rebuild"]) == 0
+
+
+def test_verify_rebuild_matches_on_a_machine_whose_build_folder_is_elsewhere(small_release, tmp_path):
+    """An auditor's cache lies where their `RAKOR_BUILD` says: each notebook's snapshot
+    parameter was published as '…/13.10.04' or '.build/…/13.10.04' by where the cache lay,
+    and every notebook and the zip were called different from the manifest."""
+    notebook = json.loads((small_release / "notebooks" / "sitiung.ipynb").read_text(encoding="utf-8"))
+    injected = next(c for c in notebook["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
+    assert 'snapshot = ".build/rakor-2026-11/snapshot/kecamatan/13.10.04"' in "".join(injected["source"])
+    elsewhere = {**os.environ, "RAKOR_BUILD": str(tmp_path / "cache-auditor")}
+    done = subprocess.run([sys.executable, "build.py", "verify", str(small_release), "--rebuild"], cwd=paths.ROOT,
+                          env=elsewhere, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_pdfs_are_archival_with_language_title_author_and_embedded_fonts(small_release, manifest):
