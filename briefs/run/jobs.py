@@ -18,6 +18,7 @@ from typing import TypeVar
 import nbformat
 
 from briefs import paths, timing
+from briefs.render import margins
 from briefs.run import cache
 from briefs.run.job import Failure, Job, Outcome
 from briefs.run.notebook_run import RunFailed, run_notebook
@@ -148,6 +149,7 @@ def render_pages(job: Job, nb: nbformat.NotebookNode, work: Path) -> None:
     budget = PAGE_BUDGET.get(job.kind)
     if budget and pages > budget:
         found.append({"cell": None, "source": "", "message": f"{pages} halaman A4, melebihi batas {budget} halaman"})
+    found += [{"cell": None, "source": "", "message": cut} for cut in margins.outside(work / "page.pdf")]
     (work / cache.NOTICES).write_text(json.dumps(found, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
