@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook, new_output
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from briefs import params, paths, pipeline
 from briefs.notebook import tables
@@ -53,6 +53,25 @@ def test_a_table_past_the_right_margin_is_found_and_one_inside_it_is_not(tmp_pat
     assert "2025" in quoted and re.search(r"\d\.\d{3}", quoted), quoted  # the last column's header and figures
     assert "Sitiung" not in quoted and "2014" not in quoted  # what fits is not quoted
     assert margins.outside(pdf_of(wide(8), tmp_path)) == []
+
+
+def test_a_word_longer_than_the_line_breaks_inside_it_rather_than_past_the_margin(tmp_path):
+    """A long code or file name in a Markdown cell ran past the right margin and was cut;
+    it now breaks inside (`overflow-wrap`), and every character of it is on the page."""
+    import pypdfium2 as pdfium
+
+    word = "kode_nagari_yang_sangat_panjang_untuk_dicoba_apakah_terpotong_di_tepi_kanan_halaman_pdf"
+    meeting = params.load(paths.DEFAULT_PARAMS)
+    page = page_frame.page_for(meeting, kind="summary", title="Kata panjang", build_id="uji")
+    html = render.notebook_html(new_notebook(cells=[new_markdown_cell(f"Kolom `{word}` dari ekspor.")]), page)[0]
+    weasy.write_pdf(html, tmp_path / "kata.pdf", base_dir=tmp_path, title="Kata panjang")
+    assert margins.outside(tmp_path / "kata.pdf") == []
+    document = pdfium.PdfDocument(tmp_path / "kata.pdf")
+    try:
+        text = "".join(document[0].get_textpage().get_text_range().split())
+    finally:
+        document.close()
+    assert word in text
 
 
 def test_the_sample_pages_print_nothing_past_their_margins(small_release):
