@@ -311,3 +311,15 @@ def test_the_charts_of_a_very_large_kecamatan_stay_whole_on_their_pages(tmp_path
         assert pages[0] and not crowded and len(texts) <= 4
     else:
         assert crowded and "bagi menjadi dua grafik" in crowded[0] and len(texts) <= 7
+
+
+def test_the_notes_that_do_not_fit_page_two_move_whole_to_the_next(tmp_path):
+    """19 nagari: the notes' last three lines (source, target, trace) spilled alone onto a
+    third page, away from their heading and definitions. The notes now keep together: the
+    third page holds the whole section, heading first (and the build reports the third page)."""
+    release = build_sitiung(tmp_path, 19)
+    texts = [" ".join(p.extract_text().split()) for p in PdfReader(release / "kecamatan" / "sitiung.pdf").pages]
+    assert len(texts) == 3
+    assert texts[2].startswith("Catatan Definisi. Cakupan = peserta aktif"), texts[2][:120]  # heading, then the notes
+    assert "Sumber dan periode." in texts[2] and "Jejak: rapat rakor-2026-11" in texts[2]
+    assert "Catatan Definisi." not in texts[1] and "Sumber dan periode." not in texts[1]
