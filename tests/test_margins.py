@@ -21,6 +21,7 @@ from briefs.render import html as render
 from briefs.render import margins, weasy
 from briefs.render import page as page_frame
 from tests import helpers
+from tests.test_card_fit import page_text
 
 SITIUNG = "13.10.04"
 WIDE_TABLE = ("nb.tabel(pd.DataFrame({f'Peserta aktif {2014 + i}': [1_234_567 + i, 2_345_678] for i in range(12)}, "
@@ -32,16 +33,20 @@ def wide(columns: int) -> pd.DataFrame:
                         index=pd.Index(["Sitiung", "Siguntur"], name="nagari"))
 
 
-def pdf_of(table: pd.DataFrame, folder: Path) -> Path:
-    """A summary page holding `table` as `nb.tabel` shows it, printed by the real engine."""
-    html, _ = tables.tabel(table)._repr_html_()
+def printed(cells: list, folder: Path, name: str = "halaman") -> Path:
+    """A summary page holding `cells`, printed by the real engine."""
     meeting = params.load(paths.DEFAULT_PARAMS)
-    page = page_frame.page_for(meeting, kind="summary", title="Tabel lebar", build_id="uji")
-    cell = new_code_cell(source="nb.tabel(...)", outputs=[new_output("display_data", data={"text/html": html,
-                                                                                           "text/plain": "<T>"})])
-    weasy.write_pdf(render.notebook_html(new_notebook(cells=[cell]), page)[0], folder / "tabel.pdf", base_dir=folder,
-                    title="Tabel lebar")
-    return folder / "tabel.pdf"
+    page = page_frame.page_for(meeting, kind="summary", title="Uji tepi", build_id="uji")
+    weasy.write_pdf(render.notebook_html(new_notebook(cells=cells), page)[0], folder / f"{name}.pdf", base_dir=folder,
+                    title="Uji tepi")
+    return folder / f"{name}.pdf"
+
+
+def pdf_of(table: pd.DataFrame, folder: Path) -> Path:
+    """A page holding `table` as `nb.tabel` shows it."""
+    html, _ = tables.tabel(table)._repr_html_()
+    return printed([new_code_cell(source="nb.tabel(...)", outputs=[
+        new_output("display_data", data={"text/html": html, "text/plain": "<T>"})])], folder, "tabel")
 
 
 def test_a_table_past_the_right_margin_is_found_and_one_inside_it_is_not(tmp_path):
@@ -58,19 +63,10 @@ def test_a_table_past_the_right_margin_is_found_and_one_inside_it_is_not(tmp_pat
 def test_a_word_longer_than_the_line_breaks_inside_it_rather_than_past_the_margin(tmp_path):
     """A long code or file name in a Markdown cell ran past the right margin and was cut;
     it now breaks inside (`overflow-wrap`), and every character of it is on the page."""
-    import pypdfium2 as pdfium
-
     word = "kode_nagari_yang_sangat_panjang_untuk_dicoba_apakah_terpotong_di_tepi_kanan_halaman_pdf"
-    meeting = params.load(paths.DEFAULT_PARAMS)
-    page = page_frame.page_for(meeting, kind="summary", title="Kata panjang", build_id="uji")
-    html = render.notebook_html(new_notebook(cells=[new_markdown_cell(f"Kolom `{word}` dari ekspor.")]), page)[0]
-    weasy.write_pdf(html, tmp_path / "kata.pdf", base_dir=tmp_path, title="Kata panjang")
-    assert margins.outside(tmp_path / "kata.pdf") == []
-    document = pdfium.PdfDocument(tmp_path / "kata.pdf")
-    try:
-        text = "".join(document[0].get_textpage().get_text_range().split())
-    finally:
-        document.close()
+    pdf = printed([new_markdown_cell(f"Kolom `{word}` dari ekspor.")], tmp_path, "kata")
+    assert margins.outside(pdf) == []
+    text, _ = page_text(pdf)  # every character, wherever the line broke
     assert word in text
 
 
