@@ -50,14 +50,18 @@ def pdf_of(table: pd.DataFrame, folder: Path) -> Path:
 
 
 def test_a_table_past_the_right_margin_is_found_and_one_inside_it_is_not(tmp_path):
-    """Twelve columns: the last figures stand past the margin, their text cut at the page's
-    edge; eight columns fit the 174 mm line and nothing is said."""
+    """Twelve columns: the last figures stand past the paper's edge, cut; eight fit the 174 mm
+    line and nothing is said; eleven reach into the margin, still on the paper."""
     [cut] = margins.outside(pdf_of(wide(12), tmp_path))
-    assert cut.startswith("halaman 1: teks melewati tepi kanan halaman dan terpotong di PDF: «")
+    assert cut.startswith("halaman 1: teks melewati tepi kanan kertas dan terpotong: «")
     quoted = cut.split("«")[1].split("»")[0]
     assert "2025" in quoted and re.search(r"\d\.\d{3}", quoted), quoted  # the last column's header and figures
     assert "Sitiung" not in quoted and "2014" not in quoted  # what fits is not quoted
     assert margins.outside(pdf_of(wide(8), tmp_path)) == []
+    # eleven: the last column stands in the margin, on the paper still, where a printer may cut it
+    [margin] = margins.outside(pdf_of(wide(11), tmp_path))
+    assert margin.startswith("halaman 1: teks masuk ke margin kanan (18 mm) dan bisa terpotong saat dicetak: «")
+    assert "2024" in margin and "2014" not in margin
 
 
 def test_a_word_longer_than_the_line_breaks_inside_it_rather_than_past_the_margin(tmp_path):
@@ -93,7 +97,7 @@ def test_a_brief_whose_table_is_cut_by_the_page_edge_is_reported_and_fails_stric
     options = dict(only=["Sitiung"], jobs=1, force=True, notebooks={SITIUNG: notebook})
     loose = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(out=tmp_path / "out", **options))
     assert loose.exit_code == 0
-    [cut] = [w for w in loose.warnings if "terpotong di PDF" in w["message"]]
+    [cut] = [w for w in loose.warnings if "tepi kanan kertas dan terpotong" in w["message"]]
     assert cut["scope"] == "Kecamatan Sitiung" and re.match(r"halaman \d: teks melewati tepi kanan", cut["message"])
     strict = pipeline.build(paths.DEFAULT_PARAMS, pipeline.Options(out=tmp_path / "ketat", strict=True, **options))
     assert strict.exit_code == 1 and strict.release is None

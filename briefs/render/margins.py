@@ -20,7 +20,8 @@ _FAR = 1e5  # pt: past any page
 
 
 def outside(pdf: Path) -> list[str]:
-    """One notice per page whose text runs past a side margin, quoting that text."""
+    """One notice per page and side whose text runs past the margin, quoting that text; it
+    says "terpotong" when some of it lies past the paper's edge too, and is gone from the PDF."""
     import pypdfium2 as pdfium
 
     found = []
@@ -29,13 +30,22 @@ def outside(pdf: Path) -> list[str]:
         for number, page in enumerate(document, 1):
             width, _ = page.get_size()
             text = page.get_textpage()
-            for side, left, right in (("kanan", width - SIDE + TOLERANCE, _FAR), ("kiri", -_FAR, SIDE - TOLERANCE)):
-                words = " ".join(text.get_text_bounded(left=left, bottom=-_FAR, right=right, top=_FAR).split())
-                if words:
-                    quoted = words if len(words) <= SHOWN else words[:SHOWN - 1] + "…"
-                    found.append(f"halaman {number}: teks melewati tepi {side} halaman dan terpotong di PDF: «{quoted}»; "
-                                 f"tabel atau teks terlalu lebar untuk A4 tegak (174 mm): kurangi kolomnya, bagi menjadi "
-                                 f"dua tabel, atau singkat angkanya (mis. nb.rupiah_ringkas)")
+            for side, margin, edge in (("kanan", (width - SIDE + TOLERANCE, _FAR), (width, _FAR)),
+                                       ("kiri", (-_FAR, SIDE - TOLERANCE), (-_FAR, 0.0))):
+                words = _between(text, *margin)
+                if not words:
+                    continue
+                quoted = words if len(words) <= SHOWN else words[:SHOWN - 1] + "…"
+                where = (f"melewati tepi {side} kertas dan terpotong" if _between(text, *edge) else
+                         f"masuk ke margin {side} (18 mm) dan bisa terpotong saat dicetak")
+                found.append(f"halaman {number}: teks {where}: «{quoted}»; tabel atau teks terlalu lebar untuk A4 "
+                             f"tegak (174 mm): kurangi kolomnya, bagi menjadi dua tabel, atau singkat angkanya "
+                             f"(mis. nb.rupiah_ringkas)")
     finally:
         document.close()
     return found
+
+
+def _between(text, left: float, right: float) -> str:
+    """The words a page prints between two distances from its left edge, top to bottom."""
+    return " ".join(text.get_text_bounded(left=left, bottom=-_FAR, right=right, top=_FAR).split())
