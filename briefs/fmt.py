@@ -115,8 +115,10 @@ def poin(points: float | None, digits: int = 1) -> str:
     return angka_bertanda(_per_seratus(points), digits) + " poin"
 
 
-# The nouns a count of people or places is written with (245 peserta, 3 nagari).
-_ORANG_ATAU_TEMPAT = r"(?:peserta|pekerja|nagari|desa|kelurahan|agen|orang|jiwa)"
+# The nouns a count of people or places is written with (245 peserta, 3 nagari), villages by
+# every name a params file's `village_term` commonly gives them.
+_ORANG_ATAU_TEMPAT = (r"(?:peserta|pekerja|nagari|desa|kelurahan|kalurahan|gampong|kampung|pekon|tiyuh|lembang|"
+                      r"negeri|ohoi|nagori|agen|orang|jiwa)")
 
 # A number as Python writes it, that an Indonesian reader misreads: English thousands (f"{x:,}"
 # writes 137520 as 137,520, which reads as 137 and a fraction; 1,234.5), or a point before one,
@@ -159,6 +161,15 @@ def daftar(items: list[str], kata: str = "dan") -> str:
     """Join the way Indonesian prose does: 'A', 'A dan B', 'A, B dan C'."""
     items = [str(i) for i in items]
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {kata} {items[-1]}" if items else ""
+
+
+def jamak(kata: str) -> str:
+    """A noun as Indonesian stresses many of it: 'nagari' -> 'nagari-nagari', 'desa' -> 'desa-desa'.
+
+    A word of several parts ('desa/kelurahan', 'desa adat') is left as it is, which reads
+    as plural too: 'desa/kelurahan-desa/kelurahan' would not.
+    """
+    return f"{kata}-{kata}" if kata.isalpha() else kata
 
 
 def semua_angka_mentah(texts: list[str]) -> list[str]:

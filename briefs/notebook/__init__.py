@@ -12,6 +12,7 @@ from briefs.data.figures import IURAN_JKK, IURAN_JKM, IURAN_PEKERJA_RENTAN, SEGM
 from briefs.fmt import (  # noqa: F401
     daftar,
     durasi,
+    jamak,
     periode,
     periode_singkat,
     rupiah,

@@ -41,6 +41,11 @@ DATA_MAX = 1024  # a folder path; each of its parts is still bounded by the file
 SOURCE_MAX = 200
 KECAMATAN_NAME_MAX = 100  # the longest kecamatan name in Indonesia is under 40 characters
 KECAMATAN_MAX = 200  # a list names some kecamatan of one regency; the largest has about 50
+# What the regency calls its villages, as its readers say it: "desa" (the law's word and the default),
+# "kelurahan", "nagari" (West Sumatra), "gampong" (Aceh), "kampung", "desa/kelurahan". Lower case, as it
+# reads inside a sentence; a page's heading or card starts it with a capital itself.
+VILLAGE_TERM = r"^[a-z]+(?:[ /-][a-z]+)*$"
+VILLAGE_TERM_MAX = 30
 YEAR_MIN, YEAR_MAX = 2000, 2100  # catches 0202 or 2206 typed for 2026
 # Seconds per brief. 0 would fail every brief at once (and `--timeout 0` used to be read as
 # "not given"); nothing means "no limit". A brief takes seconds; one still running after a
@@ -136,6 +141,7 @@ class Meeting(_Strict):
         Discriminator(_all_or_list),
     ] = "all"
     target: Target
+    village_term: Annotated[str, Field(pattern=VILLAGE_TERM, max_length=VILLAGE_TERM_MAX)] = "desa"
     engine: Literal["weasyprint", "quarto"] = "weasyprint"
     timeout: Annotated[int, Field(ge=TIMEOUT_MIN, le=TIMEOUT_MAX)] = 600
 
@@ -211,6 +217,8 @@ _EXPECTED = {
     "id": f"huruf kecil, angka dan tanda hubung, paling banyak {ID_MAX} karakter, misalnya rakor-2026-11 "
           "(id menjadi nama folder dan nama berkas rilis)",
     "engine": "weasyprint atau quarto",
+    "village_term": "sebutan desa dalam huruf kecil, seperti pembaca menyebutnya: desa, kelurahan, nagari, gampong, "
+                    f"kampung atau desa/kelurahan (paling banyak {VILLAGE_TERM_MAX} karakter)",
     "kecamatan": "all atau daftar nama kecamatan",
     "coverage": "persen antara 0 dan 100, misalnya 32.15",
     "timeout": f"bilangan bulat {TIMEOUT_MIN} sampai {TIMEOUT_MAX} (detik per brief; {TIMEOUT_MAX} = 24 jam)",

@@ -1,0 +1,152 @@
+"""What a regency calls its villages (`village_term` in the params file) is what its readers read.
+
+"Nagari" is West Sumatra's word. A brief for Aceh says gampong, for a city kelurahan, and
+for most of Indonesia desa: the law's word and the default. The data's columns keep their
+schema names (`kode_nagari`, `nagari`); only the words on the pages follow the params file.
+The build test runs the real notebooks for Sitiung and the summary with `kelurahan`, and
+reads back every word a reader gets: the PDFs' text, the HTML's text and alt texts, and
+the executed notebooks' outputs (the phone cards are drawn from them).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from briefs import cli, fmt, params, paths
+from briefs.errors import InputError
+
+GOOD = paths.DEFAULT_PARAMS.read_text(encoding="utf-8")
+NAGARI = re.compile(r"\bnagari\b", re.IGNORECASE)
+
+
+def with_term(text: str, term: str | None) -> str:
+    """The sample params with `village_term` set to `term`, or without the key when `term` is None."""
+    line = re.search(r"^village_term:.*\n", text, re.MULTILINE)
+    assert line, "the sample params file names its village term"
+    return text.replace(line.group(0), "" if term is None else f"village_term: {term}\n")
+
+
+def load(tmp_path: Path, text: str):
+    path = tmp_path / "rakor.yml"
+    path.write_text(text, encoding="utf-8")
+    return params.load(path)
+
+
+def test_the_sample_says_nagari_and_a_file_without_the_key_says_desa(tmp_path):
+    assert params.load(paths.DEFAULT_PARAMS).village_term == "nagari"
+    assert load(tmp_path, with_term(GOOD, None)).village_term == "desa"
+    for term in ("gampong", "kelurahan", "desa/kelurahan", "desa adat"):
+        assert load(tmp_path, with_term(GOOD, term)).village_term == term
+
+
+@pytest.mark.parametrize("term", ["Nagari", "desa1", '""', "desa  kelurahan", "desa/", "x" * 31, "[desa]"])
+def test_a_term_a_sentence_cannot_carry_is_refused_at_its_line(tmp_path, term):
+    text = with_term(GOOD, term)
+    with pytest.raises(InputError) as caught:
+        load(tmp_path, text)
+    [problem] = caught.value.problems
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if l.startswith("village_term:"))
+    assert (problem.column, problem.row) == ("village_term", line)
+    assert "huruf kecil" in problem.message
+
+
+def test_check_exits_2_naming_the_key(tmp_path, capsys):
+    path = tmp_path / "rakor.yml"
+    path.write_text(with_term(GOOD, "Desa").replace("data: data/sample", f"data: {paths.DATA / 'sample'}"),
+                    encoding="utf-8")
+    assert cli.main(["check", str(path)]) == 2
+    assert ":village_term:" in capsys.readouterr().err
+
+
+def test_many_of_a_one_word_term_is_said_twice_and_of_a_longer_one_once():
+    assert fmt.jamak("nagari") == "nagari-nagari"
+    assert fmt.jamak("desa") == "desa-desa"
+    assert fmt.jamak("desa/kelurahan") == "desa/kelurahan"
+    assert fmt.jamak("desa adat") == "desa adat"
+
+
+# ---- a real build with `kelurahan` ---------------------------------------------------------------
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def words_of(html: str) -> str:
+    """HTML's text and its images' alt texts, without its stylesheets: what a reader or a screen reader gets."""
+    soup = BeautifulSoup(html, "html.parser")
+    for style in soup.find_all("style"):
+        style.decompose()
+    return flat(soup.get_text(" ") + " " + " ".join(img.get("alt", "") for img in soup.find_all("img")))
+
+
+def html_words(page: Path) -> str:
+    return words_of(page.read_text(encoding="utf-8"))
+
+
+def output_words(notebook: Path) -> str:
+    """Every output of an executed notebook but pictures: the texts the pages and phone cards are made of."""
+    nb = nbformat.read(notebook, as_version=4)
+    words = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            for kind, value in output.get("data", {}).items():
+                if not kind.startswith("image/"):
+                    words.append(words_of(str(value)) if kind == "text/html" else str(value))
+            words.append(str(output.get("metadata", {})))  # alt texts, the phone card's figures
+    return flat(" ".join(words))
+
+
+@pytest.fixture(scope="module")
+def kelurahan(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("kelurahan")
+    meeting = tmp / "rakor.yml"
+    meeting.write_text(with_term(GOOD, "kelurahan").replace("data: data/sample", f"data: {paths.DATA / 'sample'}")
+                       .replace("id: rakor-2026-11", "id: uji-kelurahan"), encoding="utf-8")
+    assert cli.main([str(meeting), "--out", str(tmp / "out"), "--only", "Sitiung", "--jobs", "1"]) == 0
+    return tmp / "out" / "uji-kelurahan"
+
+
+@pytest.mark.slow
+def test_no_reader_of_a_kelurahan_release_reads_nagari(kelurahan):
+    sample_names = (paths.DATA / "sample" / "wilayah.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert not any(NAGARI.search(line) for line in sample_names)  # no place in the sample is called Nagari …
+    texts = {
+        "sitiung.pdf": flat(" ".join(p.extract_text() for p in PdfReader(kelurahan / "kecamatan/sitiung.pdf").pages)),
+        "ringkasan-kabupaten.pdf": flat(" ".join(p.extract_text()
+                                                 for p in PdfReader(kelurahan / "ringkasan-kabupaten.pdf").pages)),
+        "sitiung.html": html_words(kelurahan / "kecamatan/sitiung.html"),
+        "ringkasan-kabupaten.html": html_words(kelurahan / "ringkasan-kabupaten.html"),
+        "index.html": html_words(kelurahan / "index.html"),
+        "notebooks/sitiung.ipynb": output_words(kelurahan / "notebooks/sitiung.ipynb"),
+        "notebooks/ringkasan-kabupaten.ipynb": output_words(kelurahan / "notebooks/ringkasan-kabupaten.ipynb"),
+    }
+    for name, text in texts.items():  # … so any 'nagari' a reader meets is the word the params file replaced
+        assert not NAGARI.search(text), (name, NAGARI.search(text) and text[NAGARI.search(text).start() - 80:][:160])
+        assert "kelurahan" in text, name
+
+
+@pytest.mark.slow
+def test_the_brief_speaks_of_kelurahan_in_its_headings_table_and_call_to_action(kelurahan):
+    html = html_words(kelurahan / "kecamatan/sitiung.html")
+    pdf = flat(" ".join(p.extract_text() for p in PdfReader(kelurahan / "kecamatan/sitiung.pdf").pages))
+    for text in (html, pdf):
+        for words in ("Cakupan per kelurahan dan peserta aktif per segmen", "Rincian per kelurahan",
+                      "Tindak lanjut: kelurahan tanpa agen Perisai", "dari 4 kelurahan belum memiliki agen Perisai aktif",
+                      "di kelurahan-kelurahan itu sebagai pekerja rentan (APBD atau CSR)",
+                      "agen Perisai per kelurahan dari folder data"):
+            assert words in text, words
+    soup = BeautifulSoup((kelurahan / "kecamatan/sitiung.html").read_text(encoding="utf-8"), "html.parser")
+    for anchor in soup.select("a.anchor-link"):  # nbconvert's ¶ beside every heading, hidden by the stylesheet
+        anchor.decompose()
+    assert [h.get_text(" ", strip=True) for h in soup.find_all("h2")][:4] == [
+        "Ringkasan", "Cakupan per kelurahan dan peserta aktif per segmen", "Rincian per kelurahan",
+        "Tindak lanjut: kelurahan tanpa agen Perisai"]  # headings still, as the sample's Markdown cells made them
+    assert soup.find("th", string=re.compile(r"^\s*Kelurahan\s*$")) is not None  # the table's first column
+    card = output_words(kelurahan / "notebooks/sitiung.ipynb")
+    assert "Kelurahan tanpa agen" in card  # the phone card's figure label
