@@ -163,6 +163,17 @@ def daftar(items: list[str], kata: str = "dan") -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {kata} {items[-1]}" if items else ""
 
 
+def jenis_daerah(nama: str) -> str:
+    """What the pages call a regency as a whole: 'kota' for 'Kota Padang', else 'kabupaten'.
+
+    A regency's official name says which it is ('Kabupaten Dharmasraya', 'Kota Padang'), so
+    the params file needs no second key: a city's summary reads "rata-rata kota", never
+    "rata-rata kabupaten".
+    """
+    words = nama.split()
+    return "kota" if words and words[0].casefold() == "kota" else "kabupaten"
+
+
 def jamak(kata: str) -> str:
     """A noun as Indonesian stresses many of it: 'nagari' -> 'nagari-nagari', 'desa' -> 'desa-desa'.
 

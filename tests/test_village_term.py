@@ -1,11 +1,13 @@
-"""What a regency calls its villages (`village_term` in the params file) is what its readers read.
+"""What a regency calls its villages and itself is what its readers read.
 
-"Nagari" is West Sumatra's word. A brief for Aceh says gampong, for a city kelurahan, and
-for most of Indonesia desa: the law's word and the default. The data's columns keep their
-schema names (`kode_nagari`, `nagari`); only the words on the pages follow the params file.
-The build test runs the real notebooks for Sitiung and the summary with `kelurahan`, and
-reads back every word a reader gets: the PDFs' text, the HTML's text and alt texts, and
-the executed notebooks' outputs (the phone cards are drawn from them).
+"Nagari" is West Sumatra's word for a village (`village_term` in the params file). A brief
+for Aceh says gampong, for a city kelurahan, and for most of Indonesia desa: the law's word
+and the default. A city ("Kota Padang") is a kota on its pages, never a kabupaten: its name
+says so. The data's columns keep their schema names (`kode_nagari`, `nagari`); only the
+words on the pages follow the params file. The build test runs the real notebooks for
+Sitiung and the summary as a city of kelurahan, and reads back every word a reader gets:
+the PDFs' text (the book's too), the HTML's text and alt texts, and the executed notebooks'
+outputs (the phone cards are drawn from them).
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from pypdf import PdfReader
 
 from briefs import cli, fmt, params, paths
 from briefs.errors import InputError
+from briefs.render import card, page
 
 GOOD = paths.DEFAULT_PARAMS.read_text(encoding="utf-8")
 NAGARI = re.compile(r"\bnagari\b", re.IGNORECASE)
+KABUPATEN = re.compile(r"(?<!-)\bkab(?:upaten|\.)", re.IGNORECASE)  # not the file name ringkasan-kabupaten.pdf
 
 
 def with_term(text: str, term: str | None) -> str:
@@ -64,6 +68,22 @@ def test_check_exits_2_naming_the_key(tmp_path, capsys):
     assert ":village_term:" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("regency", "kind"), [("Kabupaten Dharmasraya", "kabupaten"), ("Kota Padang", "kota"),
+                                              ("KOTA  Padang Panjang", "kota"), ("Kotabaru", "kabupaten"),
+                                              ("Dharmasraya", "kabupaten")])
+def test_a_regency_named_kota_is_a_city_on_its_pages(tmp_path, regency, kind):
+    assert load(tmp_path, GOOD.replace("regency: Kabupaten Dharmasraya", f"regency: {regency}")).regency_kind == kind
+    assert page.Page("summary", "Ringkasan", "Rakor", "", "", "", False, "b", regency).regency_kind == kind
+
+
+def test_a_city_s_phone_card_says_ringkasan_kota():
+    frame = page.Page("summary", "Ringkasan Kota Padang", "Rakor", "", "", "Oktober 2026", False, "b", "Kota Padang")
+    content = card.Content(utama=card.Figure("Cakupan", "21,0%", "dari angkatan kerja"), angka=(),
+                           aksi="Aktifkan agen Perisai di 33 kelurahan tanpa agen.")
+    words = words_of(card.card_html(content, frame))
+    assert "Ringkasan kota" in words and not KABUPATEN.search(words)
+
+
 def test_many_of_a_one_word_term_is_said_twice_and_of_a_longer_one_once():
     assert fmt.jamak("nagari") == "nagari-nagari"
     assert fmt.jamak("desa") == "desa-desa"
@@ -71,7 +91,7 @@ def test_many_of_a_one_word_term_is_said_twice_and_of_a_longer_one_once():
     assert fmt.jamak("desa adat") == "desa adat"
 
 
-# ---- a real build with `kelurahan` ---------------------------------------------------------------
+# ---- a real build of a city of kelurahan ----------------------------------------------------------
 
 def flat(text: str) -> str:
     return " ".join(text.split())
@@ -104,22 +124,26 @@ def output_words(notebook: Path) -> str:
 
 @pytest.fixture(scope="module")
 def kelurahan(tmp_path_factory) -> Path:
+    """Sitiung and the summary, as if Dharmasraya were a city of kelurahan (its organizers too)."""
     tmp = tmp_path_factory.mktemp("kelurahan")
     meeting = tmp / "rakor.yml"
     meeting.write_text(with_term(GOOD, "kelurahan").replace("data: data/sample", f"data: {paths.DATA / 'sample'}")
-                       .replace("id: rakor-2026-11", "id: uji-kelurahan"), encoding="utf-8")
+                       .replace("id: rakor-2026-11", "id: uji-kelurahan")
+                       .replace("Kabupaten Dharmasraya", "Kota Dharmasraya"), encoding="utf-8")
     assert cli.main([str(meeting), "--out", str(tmp / "out"), "--only", "Sitiung", "--jobs", "1"]) == 0
     return tmp / "out" / "uji-kelurahan"
 
 
 @pytest.mark.slow
-def test_no_reader_of_a_kelurahan_release_reads_nagari(kelurahan):
+def test_no_reader_of_a_city_s_release_reads_nagari_or_kabupaten(kelurahan):
     sample_names = (paths.DATA / "sample" / "wilayah.csv").read_text(encoding="utf-8").splitlines()[1:]
     assert not any(NAGARI.search(line) for line in sample_names)  # no place in the sample is called Nagari …
     texts = {
         "sitiung.pdf": flat(" ".join(p.extract_text() for p in PdfReader(kelurahan / "kecamatan/sitiung.pdf").pages)),
         "ringkasan-kabupaten.pdf": flat(" ".join(p.extract_text()
                                                  for p in PdfReader(kelurahan / "ringkasan-kabupaten.pdf").pages)),
+        "buku-uji-kelurahan.pdf": flat(" ".join(p.extract_text()
+                                                for p in PdfReader(kelurahan / "buku-uji-kelurahan.pdf").pages)),
         "sitiung.html": html_words(kelurahan / "kecamatan/sitiung.html"),
         "ringkasan-kabupaten.html": html_words(kelurahan / "ringkasan-kabupaten.html"),
         "index.html": html_words(kelurahan / "index.html"),
@@ -127,8 +151,10 @@ def test_no_reader_of_a_kelurahan_release_reads_nagari(kelurahan):
         "notebooks/ringkasan-kabupaten.ipynb": output_words(kelurahan / "notebooks/ringkasan-kabupaten.ipynb"),
     }
     for name, text in texts.items():  # … so any 'nagari' a reader meets is the word the params file replaced
-        assert not NAGARI.search(text), (name, NAGARI.search(text) and text[NAGARI.search(text).start() - 80:][:160])
-        assert "kelurahan" in text, name
+        for word in (NAGARI, KABUPATEN):
+            found = word.search(text)
+            assert not found, (name, found and text[max(found.start() - 80, 0):][:160])
+        assert "kelurahan" in text and "kota" in text.lower(), name
 
 
 @pytest.mark.slow
@@ -150,3 +176,13 @@ def test_the_brief_speaks_of_kelurahan_in_its_headings_table_and_call_to_action(
     assert soup.find("th", string=re.compile(r"^\s*Kelurahan\s*$")) is not None  # the table's first column
     card = output_words(kelurahan / "notebooks/sitiung.ipynb")
     assert "Kelurahan tanpa agen" in card  # the phone card's figure label
+
+
+@pytest.mark.slow
+def test_the_city_s_summary_totals_and_compares_the_kota(kelurahan):
+    pdf = flat(" ".join(p.extract_text() for p in PdfReader(kelurahan / "ringkasan-kabupaten.pdf").pages))
+    for words in ("jumlah kota dihitung dari total kota", "Kota 137.520"):
+        assert words in pdf, words
+    assert "Ringkasan kota cakupan kepesertaan" in output_words(kelurahan / "notebooks/ringkasan-kabupaten.ipynb")
+    book = flat(" ".join(p.extract_text() for p in PdfReader(kelurahan / "buku-uji-kelurahan.pdf").pages[:1]))
+    assert "Ringkasan kota dan 1 brief kecamatan" in book

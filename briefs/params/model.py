@@ -171,6 +171,11 @@ class Meeting(_Strict):
         return self
 
     @property
+    def regency_kind(self) -> str:
+        """'kabupaten', or 'kota' when `regency` names a city ('Kota Padang'): the pages' word for it."""
+        return fmt.jenis_daerah(self.regency)
+
+    @property
     def day(self) -> dt.date:
         return dt.date.fromisoformat(self.date)
 

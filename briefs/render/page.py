@@ -44,6 +44,11 @@ class Page:
         return short_title(self.meeting_title)
 
     @property
+    def regency_kind(self) -> str:
+        """'kabupaten' or 'kota', from the regency's name, as `Meeting.regency_kind`."""
+        return fmt.jenis_daerah(self.regency)
+
+    @property
     def subtitle(self) -> str:
         return SUBTITLES[self.kind]
 
