@@ -89,6 +89,7 @@ def check_complete(release: Path, manifest: dict, verified: set[str]) -> list[st
     cards: dict[str, tuple[str, str | None]] = {}
     failed_lines: list[str] = []
     failed = {f["kecamatan"]: f["error"] for f in manifest["failed"]}
+    district = str(params.get("district_term", "kecamatan")).capitalize()  # "Kecamatan", "Distrik": as the build titled it
     if params["regency"] in failed:
         failed_lines.append(_failed(f"Ringkasan {params['regency']}", failed.pop(params["regency"])))
     else:
@@ -128,7 +129,7 @@ def check_complete(release: Path, manifest: dict, verified: set[str]) -> list[st
         slugs = unique_slugs(names)
         for code in sorted(codes):
             if code in failed_codes:
-                failed_lines.append(_failed(f"Kecamatan {names[code]}", failed_codes[code]))
+                failed_lines.append(_failed(f"{district} {names[code]}", failed_codes[code]))
                 continue
             expected |= {f"kecamatan/{slugs[code]}.html": ("brief", names[code]),
                          f"kecamatan/{slugs[code]}.pdf": ("brief", names[code]),
@@ -136,7 +137,7 @@ def check_complete(release: Path, manifest: dict, verified: set[str]) -> list[st
             cards[f"kartu/{slugs[code]}.png"] = ("card", names[code])
     else:  # without the kecamatan list, a brief or its notebook cannot be judged by name
         listed = {p: v for p, v in listed.items() if v[1] is None or p in expected}
-        failed_lines += [_failed(f"Kecamatan {name}", error) for name, error in failed.items()]
+        failed_lines += [_failed(f"{district} {name}", error) for name, error in failed.items()]
 
     problems += failed_lines
     expected |= {path: what for path, what in cards.items() if path in listed}

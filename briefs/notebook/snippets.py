@@ -45,7 +45,7 @@ def judul(x: Brief | Summary) -> HTML:
     JupyterLab too; the page renderer drops <style> from outputs and hides this block
     under its own masthead, so a release shows neither twice.
     """
-    name = f"Kecamatan {x.kecamatan}" if isinstance(x, Brief) else x.meeting.regency
+    name = x.meeting.district(x.kecamatan) if isinstance(x, Brief) else x.meeting.regency
     kind = "Brief cakupan kepesertaan" if isinstance(x, Brief) else f"Ringkasan {x.meeting.regency_kind} cakupan kepesertaan"
     css = Markup(paths.CELLS_CSS.read_text(encoding="utf-8"))  # our own file, not data: no escaping
     return render("judul.html.j2", nama=name, jenis=kind, css=css, **_meeting_context(x.meeting, x.build_id))

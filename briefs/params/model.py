@@ -41,11 +41,12 @@ DATA_MAX = 1024  # a folder path; each of its parts is still bounded by the file
 SOURCE_MAX = 200
 KECAMATAN_NAME_MAX = 100  # the longest kecamatan name in Indonesia is under 40 characters
 KECAMATAN_MAX = 200  # a list names some kecamatan of one regency; the largest has about 50
-# What the regency calls its villages, as its readers say it: "desa" (the law's word and the default),
-# "kelurahan", "nagari" (West Sumatra), "gampong" (Aceh), "kampung", "desa/kelurahan". Lower case, as it
-# reads inside a sentence; a page's heading or card starts it with a capital itself.
-VILLAGE_TERM = r"^[a-z]+(?:[ /-][a-z]+)*$"
-VILLAGE_TERM_MAX = 30
+# What the regency calls its villages and its districts, as its readers say it. Villages: "desa" (the
+# law's word and the default), "kelurahan", "nagari" (West Sumatra), "gampong" (Aceh), "kampung",
+# "desa/kelurahan"; districts: "kecamatan", or "distrik" in Papua. Lower case, as it reads inside a
+# sentence; a page's heading, title or card starts it with a capital itself.
+TERM = r"^[a-z]+(?:[ /-][a-z]+)*$"
+TERM_MAX = 30
 YEAR_MIN, YEAR_MAX = 2000, 2100  # catches 0202 or 2206 typed for 2026
 # Seconds per brief. 0 would fail every brief at once (and `--timeout 0` used to be read as
 # "not given"); nothing means "no limit". A brief takes seconds; one still running after a
@@ -141,7 +142,8 @@ class Meeting(_Strict):
         Discriminator(_all_or_list),
     ] = "all"
     target: Target
-    village_term: Annotated[str, Field(pattern=VILLAGE_TERM, max_length=VILLAGE_TERM_MAX)] = "desa"
+    village_term: Annotated[str, Field(pattern=TERM, max_length=TERM_MAX)] = "desa"
+    district_term: Annotated[str, Field(pattern=TERM, max_length=TERM_MAX)] = "kecamatan"
     engine: Literal["weasyprint", "quarto"] = "weasyprint"
     timeout: Annotated[int, Field(ge=TIMEOUT_MIN, le=TIMEOUT_MAX)] = 600
 
@@ -169,6 +171,10 @@ class Meeting(_Strict):
                                       f"data tidak mungkin berasal dari masa depan, jadi tanggal paling awal "
                                       f"{first_day.isoformat()} (atau period salah tulis)")
         return self
+
+    def district(self, name: str) -> str:
+        """A district's title as its readers say it: 'Kecamatan Sitiung', 'Distrik Sentani'."""
+        return f"{self.district_term.capitalize()} {name}"
 
     @property
     def regency_kind(self) -> str:
@@ -223,7 +229,9 @@ _EXPECTED = {
           "(id menjadi nama folder dan nama berkas rilis)",
     "engine": "weasyprint atau quarto",
     "village_term": "sebutan desa dalam huruf kecil, seperti pembaca menyebutnya: desa, kelurahan, nagari, gampong, "
-                    f"kampung atau desa/kelurahan (paling banyak {VILLAGE_TERM_MAX} karakter)",
+                    f"kampung atau desa/kelurahan (paling banyak {TERM_MAX} karakter)",
+    "district_term": "sebutan kecamatan dalam huruf kecil, seperti pembaca menyebutnya: kecamatan, atau distrik di "
+                     f"Papua (paling banyak {TERM_MAX} karakter)",
     "kecamatan": "all atau daftar nama kecamatan",
     "coverage": "persen antara 0 dan 100, misalnya 32.15",
     "timeout": f"bilangan bulat {TIMEOUT_MIN} sampai {TIMEOUT_MAX} (detik per brief; {TIMEOUT_MAX} = 24 jam)",

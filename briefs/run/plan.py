@@ -52,7 +52,7 @@ def plan(meeting: Meeting, ds, codes: list[str], snapshot: Path, build_id: str, 
                 paths.SUMMARY_NOTEBOOK, snapshot, whole, build_id)]
     for code in codes:
         own = hashing.tree_digest(snapshot / "kecamatan" / code)
-        jobs.append(job(code, "brief", f"Kecamatan {names[code]}", names[code], slugs[code], paths.BRIEF_NOTEBOOK,
+        jobs.append(job(code, "brief", meeting.district(names[code]), names[code], slugs[code], paths.BRIEF_NOTEBOOK,
                         snapshot / "kecamatan" / code, own, hashing.digest(own, meeting_json)[:8]))
     return jobs
 
